@@ -1,0 +1,57 @@
+/**
+ * Installs the pinned Claude Code CLI versions from npm into the git-ignored
+ * `.cache/claude/<version>/` folders that the end-to-end tests and benchmarks use.
+ *
+ * Idempotent: a version whose binary already answers `--version` is skipped.
+ *
+ * @example Install both pinned versions
+ * ```sh
+ * deno run -A scripts/install_cli.ts
+ * ```
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** The Claude Code versions claw is tested against: the newest first, the oldest supported last. */
+export const PINNED_CLI_VERSIONS = ["2.1.328", "2.0.76"] as const;
+
+const root = new URL("..", import.meta.url).pathname;
+
+/** Where the pinned CLI `version` lives once installed. */
+export function pinnedCliPath(version: string): string {
+  return join(root, ".cache", "claude", version, "node_modules", ".bin", "claude");
+}
+
+async function answersVersion(path: string, version: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(path, { args: ["--version"], stdin: "null" }).output();
+    return out.success && new TextDecoder().decode(out.stdout).startsWith(version);
+  } catch {
+    return false;
+  }
+}
+
+async function install(version: string): Promise<void> {
+  const prefix = join(root, ".cache", "claude", version);
+  if (await answersVersion(pinnedCliPath(version), version)) return;
+  console.error(`Installing @anthropic-ai/claude-code@${version} into ${prefix}`);
+  await Deno.mkdir(prefix, { recursive: true });
+  // A package.json of its own keeps npm from walking up into another project.
+  await Deno.writeTextFile(join(prefix, "package.json"), '{ "private": true }\n');
+  const out = await new Deno.Command("npm", {
+    args: ["install", "--no-audit", "--no-fund", "--loglevel=error", `@anthropic-ai/claude-code@${version}`],
+    cwd: prefix,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!out.success || !await answersVersion(pinnedCliPath(version), version)) {
+    throw new Error(
+      `Cannot install Claude Code ${version}: npm exited with ${out.code}; check access to the npm registry`,
+    );
+  }
+}
+
+if (import.meta.main) {
+  for (const version of PINNED_CLI_VERSIONS) await install(version);
+}

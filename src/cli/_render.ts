@@ -1,0 +1,119 @@
+/**
+ * Human rendering of a run for `claw run`: the answer streams to stdout; tool calls, their results
+ * and the closing cost line go to stderr, so `claw run … > answer.txt` captures only the answer.
+ */
+import { textDelta } from "../protocol/assemble.ts";
+import {
+  type ContentBlock,
+  type DecodedItem,
+  isContentBlock,
+  type ResultEvent,
+} from "../protocol/events.ts";
+import { styles } from "./_style.ts";
+
+type Styles = ReturnType<typeof styles>;
+type Write = (text: string) => void;
+
+const SUMMARY_WIDTH = 100;
+
+/** One line of at most `width` characters. */
+export function oneLine(text: string, width = SUMMARY_WIDTH): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+function toolSummary(input: Record<string, unknown>): string {
+  for (const key of ["command", "file_path", "path", "pattern", "url", "description", "prompt"]) {
+    const value = input[key];
+    if (typeof value === "string") return oneLine(value, 80);
+  }
+  return oneLine(JSON.stringify(input), 80);
+}
+
+function resultText(content: string | ContentBlock[] | undefined): string {
+  if (typeof content === "string") return content;
+  return (content ?? []).map((b) => isContentBlock(b, "text") ? b.text : "").join(" ");
+}
+
+/** Renders decoded items as they arrive. */
+export class TextRenderer {
+  readonly #out: Write;
+  readonly #err: Write;
+  readonly #s: Styles;
+  readonly #partial: boolean;
+  #answerOpen = false;
+
+  constructor(options: { out: Write; err: Write; styles: Styles; partial: boolean }) {
+    this.#out = options.out;
+    this.#err = options.err;
+    this.#s = options.styles;
+    this.#partial = options.partial;
+  }
+
+  render(item: DecodedItem): void {
+    switch (item.type) {
+      case "stream_event": {
+        const delta = this.#partial ? textDelta(item) : undefined;
+        if (delta) this.#answer(delta);
+        return;
+      }
+      case "assistant":
+        if (item.error !== undefined) return; // reported with the failure
+        for (const block of item.message.content) this.#block(block);
+        return;
+      case "user":
+        if (typeof item.message.content === "string") return;
+        for (const block of item.message.content) {
+          if (!isContentBlock(block, "tool_result")) continue;
+          const mark = block.is_error ? this.#s.red("✗") : this.#s.dim("⎿");
+          this.#note(`  ${mark} ${this.#s.dim(oneLine(resultText(block.content)))}`);
+        }
+        return;
+      case "diagnostic":
+        this.#note(this.#s.yellow(`warning: line ${item.lineNumber}: ${item.message}`));
+        return;
+    }
+  }
+
+  /** The closing line: turns, time, cost and tokens. */
+  summary(result: ResultEvent): void {
+    this.#endAnswer();
+    const usage = result.usage ?? {};
+    const parts = [
+      `${result.num_turns} turn${result.num_turns === 1 ? "" : "s"}`,
+      `${(result.duration_ms / 1000).toFixed(1)} s`,
+      `$${(result.total_cost_usd ?? 0).toFixed(4)}`,
+      `${usage.input_tokens ?? 0} in / ${usage.output_tokens ?? 0} out tokens`,
+      `session ${result.session_id}`,
+    ];
+    this.#err(this.#s.dim(parts.join(" · ")) + "\n");
+  }
+
+  #block(block: ContentBlock): void {
+    if (isContentBlock(block, "text")) {
+      if (this.#partial) return;
+      this.#endAnswer();
+      this.#answer(block.text);
+    } else if (isContentBlock(block, "tool_use")) {
+      this.#note(`${this.#s.cyan("⏺")} ${this.#s.bold(block.name)}(${toolSummary(block.input)})`);
+    } else if (isContentBlock(block, "thinking")) {
+      this.#note(this.#s.dim(`✻ ${oneLine(block.thinking)}`));
+    }
+  }
+
+  #answer(text: string): void {
+    this.#answerOpen = true;
+    this.#out(text);
+  }
+
+  #endAnswer(): void {
+    if (!this.#answerOpen) return;
+    this.#answerOpen = false;
+    this.#out("\n");
+  }
+
+  #note(line: string): void {
+    this.#endAnswer();
+    this.#err(line + "\n");
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Turning how a run ended into a {@linkcode ClawError} with a stable kind, or nothing when it
+ * succeeded.
+ *
+ * @module
+ */
+import type { ResultEvent } from "../protocol/events.ts";
+import type { ProcessStatus } from "../process/spawn.ts";
+import type { RunFacts } from "../session/_run_facts.ts";
+import { ClawError, type ClawErrorDetails } from "./claw_error.ts";
+import type { ErrorKind } from "./kinds.ts";
+
+/** Why claw itself stopped a run. */
+export type StopReason = "aborted" | "timeout" | "hang";
+
+/** How a run ended, for {@linkcode classifyRun}. */
+export interface RunEnding {
+  /** What the run's events said. */
+  facts: RunFacts;
+  /** The process's exit status; `undefined` when it was never seen. */
+  status: ProcessStatus | undefined;
+  /** The tail of stderr. */
+  stderrTail: string | undefined;
+  /** Set when claw stopped the run itself. */
+  stopReason?: StopReason;
+}
+
+const STOP_MESSAGES: Record<StopReason, string> = {
+  aborted: "The run was aborted",
+  timeout: "The run timed out",
+  hang: "Claude Code stopped producing output",
+};
+
+/**
+ * Classifies a finished run: `undefined` when it succeeded, otherwise a {@linkcode ClawError}
+ * whose kind comes from (in order) claw's own stop reason, the `result` event, then how the
+ * process ended.
+ *
+ * @example
+ * ```ts ignore
+ * const failure = classifyRun({ facts, status, stderrTail });
+ * if (failure) throw failure;
+ * ```
+ */
+export function classifyRun(ending: RunEnding): ClawError | undefined {
+  const { facts, status, stderrTail, stopReason } = ending;
+  const details: ClawErrorDetails = {
+    ...(facts.sessionId === undefined ? {} : { sessionId: facts.sessionId }),
+    ...(stderrTail === undefined ? {} : { stderrTail }),
+    ...(status === undefined ? {} : { exitCode: status.code }),
+    ...(status?.signal ? { signal: status.signal } : {}),
+    ...(facts.assistantError === undefined ? {} : { assistantError: facts.assistantError.error }),
+  };
+  const result = facts.result;
+  if (result) {
+    if (!isFailedResult(result)) return undefined;
+    const { kind, message } = classifyResult(result, facts);
+    const requestId = facts.assistantError?.requestId ?? findRequestId(message) ??
+      facts.requestId;
+    return new ClawError(kind, message, {
+      ...details,
+      result,
+      ...(requestId === undefined ? {} : { requestId }),
+    });
+  }
+  if (stopReason) return new ClawError(stopReason, STOP_MESSAGES[stopReason], details);
+  if (status?.signal) {
+    return new ClawError(
+      "cli_crashed",
+      `Claude Code was killed by ${status.signal} before it printed a result`,
+      details,
+    );
+  }
+  if (facts.truncated) {
+    return new ClawError("cli_crashed", "Claude Code died mid-line before printing a result", details);
+  }
+  const firstStderrLine = stderrTail?.split("\n").find((line) => line.trim() !== "");
+  if (status && status.code !== 0 && facts.sessionId === undefined && firstStderrLine) {
+    return new ClawError("usage", `Claude Code refused the command line: ${firstStderrLine}`, details);
+  }
+  return new ClawError(
+    "no_result",
+    `Claude Code exited with code ${status?.code ?? "unknown"} without printing a result`,
+    details,
+  );
+}
+
+/**
+ * Whether a `result` event reports a failure: `is_error: true` (API failures keep
+ * `subtype: "success"`), or an `error_*` subtype (CLI 2.0.x sends `error_max_turns` with
+ * `is_error: false`).
+ *
+ * @example
+ * ```ts
+ * import { isFailedResult } from "./classify.ts";
+ *
+ * console.assert(isFailedResult({ subtype: "error_max_turns", is_error: false }));
+ * console.assert(!isFailedResult({ subtype: "success", is_error: false }));
+ * ```
+ */
+export function isFailedResult(result: Pick<ResultEvent, "subtype" | "is_error">): boolean {
+  return result.is_error === true || String(result.subtype).startsWith("error_");
+}
+
+/** The kind and message of a failed `result` event (see {@linkcode isFailedResult}). */
+export function classifyResult(
+  result: ResultEvent,
+  facts?: Pick<RunFacts, "assistantError">,
+): { kind: ErrorKind; message: string } {
+  const errors = Array.isArray(result.errors) ? result.errors.map(String) : [];
+  const message = typeof result.result === "string" && result.result !== ""
+    ? result.result
+    : errors.join("; ") || `The run failed (${result.subtype})`;
+  switch (result.subtype) {
+    case "error_max_turns":
+      return { kind: "max_turns", message };
+    case "error_max_budget_usd":
+      return { kind: "budget", message };
+    case "error_max_structured_output_retries":
+      return { kind: "structured_output", message };
+    case "error_during_execution":
+      if (/No conversation found/i.test(message)) return { kind: "session_not_found", message };
+      if (typeof result.terminal_reason === "string" && result.terminal_reason.startsWith("aborted")) {
+        return { kind: "aborted", message };
+      }
+      return { kind: "api_error", message };
+  }
+  return { kind: apiErrorKind(result, message, facts?.assistantError?.error), message };
+}
+
+function apiErrorKind(result: ResultEvent, text: string, assistantError?: string): ErrorKind {
+  const status = typeof result.api_error_status === "number"
+    ? result.api_error_status
+    : Number(/API Error: (\d{3})/.exec(text)?.[1] ?? NaN);
+  const type = typeof result.api_error_type === "string" ? result.api_error_type : "";
+  if (result.terminal_reason === "prompt_too_long" || /prompt is too long/i.test(text)) {
+    return "context_window";
+  }
+  if (
+    status === 401 || status === 403 || assistantError === "authentication_failed" ||
+    /authentication_error|permission_error/.test(type) ||
+    /Not logged in|Invalid API key|Failed to authenticate|OAuth token/i.test(text)
+  ) {
+    return "auth";
+  }
+  if (status === 429 || assistantError === "rate_limit" || type === "rate_limit_error") {
+    return "rate_limit";
+  }
+  if (status === 529 || assistantError === "overloaded" || /overloaded/i.test(type + text)) {
+    return "overloaded";
+  }
+  if (/Something went wrong/i.test(text)) return "provider_internal";
+  return "api_error";
+}
+
+function findRequestId(text: string): string | undefined {
+  return /\b(req_[A-Za-z0-9_]+)/.exec(text)?.[1];
+}

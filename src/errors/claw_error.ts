@@ -1,0 +1,108 @@
+/**
+ * The one error type claw throws for a failed run, with a stable {@linkcode ErrorKind}.
+ *
+ * @module
+ */
+import { type ErrorKind, hintFor } from "./kinds.ts";
+
+/** What is known about the failed run, carried on a {@linkcode ClawError}. */
+export interface ClawErrorDetails {
+  /** A recovery hint; defaults to the kind's standard hint. */
+  hint?: string;
+  /** The Anthropic request id (`req_…`) of the failing API request, when known. */
+  requestId?: string;
+  /** The session id from `system/init`, when the run got that far. */
+  sessionId?: string;
+  /** The last few KB of the CLI's stderr. */
+  stderrTail?: string;
+  /** The CLI's exit code, when it exited. */
+  exitCode?: number;
+  /** The signal that ended the CLI, when one did. */
+  signal?: string;
+  /** The last `result` event of the run, when there was one. */
+  result?: unknown;
+  /** The `error` field of the last synthetic assistant message (`rate_limit`, `authentication_failed`, …). */
+  assistantError?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * A run failure with a stable `kind`, the identifiers needed to report it, and a hint.
+ *
+ * @example Catch and branch on the kind
+ * ```ts
+ * import { ClawError } from "./claw_error.ts";
+ *
+ * const error = new ClawError("context_window", "Prompt is too long", { sessionId: "s1" });
+ * if (error instanceof ClawError && error.kind === "context_window") {
+ *   console.assert(error.hint.includes("/compact"));
+ * }
+ * ```
+ */
+export class ClawError extends Error {
+  /** The stable error kind callers branch on. */
+  readonly kind: ErrorKind;
+  /** What to do about it. */
+  readonly hint: string;
+  /** The Anthropic request id, when known. */
+  readonly requestId: string | undefined;
+  /** The session id, when known. */
+  readonly sessionId: string | undefined;
+  /** The tail of the CLI's stderr. */
+  readonly stderrTail: string | undefined;
+  /** The CLI's exit code, when it exited. */
+  readonly exitCode: number | undefined;
+  /** The signal that ended the CLI, when one did. */
+  readonly signal: string | undefined;
+  /** The last `result` event, when there was one. */
+  readonly result: unknown;
+  /** The last assistant `error` category, when there was one. */
+  readonly assistantError: string | undefined;
+
+  constructor(kind: ErrorKind, message: string, details: ClawErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "ClawError";
+    this.kind = kind;
+    this.hint = details.hint ?? hintFor(kind);
+    this.requestId = details.requestId;
+    this.sessionId = details.sessionId;
+    this.stderrTail = details.stderrTail;
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+    this.result = details.result;
+    this.assistantError = details.assistantError;
+  }
+
+  /** A stable JSON shape for `--json` reports. */
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      message: this.message,
+      hint: this.hint,
+      request_id: this.requestId ?? null,
+      session_id: this.sessionId ?? null,
+      exit_code: this.exitCode ?? null,
+      signal: this.signal ?? null,
+      stderr_tail: this.stderrTail ?? null,
+    };
+  }
+}
+
+/**
+ * Thrown when no `claude` executable can be found.
+ *
+ * @example
+ * ```ts
+ * import { ClaudeNotFoundError } from "./claw_error.ts";
+ *
+ * const error = new ClaudeNotFoundError('Cannot find "claude" on PATH');
+ * console.assert(error.kind === "cli_not_found");
+ * ```
+ */
+export class ClaudeNotFoundError extends ClawError {
+  constructor(message: string, details: ClawErrorDetails = {}) {
+    super("cli_not_found", message, details);
+    this.name = "ClaudeNotFoundError";
+  }
+}

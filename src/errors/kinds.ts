@@ -1,0 +1,71 @@
+/**
+ * The stable error kinds of claw's taxonomy and their recovery hints.
+ *
+ * @module
+ */
+
+/** Every kind a {@linkcode ClawError} can have. */
+export const ERROR_KINDS = [
+  "cli_not_found",
+  "cli_version",
+  "usage",
+  "spawn",
+  "protocol",
+  "cli_crashed",
+  "no_result",
+  "auth",
+  "rate_limit",
+  "overloaded",
+  "context_window",
+  "provider_internal",
+  "api_error",
+  "max_turns",
+  "budget",
+  "structured_output",
+  "aborted",
+  "timeout",
+  "hang",
+  "session_not_found",
+] as const;
+
+/** A stable error kind: branch on it, print it, never parse the message instead. */
+export type ErrorKind = typeof ERROR_KINDS[number];
+
+const HINTS: Record<ErrorKind, string> = {
+  cli_not_found:
+    "Install Claude Code with npm i -g @anthropic-ai/claude-code, or pass --cli / set CLAUDE_CLI_PATH",
+  cli_version: "Install a supported Claude Code version (claw doctor shows the tested range)",
+  usage: "Check the flags: the CLI refused the command line before making any request",
+  spawn: "Check that the claude executable exists and is executable",
+  protocol: "The CLI printed something claw could not read: run claw inspect on the output",
+  cli_crashed: "The CLI died mid-run: rerun, and check the stderr tail and the process limits",
+  no_result: "The CLI exited without a result: check the stderr tail, then rerun",
+  auth: "Run claw auth login, or set a valid ANTHROPIC_API_KEY",
+  rate_limit: "Wait before retrying, or lower the request rate",
+  overloaded: "The API is overloaded: retry later or pass a fallback model",
+  context_window:
+    "Shorten the prompt, run /compact in the session, or start a fresh session without --resume",
+  provider_internal: "The API failed internally: retry; if it persists, check the provider status",
+  api_error: "Check the request (model name, flags) and retry",
+  max_turns: "Raise --max-turns or make the task smaller",
+  budget: "Raise --max-budget-usd or make the task smaller",
+  structured_output: "Simplify the JSON schema or the prompt so the model can satisfy it",
+  aborted: "The run was aborted by the caller",
+  timeout: "Raise --timeout or make the task smaller",
+  hang: "The CLI stopped producing output: check the network and the API, then rerun",
+  session_not_found: "Check the session id: claw session list shows the sessions of this directory",
+};
+
+/**
+ * The standard recovery hint for `kind`.
+ *
+ * @example
+ * ```ts
+ * import { hintFor } from "./kinds.ts";
+ *
+ * console.assert(hintFor("auth").includes("claw auth login"));
+ * ```
+ */
+export function hintFor(kind: ErrorKind): string {
+  return HINTS[kind];
+}

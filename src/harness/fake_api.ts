@@ -1,0 +1,280 @@
+/**
+ * A scripted fake Anthropic Messages API on loopback, so the real `claude` CLI can run
+ * deterministically, offline and without credentials: point it at the server with
+ * `ANTHROPIC_BASE_URL` and a fake `ANTHROPIC_API_KEY`.
+ *
+ * @module
+ */
+import { apiErrorResponse, defaultApiError } from "./_api_error.ts";
+import { backgroundReply } from "./_background.ts";
+import { buildMessage, messageEvents } from "./_message.ts";
+import { encodeSseEvent, type SseEvent } from "./_sse.ts";
+import { type FakeReply, type FakeScript, parseFakeScript } from "./script.ts";
+
+/** Options for {@linkcode startFakeApi}. */
+export interface FakeApiOptions {
+  /** Replies to serve, in order (validated with {@linkcode parseFakeScript}). */
+  script: FakeScript;
+  /** Port to listen on (default 0: a free port chosen by the OS). */
+  port?: number;
+  /** Interface to bind: loopback only. */
+  hostname?: "127.0.0.1";
+}
+
+/** One request the fake API received, as logged in {@linkcode FakeApi.requests}. */
+export interface RecordedRequest {
+  /** 1-based request number, shared with the `req_fake_<n>` request id and `msg_fake_<n>`. */
+  sequence: number;
+  /** HTTP method, e.g. `POST`. */
+  method: string;
+  /** Path with query string, e.g. `/v1/messages?beta=true`. */
+  path: string;
+  /** Request headers (lower-case names); secret values are replaced by `[redacted]`. */
+  headers: Record<string, string>;
+  /** Body parsed as JSON; the raw text when it is not JSON; `null` when empty. */
+  body: unknown;
+  /**
+   * Index in `script.replies` of the reply that answered this request; `null` when no scripted
+   * reply did: unknown route, invalid body, exhausted script, or a background request of Claude
+   * Code 2.0.x (subagent "Warmup", Bash path extraction), which the fake API answers itself so it
+   * cannot steal a scripted reply.
+   */
+  reply: number | null;
+}
+
+/** A running fake Messages API. Close it with `close()` or `await using`. */
+export interface FakeApi extends AsyncDisposable {
+  /** Base URL for `ANTHROPIC_BASE_URL`, e.g. `http://127.0.0.1:43211`. */
+  readonly url: string;
+  /** Port the server listens on. */
+  readonly port: number;
+  /** Every request received so far, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Stops the server, aborting responses still in flight. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const SECRET_HEADERS = new Set(["x-api-key", "authorization", "proxy-authorization", "cookie"]);
+
+/**
+ * Starts a fake Anthropic Messages API that answers `POST /v1/messages` with the script's
+ * replies, in order: streamed as SSE when the request has `stream: true`, otherwise as one JSON
+ * message (the CLI's non-streaming fallback). Every response carries a `request-id` header
+ * `req_fake_<n>`. Any other route gets an Anthropic-style 404.
+ *
+ * The background requests of Claude Code 2.0.x (subagent "Warmup" at start-up, Bash file-path
+ * extraction after each Bash call) are answered with canned messages and use up no scripted
+ * reply: they run concurrently with the conversation and would otherwise take replies at random.
+ *
+ * @param options The script and where to listen.
+ * @returns The running server; close it when done.
+ * @throws {TypeError} When the script is invalid (see {@linkcode parseFakeScript}).
+ *
+ * @example Serve one scripted message
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
+ * import { startFakeApi } from "./fake_api.ts";
+ *
+ * await using api = await startFakeApi({
+ *   script: { replies: [{ content: [{ type: "text", text: "Hello" }] }] },
+ * });
+ * const response = await fetch(`${api.url}/v1/messages`, {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json", "x-api-key": "sk-ant-fake-key" },
+ *   body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 64, messages: [] }),
+ * });
+ * const message = await response.json();
+ * deepStrictEqual(message.content, [{ type: "text", text: "Hello" }]);
+ * strictEqual(response.headers.get("request-id"), "req_fake_1");
+ * strictEqual(api.requests[0]?.headers["x-api-key"], "[redacted]");
+ * ```
+ */
+export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
+  const script = parseFakeScript(options.script);
+  const closing = new AbortController();
+  const requests: RecordedRequest[] = [];
+  let sequence = 0;
+  let replyIndex = 0;
+
+  /** The next scripted reply and its index, or `undefined` once the script is exhausted. */
+  function nextReply(): [FakeReply, number] | undefined {
+    const index = replyIndex++;
+    const reply = script.replies[index];
+    if (reply !== undefined) return [reply, index];
+    const last = script.replies.length - 1;
+    const repeat = script.replies[last];
+    return script.when_exhausted === "repeat_last" && repeat !== undefined
+      ? [repeat, last]
+      : undefined;
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const number = ++sequence;
+    const requestId = `req_fake_${number}`;
+    const url = new URL(request.url);
+    const body = parseBody(await request.text());
+    const recorded: RecordedRequest = {
+      sequence: number,
+      method: request.method,
+      path: url.pathname + url.search,
+      headers: redactHeaders(request.headers),
+      body,
+      reply: null,
+    };
+    requests.push(recorded);
+    if (request.method !== "POST" || url.pathname !== "/v1/messages") {
+      return apiErrorResponse({
+        status: 404,
+        error: {
+          type: "not_found_error",
+          message: `Fake API has no route for ${request.method} ${url.pathname}`,
+        },
+        requestId,
+      });
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return apiErrorResponse({
+        status: 400,
+        error: { type: "invalid_request_error", message: "Request body must be a JSON object" },
+        requestId,
+      });
+    }
+    const fields = body as Record<string, unknown>;
+    const background = backgroundReply(fields);
+    const attempt = replyIndex + 1;
+    const next = background === undefined ? nextReply() : [background, null] as const;
+    if (next === undefined) {
+      return apiErrorResponse({
+        status: 500,
+        error: {
+          type: "api_error",
+          message: `Fake API script exhausted: request ${attempt} to /v1/messages arrived ` +
+            `but the script has only ${script.replies.length} replies`,
+        },
+        requestId,
+      });
+    }
+    const [reply, index] = next;
+    recorded.reply = index;
+    // Only the server's own signal: Deno's `request.signal` also aborts after every completed
+    // response (with a warning), and a client that goes away cancels the body stream anyway.
+    const signal = closing.signal;
+    if (!await delay(reply.delay_ms ?? 0, signal)) {
+      return apiErrorResponse({
+        status: 503,
+        error: { type: "api_error", message: "Fake API is shutting down" },
+        requestId,
+      });
+    }
+    if ("status" in reply) {
+      return apiErrorResponse({
+        status: reply.status,
+        error: reply.error ?? defaultApiError(reply.status),
+        requestId,
+        ...(reply.headers === undefined ? {} : { headers: reply.headers }),
+      });
+    }
+    const context = {
+      sequence: number,
+      requestModel: typeof fields.model === "string" ? fields.model : "claude-fake",
+    };
+    if (fields.stream === true) {
+      return new Response(sseBody(messageEvents(reply, context), signal), {
+        headers: {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache",
+          "request-id": requestId,
+        },
+      });
+    }
+    return new Response(JSON.stringify(buildMessage(reply, context)), {
+      headers: { "content-type": "application/json", "request-id": requestId },
+    });
+  }
+
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 0,
+    signal: closing.signal,
+    onListen: listening.resolve,
+    onError(error) {
+      return apiErrorResponse({
+        status: 500,
+        error: { type: "api_error", message: `Fake API failed: ${String(error)}` },
+        requestId: `req_fake_${sequence}`,
+      });
+    },
+  }, handle);
+  const { port } = await listening.promise;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing.abort();
+      await server.finished;
+    })();
+    return closed;
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function redactHeaders(headers: Headers): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    result[name] = SECRET_HEADERS.has(name) ? "[redacted]" : value;
+  }
+  return result;
+}
+
+/** Waits `ms` milliseconds; resolves `false` early when `signal` aborts. */
+function delay(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * The SSE response body. Written event by event so that later script steps (stalls, disconnects)
+ * slot in between events; ends early when the server closes or the client goes away.
+ */
+function sseBody(events: readonly SseEvent[], signal: AbortSignal): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const event = events[next++];
+      if (event === undefined || signal.aborted) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(encodeSseEvent(event)));
+    },
+  });
+}

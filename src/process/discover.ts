@@ -1,0 +1,96 @@
+/**
+ * Finding the `claude` executable: an explicit path, `CLAUDE_CLI_PATH`, `PATH`, then the places
+ * the official installers put it.
+ *
+ * @module
+ */
+import { delimiter, join } from "node:path";
+import { ClaudeNotFoundError } from "../errors/claw_error.ts";
+
+/** Where a `claude` executable was found, and why that one. */
+export interface FoundCli {
+  /** The executable's path. */
+  path: string;
+  /** How it was found. */
+  source: "option" | "CLAUDE_CLI_PATH" | "PATH" | "known_location";
+}
+
+/** Options for {@linkcode findClaude}. */
+export interface FindClaudeOptions {
+  /** An explicit path (`--cli`), used as given. */
+  cli?: string;
+  /** The environment to read `CLAUDE_CLI_PATH`, `PATH` and `HOME` from. */
+  env?: Record<string, string | undefined>;
+}
+
+function knownLocations(home: string | undefined): string[] {
+  const places = [
+    "/usr/local/bin/claude",
+    "/opt/homebrew/bin/claude",
+    "/usr/bin/claude",
+  ];
+  if (home) {
+    places.unshift(
+      join(home, ".claude", "local", "claude"),
+      join(home, ".local", "bin", "claude"),
+      join(home, ".npm-global", "bin", "claude"),
+      join(home, ".bun", "bin", "claude"),
+    );
+  }
+  return places;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && (Deno.build.os === "windows" || ((info.mode ?? 0) & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the `claude` executable, in this order: `cli`, `CLAUDE_CLI_PATH`, each `PATH` entry, then
+ * the known install locations. An explicit `cli` or `CLAUDE_CLI_PATH` that does not exist is an
+ * error rather than a silent fall-through. Throws {@linkcode ClaudeNotFoundError}.
+ *
+ * @example
+ * ```ts
+ * import { findClaude } from "./discover.ts";
+ *
+ * try {
+ *   const found = findClaude({ env: { PATH: "" } });
+ *   console.log(found.path, found.source);
+ * } catch (error) {
+ *   console.log(String(error));
+ * }
+ * ```
+ */
+export function findClaude(options: FindClaudeOptions = {}): FoundCli {
+  const env = options.env ?? Deno.env.toObject();
+  if (options.cli !== undefined) {
+    if (isExecutableFile(options.cli)) return { path: options.cli, source: "option" };
+    throw new ClaudeNotFoundError(
+      `Cannot run "${options.cli}" given with --cli: it is not an executable file`,
+      { hint: "Pass the path of the claude executable, for example $(which claude)" },
+    );
+  }
+  const fromEnv = env.CLAUDE_CLI_PATH;
+  if (fromEnv) {
+    if (isExecutableFile(fromEnv)) return { path: fromEnv, source: "CLAUDE_CLI_PATH" };
+    throw new ClaudeNotFoundError(
+      `Cannot run "${fromEnv}" from CLAUDE_CLI_PATH: it is not an executable file`,
+      { hint: "Fix or unset CLAUDE_CLI_PATH" },
+    );
+  }
+  const name = Deno.build.os === "windows" ? "claude.exe" : "claude";
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir && isExecutableFile(join(dir, name))) return { path: join(dir, name), source: "PATH" };
+  }
+  for (const path of knownLocations(env.HOME ?? env.USERPROFILE)) {
+    if (isExecutableFile(path)) return { path, source: "known_location" };
+  }
+  throw new ClaudeNotFoundError(
+    'Cannot find "claude" on PATH or in the usual install locations: install it with npm i -g @anthropic-ai/claude-code or pass --cli',
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * Typed options for the Claude Code CLI's flags, validated once and turned into argv.
+ *
+ * @module
+ */
+import { ClawError } from "../errors/claw_error.ts";
+
+/** Permission modes accepted by the supported CLI versions (2.0.x and 2.1.x differ slightly). */
+export const PERMISSION_MODES = [
+  "default",
+  "manual",
+  "acceptEdits",
+  "auto",
+  "bypassPermissions",
+  "dontAsk",
+  "plan",
+  "delegate",
+] as const;
+
+/** A `--permission-mode` value. */
+export type PermissionMode = typeof PERMISSION_MODES[number];
+
+/** Which settings files the CLI loads. */
+export type SettingSource = "user" | "project" | "local";
+
+/** The CLI flags claw knows, each with its type. See {@linkcode buildArgs}. */
+export interface CliFlags {
+  /** `--model`: an alias (`sonnet`, `opus`) or a full model name. */
+  model?: string;
+  /** `--fallback-model`: models to fall back to when the main one is overloaded. */
+  fallbackModel?: string;
+  /** `--permission-mode`. `bypassPermissions` needs `IS_SANDBOX=1` when running as root. */
+  permissionMode?: PermissionMode;
+  /** `--system-prompt`: replaces the default system prompt. */
+  systemPrompt?: string;
+  /** `--system-prompt-file`: the system prompt, from a file. */
+  systemPromptFile?: string;
+  /** `--append-system-prompt`: added to the default system prompt. */
+  appendSystemPrompt?: string;
+  /** `--append-system-prompt-file`: text to append, from a file. */
+  appendSystemPromptFile?: string;
+  /** `--tools`: the built-in tools available (`[]` for none). */
+  tools?: string[];
+  /** `--allowedTools`: tools allowed without asking (`"Bash(git *)"`, `"Edit"`). */
+  allowedTools?: string[];
+  /** `--disallowedTools`: tools denied. */
+  disallowedTools?: string[];
+  /** `--max-turns`: a whole number ≥ 1. */
+  maxTurns?: number;
+  /** `--max-budget-usd`: a positive amount in dollars. */
+  maxBudgetUsd?: number;
+  /** `--mcp-config`: MCP config files or JSON strings. */
+  mcpConfig?: string[];
+  /** `--strict-mcp-config`: only the MCP servers from `mcpConfig`. */
+  strictMcpConfig?: boolean;
+  /** `--json-schema`: a JSON schema the final answer must satisfy (structured output). */
+  jsonSchema?: Record<string, unknown>;
+  /** `--include-partial-messages`: stream `stream_event` deltas. */
+  includePartialMessages?: boolean;
+  /** `--session-id`: use this UUID for a new session. */
+  sessionId?: string;
+  /** `--continue`: continue the most recent session in the working directory. */
+  continue?: boolean;
+  /** `--resume`: resume the session with this id. */
+  resume?: string;
+  /** `--fork-session`: with `resume`/`continue`, copy into a new session id. */
+  forkSession?: boolean;
+  /** `--no-session-persistence`: write no transcript. */
+  noSessionPersistence?: boolean;
+  /** `--setting-sources`: which settings files load. */
+  settingSources?: SettingSource[];
+  /** `--settings`: a settings file or a JSON string. */
+  settings?: string;
+  /** `--add-dir`: more directories the tools may access. */
+  addDirs?: string[];
+  /** `--permission-prompt-tool`: who answers permission prompts (`stdio` for the control protocol). */
+  permissionPromptTool?: string;
+  /** Extra flags appended as given, for CLI flags claw does not know yet. */
+  extraArgs?: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function usage(message: string): ClawError {
+  return new ClawError("usage", message, {
+    hint: "Fix the option; nothing was started",
+  });
+}
+
+/**
+ * Checks `flags` for values and combinations the CLI would refuse, so the mistake is reported
+ * before anything is spawned. Throws a {@linkcode ClawError} of kind `usage`.
+ *
+ * @example
+ * ```ts
+ * import { validateFlags } from "./options.ts";
+ *
+ * try {
+ *   validateFlags({ maxTurns: 0 });
+ * } catch (error) {
+ *   console.assert(String(error).includes("maxTurns"));
+ * }
+ * ```
+ */
+export function validateFlags(flags: CliFlags): void {
+  const { maxTurns, maxBudgetUsd, permissionMode, sessionId } = flags;
+  if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns >= 1)) {
+    throw usage(`Invalid maxTurns "${maxTurns}": it must be a whole number of at least 1`);
+  }
+  if (maxBudgetUsd !== undefined && !(Number.isFinite(maxBudgetUsd) && maxBudgetUsd > 0)) {
+    throw usage(`Invalid maxBudgetUsd "${maxBudgetUsd}": it must be a positive number of dollars`);
+  }
+  if (permissionMode !== undefined && !PERMISSION_MODES.includes(permissionMode)) {
+    throw usage(
+      `Invalid permission mode "${permissionMode}": use one of ${PERMISSION_MODES.join(", ")}`,
+    );
+  }
+  if (sessionId !== undefined && !UUID.test(sessionId)) {
+    throw usage(`Invalid session id "${sessionId}": it must be a UUID`);
+  }
+  if (flags.systemPrompt !== undefined && flags.systemPromptFile !== undefined) {
+    throw usage("Pass either systemPrompt or systemPromptFile, not both");
+  }
+  if (flags.appendSystemPrompt !== undefined && flags.appendSystemPromptFile !== undefined) {
+    throw usage("Pass either appendSystemPrompt or appendSystemPromptFile, not both");
+  }
+  if (flags.continue && flags.resume !== undefined) {
+    throw usage("Pass either continue or resume, not both");
+  }
+  if (flags.forkSession && !flags.continue && flags.resume === undefined) {
+    throw usage("forkSession needs resume or continue: there is no session to fork");
+  }
+  if (sessionId !== undefined && (flags.continue || flags.resume !== undefined) && !flags.forkSession) {
+    throw usage("sessionId with resume or continue needs forkSession: the resumed session keeps its id");
+  }
+  if (flags.strictMcpConfig && !flags.mcpConfig?.length) {
+    throw usage("strictMcpConfig needs mcpConfig: it would load no MCP server at all");
+  }
+}
+
+/**
+ * Turns `flags` into CLI arguments. Values use the `--flag=value` form so that a value starting
+ * with `-` is never taken for a flag.
+ *
+ * @example
+ * ```ts
+ * import { buildArgs } from "./options.ts";
+ *
+ * const args = buildArgs({ model: "sonnet", maxTurns: 3, allowedTools: ["Read", "Bash(git *)"] });
+ * console.assert(args.join(" ") === "--model=sonnet --max-turns=3 --allowedTools=Read,Bash(git *)");
+ * ```
+ */
+export function buildArgs(flags: CliFlags): string[] {
+  const args: string[] = [];
+  const value = (flag: string, v: string | number | undefined) => {
+    if (v !== undefined) args.push(`${flag}=${v}`);
+  };
+  const list = (flag: string, v: string[] | undefined) => {
+    if (v !== undefined) args.push(`${flag}=${v.join(",")}`);
+  };
+  const repeated = (flag: string, v: string[] | undefined) => {
+    for (const item of v ?? []) args.push(`${flag}=${item}`);
+  };
+  const toggle = (flag: string, v: boolean | undefined) => {
+    if (v) args.push(flag);
+  };
+
+  value("--model", flags.model);
+  value("--fallback-model", flags.fallbackModel);
+  value("--permission-mode", flags.permissionMode);
+  value("--system-prompt", flags.systemPrompt);
+  value("--system-prompt-file", flags.systemPromptFile);
+  value("--append-system-prompt", flags.appendSystemPrompt);
+  value("--append-system-prompt-file", flags.appendSystemPromptFile);
+  list("--tools", flags.tools);
+  list("--allowedTools", flags.allowedTools);
+  list("--disallowedTools", flags.disallowedTools);
+  value("--max-turns", flags.maxTurns);
+  value("--max-budget-usd", flags.maxBudgetUsd);
+  repeated("--mcp-config", flags.mcpConfig);
+  toggle("--strict-mcp-config", flags.strictMcpConfig);
+  if (flags.jsonSchema !== undefined) value("--json-schema", JSON.stringify(flags.jsonSchema));
+  toggle("--include-partial-messages", flags.includePartialMessages);
+  value("--session-id", flags.sessionId);
+  toggle("--continue", flags.continue);
+  value("--resume", flags.resume);
+  toggle("--fork-session", flags.forkSession);
+  toggle("--no-session-persistence", flags.noSessionPersistence);
+  list("--setting-sources", flags.settingSources);
+  value("--settings", flags.settings);
+  repeated("--add-dir", flags.addDirs);
+  value("--permission-prompt-tool", flags.permissionPromptTool);
+  args.push(...flags.extraArgs ?? []);
+  return args;
+}

@@ -1,0 +1,51 @@
+/**
+ * The process seam: everything claw needs from a running `claude`, and nothing more.
+ *
+ * The real implementation ({@linkcode denoSpawner}) wraps `Deno.Command`; replay and record plug in
+ * at the same seam, so the layers above never know whether a process is real.
+ *
+ * @module
+ */
+
+/** What to start. `env` is the complete environment of the child (claw has already merged it). */
+export interface SpawnRequest {
+  /** The executable. */
+  command: string;
+  /** Arguments, without the executable. */
+  args: string[];
+  /** The child's whole environment. */
+  env: Record<string, string>;
+  /** The working directory; the caller's when absent. */
+  cwd?: string;
+}
+
+/** How a process ended: an exit code, or the signal that killed it. */
+export interface ProcessStatus {
+  /** The exit code; `128 + n` when ended by signal `n` on Unix. */
+  code: number;
+  /** The signal that ended the process, or `null`. */
+  signal: Deno.Signal | null;
+}
+
+/**
+ * A running `claude`: byte streams in and out, a way to signal it, and its status.
+ *
+ * Disposing it (`await using`) shuts it down and reaps it.
+ */
+export interface ClaudeProcess extends AsyncDisposable {
+  /** The OS process id, when there is a real process. */
+  readonly pid: number | undefined;
+  /** The child's stdin. */
+  readonly stdin: WritableStream<Uint8Array>;
+  /** The child's stdout. */
+  readonly stdout: ReadableStream<Uint8Array>;
+  /** The child's stderr. */
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Resolves once the process has exited and been reaped. */
+  readonly status: Promise<ProcessStatus>;
+  /** Sends `signal` (default `SIGTERM`); does nothing once the process has exited. */
+  kill(signal?: Deno.Signal): void;
+}
+
+/** Starts a process for a {@linkcode SpawnRequest}. Throws when it cannot start. */
+export type Spawner = (request: SpawnRequest) => ClaudeProcess;

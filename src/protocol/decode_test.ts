@@ -1,0 +1,194 @@
+import { deepStrictEqual as assertEquals, ok, strictEqual } from "node:assert";
+import { decodeEvents, decodeJsonOutput, decodeLine } from "./decode.ts";
+import { type DecodedItem, type Diagnostic, isSystemEvent } from "./events.ts";
+import { _sampleLines } from "./_sample_lines.ts";
+
+const encoder = new TextEncoder();
+const sample = _sampleLines();
+
+async function decode(...chunks: (string | Uint8Array)[]): Promise<DecodedItem[]> {
+  const bytes = chunks.map((chunk) => typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+  return await Array.fromAsync(decodeEvents(ReadableStream.from(bytes)));
+}
+
+function diagnostics(items: DecodedItem[]): Diagnostic[] {
+  return items.filter((item): item is Diagnostic => item.type === "diagnostic");
+}
+
+Deno.test("decoder yields known events as the parsed line", async () => {
+  const lines = [sample.init, sample.assistantText, sample.toolResult, sample.result];
+  const items = await decode(lines.join("\n") + "\n");
+  assertEquals(items.map((item) => item.type), ["system", "assistant", "user", "result"]);
+  assertEquals(items.map((item) => JSON.stringify(item)), lines);
+  const [init] = items;
+  ok(init !== undefined && isSystemEvent(init, "init"));
+  strictEqual(init.claude_code_version, "2.1.328");
+});
+
+Deno.test("decoder keeps a result line whose type is not the first key", async () => {
+  const [result] = await decode(sample.result + "\n");
+  ok(result?.type === "result");
+  strictEqual(result.is_error, false);
+  strictEqual(result.result, "The directory contains one file: file.txt.");
+});
+
+Deno.test("decoder keeps the raw line of an unknown event type", async () => {
+  const line = '{"type":"auth_status","isAuthenticating":true,"output":["…"]}';
+  assertEquals(await decode(line + "\n"), [{ type: "unknown", raw: JSON.parse(line) }]);
+});
+
+Deno.test("decoder keeps an object without a string type as an unknown event", async () => {
+  assertEquals(await decode('{"hello":1}\n{"type":7}\n'), [
+    { type: "unknown", raw: { hello: 1 } },
+    { type: "unknown", raw: { type: 7 } },
+  ]);
+});
+
+Deno.test("decoder keeps unknown fields on a known event", async () => {
+  const line = '{"type":"system","subtype":"status","status":"requesting","session_id":"s",' +
+    '"uuid":"u","brand_new_field":{"nested":[1,2]}}';
+  const [event] = await decode(line + "\n");
+  strictEqual(JSON.stringify(event), line);
+});
+
+Deno.test("decoder reports a non-JSON line with its number and keeps the events around it", async () => {
+  const items = await decode(`${sample.init}\nDebug: starting MCP servers\n${sample.result}\n`);
+  assertEquals(items.map((item) => item.type), ["system", "diagnostic", "result"]);
+  const [diagnostic] = diagnostics(items);
+  strictEqual(diagnostic?.kind, "not_json");
+  strictEqual(diagnostic.lineNumber, 2);
+  strictEqual(diagnostic.text, "Debug: starting MCP servers");
+  ok(diagnostic.message.startsWith("Line 2 is not JSON (27 characters): "), diagnostic.message);
+});
+
+Deno.test("decoder reports JSON that is not an object", async () => {
+  const items = await decode('[1,2]\n42\n"text"\nnull\n');
+  assertEquals(items.map((item) => item.type === "diagnostic" && item.kind), [
+    "not_object",
+    "not_object",
+    "not_object",
+    "not_object",
+  ]);
+  assertEquals(
+    diagnostics(items).map((item) => item.message),
+    [
+      "Line 1 is an array, not a JSON object (5 characters)",
+      "Line 2 is a number, not a JSON object (2 characters)",
+      "Line 3 is a string, not a JSON object (6 characters)",
+      "Line 4 is null, not a JSON object (4 characters)",
+    ],
+  );
+});
+
+Deno.test("decoder skips blank lines and counts them in line numbers", async () => {
+  const items = await decode(`\n\r\n${sample.status}\n\n  \nnope\n\n`);
+  assertEquals(items.map((item) => item.type), ["system", "diagnostic"]);
+  strictEqual(diagnostics(items)[0]?.lineNumber, 6);
+});
+
+Deno.test("decoder does not split a line at U+2028 inside a JSON string", async () => {
+  const line =
+    '{"type":"assistant","message":{"content":[{"type":"text","text":"a\u2028b\u2029c"}]}}';
+  const items = await decode(line + "\n");
+  strictEqual(items.length, 1);
+  strictEqual(JSON.stringify(items[0]), line);
+});
+
+Deno.test("decoder yields an unterminated last line that parses as the event", async () => {
+  const items = await decode(`${sample.init}\n${sample.result}`);
+  assertEquals(items.map((item) => item.type), ["system", "result"]);
+});
+
+Deno.test("decoder reports an unterminated last line that does not parse as truncated", async () => {
+  const items = await decode(`${sample.init}\n${sample.result.slice(0, 100)}`);
+  const [diagnostic] = diagnostics(items);
+  strictEqual(diagnostic?.kind, "truncated_line");
+  strictEqual(diagnostic.lineNumber, 2);
+  ok(diagnostic.message.startsWith("Line 2 ends without a newline and is not complete JSON"));
+});
+
+Deno.test("decoder yields the event and an invalid_utf8 diagnostic for invalid UTF-8 JSON", async () => {
+  const items = await decode(
+    encoder.encode('{"type":"keep_alive","note":"'),
+    new Uint8Array([0xff, 0xfe]),
+    encoder.encode('"}\n'),
+  );
+  assertEquals(items.map((item) => item.type === "diagnostic" ? item.kind : item.type), [
+    "invalid_utf8",
+    "keep_alive",
+  ]);
+  assertEquals(items[1], { type: "keep_alive", note: "\ufffd\ufffd" });
+});
+
+Deno.test("decoder cuts the text of a giant garbage line but keeps its length", async () => {
+  const garbage = "x".repeat(1_000_000);
+  const [diagnostic] = diagnostics(await decode(garbage + "\n"));
+  ok(diagnostic !== undefined && diagnostic.text.length < 300);
+  ok(diagnostic.text.startsWith("x".repeat(200) + "…"));
+  ok(diagnostic.message.includes("(1000000 characters)"), diagnostic.message);
+});
+
+Deno.test("decoder handles chunks split mid-UTF-8 and mid-\\r\\n", async () => {
+  const text = [sample.init, sample.toolResult, sample.result].join("\r\n") + "\r\n";
+  const all = encoder.encode(text);
+  const rocket = all.indexOf(0xf0); // first byte of the 4-byte 🚀 in the tool output
+  const crlf = all.indexOf(13);
+  const cuts = [0, crlf + 1, rocket + 1, rocket + 3, all.length - 1, all.length];
+  const chunks = cuts.slice(1).map((end, i) => all.subarray(cuts[i], end));
+  const items = await decode(...chunks);
+  assertEquals(items.map((item) => JSON.stringify(item)), [
+    sample.init,
+    sample.toolResult,
+    sample.result,
+  ]);
+});
+
+Deno.test("decoder decodes a 10 MB line split into many small chunks", async () => {
+  const line = _sampleLines({ toolOutputBytes: 6 * 1024 * 1024 }).toolResult;
+  ok(line.length > 10 * 1024 * 1024);
+  const all = encoder.encode(line + "\r\n" + sample.result + "\n");
+  const chunks: Uint8Array[] = [];
+  for (
+    let offset = 0, size = 1;
+    offset < all.length;
+    offset += size, size = (size * 7) % 65_521 + 1
+  ) {
+    chunks.push(all.subarray(offset, offset + size));
+  }
+  const items = await decode(...chunks);
+  assertEquals(items.map((item) => item.type), ["user", "result"]);
+  strictEqual(JSON.stringify(items[0]), line);
+});
+
+Deno.test("decodeLine returns one item for a valid line", () => {
+  const items = decodeLine({
+    text: sample.status,
+    lineNumber: 4,
+    terminated: true,
+    invalidUtf8: false,
+  });
+  assertEquals(items, [JSON.parse(sample.status)]);
+});
+
+Deno.test("decodeJsonOutput reads the single result object", () => {
+  assertEquals(decodeJsonOutput(sample.result + "\n"), [JSON.parse(sample.result)]);
+});
+
+Deno.test("decodeJsonOutput reads the --verbose array of messages", () => {
+  const text = `[${sample.init},${sample.assistantText},${sample.result},7]\n`;
+  const items = decodeJsonOutput(text);
+  assertEquals(items.map((item) => item.type), ["system", "assistant", "result", "diagnostic"]);
+  assertEquals(items[3], {
+    type: "diagnostic",
+    kind: "not_object",
+    lineNumber: 1,
+    text: "7",
+    message: "Element 3 of the output array is a number, not an object",
+  });
+});
+
+Deno.test("decodeJsonOutput reports output that is not JSON", () => {
+  const [item] = decodeJsonOutput("API Error: 500 Internal server error\n");
+  ok(item?.type === "diagnostic" && item.kind === "not_json");
+  ok(item.message.startsWith("Output is not JSON (37 characters): "), item.message);
+});

@@ -1,0 +1,763 @@
+/**
+ * Types for every line the Claude Code CLI prints on stdout with `--output-format stream-json`.
+ *
+ * A known event is the parsed JSON object itself: fields this file does not declare are still
+ * there, and `JSON.stringify(event)` gives back the line. Fields are optional unless every observed
+ * line of that kind carried them in both supported CLI versions (2.1.x and 2.0.x).
+ *
+ * @module
+ */
+
+/** A string union that still accepts, and autocompletes, values a newer CLI may add. */
+export type OpenString<T extends string> = T | (string & Record<never, never>);
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+/** Token usage as reported by the Messages API. */
+export interface Usage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number };
+  server_tool_use?: { web_search_requests?: number; web_fetch_requests?: number };
+  service_tier?: string | null;
+}
+
+/** Per-model usage in `result.modelUsage`. */
+export interface ModelUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
+  webSearchRequests?: number;
+  costUSD?: number;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+}
+
+/** A `{ type: "text" }` content block. */
+export interface TextBlock {
+  type: "text";
+  text: string;
+  citations?: unknown[] | null;
+}
+
+/** A `{ type: "thinking" }` content block. */
+export interface ThinkingBlock {
+  type: "thinking";
+  thinking: string;
+  signature?: string;
+}
+
+/** A `{ type: "redacted_thinking" }` content block. */
+export interface RedactedThinkingBlock {
+  type: "redacted_thinking";
+  data: string;
+}
+
+/** A `{ type: "tool_use" }` content block: the model calls a tool. */
+export interface ToolUseBlock {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** A `{ type: "image" }` content block. */
+export interface ImageBlock {
+  type: "image";
+  source: { type: string; media_type?: string; data?: string; url?: string };
+}
+
+/** A `{ type: "tool_result" }` content block: the outcome of a tool call, in a user message. */
+export interface ToolResultBlock {
+  type: "tool_result";
+  tool_use_id: string;
+  content?: string | ContentBlock[];
+  /** Omitted on some successful results (Write, Read, Edit), `false` on successful Bash results. */
+  is_error?: boolean;
+}
+
+/** A content block of a type this version of claw does not know; all its fields are kept. */
+export interface UnknownContentBlock {
+  type: OpenString<never>;
+}
+
+/** Known content blocks by their `type`; used by {@linkcode isContentBlock}. */
+export interface ContentBlockMap {
+  text: TextBlock;
+  thinking: ThinkingBlock;
+  redacted_thinking: RedactedThinkingBlock;
+  tool_use: ToolUseBlock;
+  tool_result: ToolResultBlock;
+  image: ImageBlock;
+}
+
+/** Any content block. Narrow it with {@linkcode isContentBlock}. */
+export type ContentBlock = ContentBlockMap[keyof ContentBlockMap] | UnknownContentBlock;
+
+// ---------------------------------------------------------------------------------------------
+// system
+
+/** Fields every `system` line carries. */
+export interface SystemEventBase {
+  type: "system";
+  session_id: string;
+  uuid?: string;
+}
+
+/** `system/init`: printed before the first model request of every turn. */
+export interface SystemInitEvent extends SystemEventBase {
+  subtype: "init";
+  cwd: string;
+  tools: string[];
+  mcp_servers: { name: string; status: string }[];
+  model: string;
+  permissionMode: OpenString<"default" | "acceptEdits" | "bypassPermissions" | "plan" | "dontAsk">;
+  slash_commands?: string[];
+  terminal_slash_commands?: string[];
+  apiKeySource?: string;
+  /** Only in 2.0.x. */
+  betas?: string[];
+  claude_code_version?: string;
+  output_style?: string;
+  agents?: string[];
+  skills?: string[];
+  plugins?: { name: string; path?: string }[];
+  capabilities?: unknown;
+  analytics_disabled?: boolean;
+  product_feedback_disabled?: boolean;
+  memory_paths?: { auto?: string };
+  original_cwd?: string;
+  additional_directories?: string[];
+  messaging_socket_path?: string;
+  fast_mode_state?: string;
+  fast_mode_disabled_reason?: string | null;
+  per_turn_effort_active?: boolean;
+  ultrathink_available?: boolean;
+  ultrathink_typed_raises?: boolean;
+  view_mode?: string;
+}
+
+/** `system/status`: `requesting` before each request in partial mode, or a permission mode change. */
+export interface SystemStatusEvent extends SystemEventBase {
+  subtype: "status";
+  status: string | null;
+  permissionMode?: string;
+}
+
+/** `system/api_retry`: printed before each retry sleep. */
+export interface SystemApiRetryEvent extends SystemEventBase {
+  subtype: "api_retry";
+  /** 1-based. */
+  attempt: number;
+  max_retries: number;
+  retry_delay_ms: number;
+  /** The HTTP status, or `null` for network errors. */
+  error_status: number | null;
+  error: OpenString<
+    "server_error" | "overloaded" | "rate_limit" | "authentication_failed" | "unknown"
+  >;
+}
+
+/** `system/permission_denied`: a tool call denied by the permission mode. */
+export interface SystemPermissionDeniedEvent extends SystemEventBase {
+  subtype: "permission_denied";
+  tool_name: string;
+  tool_use_id: string;
+  message: string;
+  decision_reason_type?: string;
+  decision_reason?: string;
+}
+
+/** `system/task_started`: a subagent (Agent tool) task started. */
+export interface SystemTaskStartedEvent extends SystemEventBase {
+  subtype: "task_started";
+  task_id: string;
+  run_id?: string;
+  tool_use_id?: string;
+  description?: string;
+  subagent_type?: string;
+  is_backgrounded?: boolean;
+  spawn_depth?: number;
+  task_type?: string;
+  prompt?: string;
+}
+
+/** `system/task_updated`: a subagent task changed, e.g. `patch.status`. */
+export interface SystemTaskUpdatedEvent extends SystemEventBase {
+  subtype: "task_updated";
+  task_id: string;
+  run_id?: string;
+  patch?: { status?: string };
+}
+
+/** `system/task_notification`: a subagent task finished. */
+export interface SystemTaskNotificationEvent extends SystemEventBase {
+  subtype: "task_notification";
+  task_id: string;
+  run_id?: string;
+  tool_use_id?: string;
+  status?: string;
+  output_file?: string;
+  summary?: string;
+  usage?: unknown;
+}
+
+/** `system/model_fallback`: `--fallback-model` took over after repeated overload errors. */
+export interface SystemModelFallbackEvent extends SystemEventBase {
+  subtype: "model_fallback";
+  trigger?: string;
+  original_model: string;
+  fallback_model: string;
+  content?: string;
+}
+
+/** `system/model_refusal_no_fallback`: a second refusal with no fallback model. */
+export interface SystemModelRefusalNoFallbackEvent extends SystemEventBase {
+  subtype: "model_refusal_no_fallback";
+  original_model?: string;
+  request_id?: string;
+  api_refusal_category?: string;
+  api_refusal_explanation?: string;
+  refused_user_message_uuid?: string;
+  content?: string;
+}
+
+/** `system/compact_boundary`: the conversation was compacted. */
+export interface SystemCompactBoundaryEvent extends SystemEventBase {
+  subtype: "compact_boundary";
+  compact_metadata?: { trigger?: string; pre_tokens?: number };
+}
+
+/** `system/session_state_changed`. */
+export interface SystemSessionStateChangedEvent extends SystemEventBase {
+  subtype: "session_state_changed";
+  state?: unknown;
+}
+
+/** `system/informational`: a notice such as a refusal. */
+export interface SystemInformationalEvent extends SystemEventBase {
+  subtype: "informational";
+  content: string;
+  level?: string;
+}
+
+/** `system/thinking_tokens`: one per thinking delta, also without partial mode. */
+export interface SystemThinkingTokensEvent extends SystemEventBase {
+  subtype: "thinking_tokens";
+  estimated_tokens: number;
+  estimated_tokens_delta: number;
+}
+
+/** A `system` line with a subtype this version of claw does not know (e.g. `hook_response`). */
+export interface SystemOtherEvent extends SystemEventBase {
+  subtype: OpenString<never>;
+}
+
+/** Known `system` lines by `subtype`; used by {@linkcode isSystemEvent}. */
+export interface SystemEventMap {
+  init: SystemInitEvent;
+  status: SystemStatusEvent;
+  api_retry: SystemApiRetryEvent;
+  permission_denied: SystemPermissionDeniedEvent;
+  task_started: SystemTaskStartedEvent;
+  task_updated: SystemTaskUpdatedEvent;
+  task_notification: SystemTaskNotificationEvent;
+  model_fallback: SystemModelFallbackEvent;
+  model_refusal_no_fallback: SystemModelRefusalNoFallbackEvent;
+  compact_boundary: SystemCompactBoundaryEvent;
+  session_state_changed: SystemSessionStateChangedEvent;
+  informational: SystemInformationalEvent;
+  thinking_tokens: SystemThinkingTokensEvent;
+}
+
+/** Any `system` line. Narrow it with {@linkcode isSystemEvent}. */
+export type SystemEvent = SystemEventMap[keyof SystemEventMap] | SystemOtherEvent;
+
+// ---------------------------------------------------------------------------------------------
+// assistant and user
+
+/** The API message inside an `assistant` line. */
+export interface AssistantMessage {
+  id: string;
+  type: "message";
+  role: "assistant";
+  /** `"<synthetic>"` for API error messages made up by the CLI. */
+  model: string;
+  /** In practice one block per line: the CLI prints one `assistant` line per content block. */
+  content: ContentBlock[];
+  /** Always `null` on stdout, except on synthetic error messages. */
+  stop_reason: string | null;
+  stop_sequence: string | null;
+  /** The `message_start` usage, not the final one (that is in `result`). */
+  usage: Usage;
+  context_management?: unknown;
+  diagnostics?: unknown;
+  container?: unknown;
+  stop_details?: unknown;
+}
+
+/** An `assistant` line: one content block of a model response. */
+export interface AssistantEvent {
+  type: "assistant";
+  message: AssistantMessage;
+  /** The Agent tool_use id for subagent messages, else `null`. */
+  parent_tool_use_id: string | null;
+  session_id: string;
+  uuid?: string;
+  timestamp?: string;
+  /** The API's `request-id` response header. */
+  request_id?: string;
+  /** Error category on synthetic error messages, e.g. `rate_limit`, `authentication_failed`. */
+  error?: string;
+  is_api_error_message?: boolean;
+  api_error_status?: number | null;
+  api_error_type?: string;
+  api_error?: string;
+  api_error_params?: unknown;
+  /** `true` on the partial message of an interrupted stream. */
+  aborted?: boolean;
+  refused_message_id?: string;
+  agent_id?: string;
+  subagent_type?: string;
+  task_description?: string;
+  thinking_duration_ms?: number;
+  thinking_display?: string;
+}
+
+/** The message inside a `user` line. */
+export interface UserMessage {
+  role: "user";
+  /** A string for replayed stdin messages, else blocks (usually `tool_result`). */
+  content: string | ContentBlock[];
+}
+
+/** One entry of `tool_result_meta`. */
+export interface ToolResultMeta {
+  id: string;
+  permission_decision?: {
+    decision: OpenString<"accept" | "reject">;
+    source?: string;
+    reason_type?: string;
+  };
+  non_execution_kind?: string;
+}
+
+/** A `user` line: tool results, replayed stdin messages, synthetic nudges, subagent prompts. */
+export interface UserEvent {
+  type: "user";
+  message: UserMessage;
+  parent_tool_use_id: string | null;
+  session_id: string;
+  uuid?: string;
+  timestamp?: string;
+  /** Tool-specific result object, or a string such as `"Error: …"` on failures. */
+  tool_use_result?: unknown;
+  tool_result_meta?: ToolResultMeta[];
+  isSynthetic?: boolean;
+  isReplay?: boolean;
+  refused_message_id?: string;
+  agent_id?: string;
+  subagent_type?: string;
+  task_description?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// stream_event
+
+/** SSE `message_start`. */
+export interface MessageStartPayload {
+  type: "message_start";
+  message: AssistantMessage;
+}
+
+/** SSE `content_block_start`; a `tool_use` block starts with the `{}` placeholder input. */
+export interface ContentBlockStartPayload {
+  type: "content_block_start";
+  index: number;
+  content_block: ContentBlock;
+}
+
+/** A `text_delta`. */
+export interface TextDelta {
+  type: "text_delta";
+  text: string;
+}
+
+/** An `input_json_delta`: a chunk of a tool_use block's input JSON text. */
+export interface InputJsonDelta {
+  type: "input_json_delta";
+  partial_json: string;
+}
+
+/** A `thinking_delta`. */
+export interface ThinkingDelta {
+  type: "thinking_delta";
+  thinking: string;
+}
+
+/** A `signature_delta`: the signature of a thinking block. */
+export interface SignatureDelta {
+  type: "signature_delta";
+  signature: string;
+}
+
+/** A delta of a type this version of claw does not know. */
+export interface UnknownDelta {
+  type: OpenString<never>;
+}
+
+/** Known deltas by `type`; used by {@linkcode isDelta}. */
+export interface DeltaMap {
+  text_delta: TextDelta;
+  input_json_delta: InputJsonDelta;
+  thinking_delta: ThinkingDelta;
+  signature_delta: SignatureDelta;
+}
+
+/** Any content block delta. Narrow it with {@linkcode isDelta}. */
+export type Delta = DeltaMap[keyof DeltaMap] | UnknownDelta;
+
+/** SSE `content_block_delta`. */
+export interface ContentBlockDeltaPayload {
+  type: "content_block_delta";
+  index: number;
+  delta: Delta;
+}
+
+/** SSE `content_block_stop`. */
+export interface ContentBlockStopPayload {
+  type: "content_block_stop";
+  index: number;
+}
+
+/** SSE `message_delta`: the final stop reason and usage of a message. */
+export interface MessageDeltaPayload {
+  type: "message_delta";
+  delta: { stop_reason?: string | null; stop_sequence?: string | null };
+  usage?: Usage;
+  context_management?: unknown;
+}
+
+/** SSE `message_stop`. */
+export interface MessageStopPayload {
+  type: "message_stop";
+}
+
+/** An SSE event of a type this version of claw does not know. */
+export interface UnknownStreamPayload {
+  type: OpenString<never>;
+}
+
+/** Known SSE events by `type`; used by {@linkcode isStreamPayload}. */
+export interface StreamPayloadMap {
+  message_start: MessageStartPayload;
+  content_block_start: ContentBlockStartPayload;
+  content_block_delta: ContentBlockDeltaPayload;
+  content_block_stop: ContentBlockStopPayload;
+  message_delta: MessageDeltaPayload;
+  message_stop: MessageStopPayload;
+}
+
+/** The raw Anthropic SSE event inside a `stream_event` line. */
+export type StreamPayload = StreamPayloadMap[keyof StreamPayloadMap] | UnknownStreamPayload;
+
+/** Where an abandoned stream stopped; carried by the CLI's synthetic `message_stop`. */
+export interface AbandonedBlocks {
+  api_message_id: string;
+  from_block_index: number;
+}
+
+/** A `stream_event` line (`--include-partial-messages`): one raw SSE event. */
+export interface StreamEvent {
+  type: "stream_event";
+  event: StreamPayload;
+  session_id: string;
+  parent_tool_use_id: string | null;
+  uuid?: string;
+  /** The id of the API message this event belongs to (2.1.x). */
+  api_message_id?: string;
+  /** On `message_start`. */
+  ttft_ms?: number;
+  thinking_display?: string;
+  /** On a synthetic `message_stop` that ends an abandoned stream. */
+  abandoned_blocks?: AbandonedBlocks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// result
+
+/** The `result` subtypes seen so far. API failures use `success` with `is_error: true`. */
+export type ResultSubtype = OpenString<
+  | "success"
+  | "error_max_turns"
+  | "error_max_budget_usd"
+  | "error_max_structured_output_retries"
+  | "error_during_execution"
+>;
+
+/** One entry of `result.permission_denials`. */
+export interface PermissionDenial {
+  tool_name: string;
+  tool_use_id: string;
+  tool_input: Record<string, unknown>;
+}
+
+/**
+ * The `result` line: the last line of every turn that started a session. Check `is_error`, not
+ * `subtype`: API failures end with `subtype: "success"` and `is_error: true`.
+ */
+export interface ResultEvent {
+  type: "result";
+  subtype: ResultSubtype;
+  is_error: boolean;
+  duration_ms: number;
+  duration_api_ms: number;
+  num_turns: number;
+  session_id: string;
+  total_cost_usd: number;
+  usage: Usage;
+  modelUsage: Record<string, ModelUsage>;
+  permission_denials: PermissionDenial[];
+  uuid?: string;
+  /** The final text, or the error text when `is_error`; absent on `error_*` subtypes. */
+  result?: string;
+  /** On `error_*` subtypes. */
+  errors?: string[];
+  stop_reason?: string | null;
+  terminal_reason?: string;
+  api_error_status?: number | null;
+  api_error_type?: string;
+  api_error?: string;
+  structured_output?: unknown;
+  result_index?: number;
+  fast_mode_state?: string;
+  fast_mode_disabled_reason?: string | null;
+  subagent_stats?: unknown;
+  safety_stops?: unknown;
+  queued_turn_count?: number;
+  model_usage_since_last_result?: Record<string, ModelUsage>;
+  ttft_ms?: number;
+  ttft_stream_ms?: number;
+  time_to_request_ms?: number;
+  first_content_frame_ms?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// other lines
+
+/** A `rate_limit_event` line. */
+export interface RateLimitEvent {
+  type: "rate_limit_event";
+  rate_limit_info: {
+    status: string;
+    resetsAt?: number;
+    rateLimitType?: string;
+    unifiedRateLimitFallbackAvailable?: boolean;
+    isUsingOverage?: boolean;
+  };
+  session_id?: string;
+  uuid?: string;
+}
+
+/** A `tool_progress` line: a heartbeat of a long-running tool. */
+export interface ToolProgressEvent {
+  type: "tool_progress";
+  tool_use_id: string;
+  tool_name: string;
+  parent_tool_use_id: string | null;
+  elapsed_time_seconds: number;
+  heartbeat?: boolean;
+  session_id?: string;
+  uuid?: string;
+}
+
+/** A `control_request` line from the CLI, e.g. `can_use_tool` with `--permission-prompt-tool stdio`. */
+export interface ControlRequestEvent {
+  type: "control_request";
+  request_id: string;
+  request: {
+    subtype: OpenString<"can_use_tool">;
+    tool_name?: string;
+    display_name?: string;
+    input?: Record<string, unknown>;
+    description?: string;
+    permission_suggestions?: unknown[];
+    blocked_path?: string;
+    tool_use_id?: string;
+  };
+}
+
+/** A `control_response` line: the CLI's answer to a control request written on stdin. */
+export interface ControlResponseEvent {
+  type: "control_response";
+  response: {
+    subtype: OpenString<"success" | "error">;
+    request_id: string;
+    response?: Record<string, unknown>;
+    error?: string;
+    error_code?: string;
+  };
+}
+
+/** A `keep_alive` line. */
+export interface KeepAliveEvent {
+  type: "keep_alive";
+}
+
+/**
+ * A line whose `type` this version of claw does not know, or a JSON object without a string
+ * `type`. `raw` is the parsed object, untouched.
+ */
+export interface UnknownEvent {
+  type: "unknown";
+  raw: Record<string, unknown>;
+}
+
+/** Known events by `type`. */
+export interface ClaudeEventMap {
+  system: SystemEvent;
+  assistant: AssistantEvent;
+  user: UserEvent;
+  stream_event: StreamEvent;
+  result: ResultEvent;
+  rate_limit_event: RateLimitEvent;
+  tool_progress: ToolProgressEvent;
+  control_request: ControlRequestEvent;
+  control_response: ControlResponseEvent;
+  keep_alive: KeepAliveEvent;
+}
+
+/**
+ * Any stdout line, discriminated on `type`. Narrow `system` lines with {@linkcode isSystemEvent}.
+ *
+ * @example Handle the events of a run
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import type { ClaudeEvent } from "./events.ts";
+ *
+ * function describe(event: ClaudeEvent): string {
+ *   switch (event.type) {
+ *     case "result":
+ *       return event.is_error ? `failed: ${event.result ?? event.errors?.join("; ")}` : "done";
+ *     case "unknown":
+ *       return `unknown line with keys ${Object.keys(event.raw).join(", ")}`;
+ *     default:
+ *       return event.type;
+ *   }
+ * }
+ * strictEqual(describe({ type: "unknown", raw: { type: "x", a: 1 } }), "unknown line with keys type, a");
+ * ```
+ */
+export type ClaudeEvent = ClaudeEventMap[keyof ClaudeEventMap] | UnknownEvent;
+
+/** Why a line could not be turned into an event, or what was wrong with it. */
+export type DiagnosticKind = "not_json" | "not_object" | "invalid_utf8" | "truncated_line";
+
+/**
+ * A problem with one stdout line, reported instead of throwing or dropping the line.
+ *
+ * @example Tell diagnostics apart from events
+ * ```ts
+ * import { ok } from "node:assert";
+ * import type { DecodedItem } from "./events.ts";
+ *
+ * const item: DecodedItem = {
+ *   type: "diagnostic", kind: "not_json", lineNumber: 2, text: "Debug: hi",
+ *   message: "Line 2 is not JSON (9 characters): Unexpected token 'D', \"Debug: hi\" is not valid JSON",
+ * };
+ * ok(item.type === "diagnostic" && item.message.startsWith("Line 2 is not JSON"));
+ * ```
+ */
+export interface Diagnostic {
+  type: "diagnostic";
+  kind: DiagnosticKind;
+  /** 1-based. */
+  lineNumber: number;
+  /** The line, cut to about 200 characters. */
+  text: string;
+  /** What was wrong, as a sentence: `Line 3 is not JSON (12 characters): …`. */
+  message: string;
+}
+
+/** What a decoder yields per line. */
+export type DecodedItem = ClaudeEvent | Diagnostic;
+
+// ---------------------------------------------------------------------------------------------
+// guards
+
+/**
+ * Whether `event` is a `system` line with the given subtype.
+ *
+ * @example Narrow to `system/init`
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { type ClaudeEvent, isSystemEvent } from "./events.ts";
+ *
+ * const event = { type: "system", subtype: "init", session_id: "s1", model: "m" } as ClaudeEvent;
+ * ok(isSystemEvent(event, "init") && event.model === "m");
+ * ```
+ */
+export function isSystemEvent<K extends keyof SystemEventMap>(
+  event: DecodedItem,
+  subtype: K,
+): event is SystemEventMap[K] {
+  return event.type === "system" && event.subtype === subtype;
+}
+
+/**
+ * Whether `block` is a content block of the given type.
+ *
+ * @example Read the text of a text block
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { type ContentBlock, isContentBlock } from "./events.ts";
+ *
+ * const blocks: ContentBlock[] = [{ type: "text", text: "hi" }, { type: "server_tool_use" }];
+ * deepStrictEqual(blocks.filter((b) => isContentBlock(b, "text")).map((b) => b.text), ["hi"]);
+ * ```
+ */
+export function isContentBlock<K extends keyof ContentBlockMap>(
+  block: ContentBlock,
+  type: K,
+): block is ContentBlockMap[K] {
+  return block.type === type;
+}
+
+/**
+ * Whether `payload`, the `event` of a `stream_event` line, is an SSE event of the given type.
+ *
+ * @example Narrow to `content_block_delta`
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { isStreamPayload, type StreamPayload } from "./events.ts";
+ *
+ * const payload: StreamPayload = { type: "content_block_stop", index: 2 };
+ * deepStrictEqual(isStreamPayload(payload, "content_block_stop") ? payload.index : -1, 2);
+ * ```
+ */
+export function isStreamPayload<K extends keyof StreamPayloadMap>(
+  payload: StreamPayload,
+  type: K,
+): payload is StreamPayloadMap[K] {
+  return payload.type === type;
+}
+
+/**
+ * Whether `delta` is a content block delta of the given type.
+ *
+ * @example Read a text delta
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { type Delta, isDelta } from "./events.ts";
+ *
+ * const delta: Delta = { type: "text_delta", text: "Hel" };
+ * deepStrictEqual(isDelta(delta, "text_delta") ? delta.text : "", "Hel");
+ * ```
+ */
+export function isDelta<K extends keyof DeltaMap>(delta: Delta, type: K): delta is DeltaMap[K] {
+  return delta.type === type;
+}

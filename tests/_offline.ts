@@ -1,0 +1,82 @@
+/**
+ * Test support: the real pinned `claude` CLIs running offline against claw's fake Messages API.
+ */
+import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../scripts/install_cli.ts";
+import { type FakeApi, startFakeApi } from "../src/harness/fake_api.ts";
+import { offlineEnv } from "../src/harness/offline_env.ts";
+import type { FakeScript } from "../src/harness/script.ts";
+import type { RunOptions } from "../src/session/run.ts";
+
+export { PINNED_CLI_VERSIONS, pinnedCliPath };
+
+/** Whether the pinned CLI `version` is installed (`deno task setup`). */
+export function hasCli(version: string): boolean {
+  try {
+    return Deno.statSync(pinnedCliPath(version)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** A fake API, a fresh HOME and a working directory for one test; dispose to clean up. */
+export interface Offline extends AsyncDisposable {
+  api: FakeApi;
+  home: string;
+  cwd: string;
+  /** Run options that point the pinned CLI `version` at the fake API. */
+  options(version: string, extra?: RunOptions): RunOptions;
+}
+
+/** Starts a fake API with `script` and makes a fresh HOME and cwd. */
+export async function offline(
+  script: FakeScript,
+  settings: { maxRetries?: number } = {},
+): Promise<Offline> {
+  const api = await startFakeApi({ script });
+  const home = await Deno.makeTempDir({ prefix: "claw-test-home-" });
+  const cwd = await Deno.makeTempDir({ prefix: "claw-test-cwd-" });
+  const env = offlineEnv({ apiUrl: api.url, home, maxRetries: settings.maxRetries ?? 0 });
+  return {
+    api,
+    home,
+    cwd,
+    options: (version, extra = {}) => ({
+      cli: pinnedCliPath(version),
+      cwd,
+      timeoutMs: 90_000,
+      ...extra,
+      env: { ...env, ...extra.env },
+    }),
+    async [Symbol.asyncDispose]() {
+      await api.close();
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+      await Deno.remove(cwd, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Whether a process with `pid` still exists (zombies count as gone: they hold no resources). */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** The pids of live processes whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === pid && fields[0] !== "Z") children.push(Number(entry.name));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return children;
+}
