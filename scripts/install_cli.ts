@@ -40,7 +40,13 @@ async function install(version: string): Promise<void> {
   // A package.json of its own keeps npm from walking up into another project.
   await Deno.writeTextFile(join(prefix, "package.json"), '{ "private": true }\n');
   const out = await new Deno.Command("npm", {
-    args: ["install", "--no-audit", "--no-fund", "--loglevel=error", `@anthropic-ai/claude-code@${version}`],
+    args: [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      `@anthropic-ai/claude-code@${version}`,
+    ],
     cwd: prefix,
     stdout: "inherit",
     stderr: "inherit",

@@ -25,7 +25,9 @@ for (const version of PINNED_CLI_VERSIONS) {
     Deno.test({ name: `[claude ${version}] ${name}`, ignore, fn });
 
   test("run streams a text answer and ends with a success result", async () => {
-    await using env = await offline({ replies: [{ content: [{ type: "text", text: "Hi from the fake API" }] }] });
+    await using env = await offline({
+      replies: [{ content: [{ type: "text", text: "Hi from the fake API" }] }],
+    });
     const claude = run("say hi", env.options(version));
     const items: DecodedItem[] = await Array.fromAsync(claude);
     const types = items.map((item) => item.type);
@@ -39,11 +41,15 @@ for (const version of PINNED_CLI_VERSIONS) {
   test("a Bash tool call runs and its result comes back", async () => {
     await using env = await offline({
       replies: [
-        { content: [{ type: "tool_use", name: "Bash", input: { command: "echo claw-$((40+2))" } }] },
+        {
+          content: [{ type: "tool_use", name: "Bash", input: { command: "echo claw-$((40+2))" } }],
+        },
         { content: [{ type: "text", text: "It printed claw-42" }] },
       ],
     });
-    const items = await Array.fromAsync(run("run it", env.options(version, { permissionMode: "bypassPermissions" })));
+    const items = await Array.fromAsync(
+      run("run it", env.options(version, { permissionMode: "bypassPermissions" })),
+    );
     const toolResults = items.flatMap((item) =>
       item.type === "user" && Array.isArray(item.message.content) ? item.message.content : []
     ).filter((block) => block.type === "tool_result");
@@ -56,7 +62,13 @@ for (const version of PINNED_CLI_VERSIONS) {
   test("a tool the permission mode denies is reported, and the run still succeeds", async () => {
     await using env = await offline({
       replies: [
-        { content: [{ type: "tool_use", name: "Write", input: { file_path: "/tmp/claw-denied.txt", content: "x" } }] },
+        {
+          content: [{
+            type: "tool_use",
+            name: "Write",
+            input: { file_path: "/tmp/claw-denied.txt", content: "x" },
+          }],
+        },
         { content: [{ type: "text", text: "I could not write it" }] },
       ],
     });
@@ -88,7 +100,10 @@ for (const version of PINNED_CLI_VERSIONS) {
     await using env = await offline({
       replies: [{
         status: 400,
-        error: { type: "invalid_request_error", message: "prompt is too long: 250000 tokens > 200000 maximum" },
+        error: {
+          type: "invalid_request_error",
+          message: "prompt is too long: 250000 tokens > 200000 maximum",
+        },
       }],
       when_exhausted: "repeat_last",
     });
@@ -98,7 +113,9 @@ for (const version of PINNED_CLI_VERSIONS) {
   });
 
   test("no credentials fails with kind auth and a login hint", async () => {
-    await using env = await offline({ replies: [{ content: [{ type: "text", text: "unreachable" }] }] });
+    await using env = await offline({
+      replies: [{ content: [{ type: "text", text: "unreachable" }] }],
+    });
     const error = await failureOf(
       run("hi", env.options(version, { env: { ANTHROPIC_API_KEY: undefined } })).result(),
     );
@@ -116,7 +133,10 @@ for (const version of PINNED_CLI_VERSIONS) {
       ],
       when_exhausted: "repeat_last",
     });
-    const claude = run("loop", env.options(version, { maxTurns: 1, permissionMode: "bypassPermissions" }));
+    const claude = run(
+      "loop",
+      env.options(version, { maxTurns: 1, permissionMode: "bypassPermissions" }),
+    );
     const error = await failureOf(claude.result());
     assertEquals(error.kind, "max_turns");
     assertEquals(claude.lastResult?.subtype, "error_max_turns");

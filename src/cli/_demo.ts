@@ -22,7 +22,7 @@ const DEMO_SCRIPT: FakeScript = {
       content: [{
         type: "text",
         text:
-          "The shell printed \"Hello from claw\". This answer came from claw's fake Messages API on 127.0.0.1, through the real Claude Code CLI: no credentials, no tokens spent.",
+          'The shell printed "Hello from claw". This answer came from claw\'s fake Messages API on 127.0.0.1, through the real Claude Code CLI: no credentials, no tokens spent.',
       }],
     },
   ],

@@ -9,7 +9,7 @@ import {
   isContentBlock,
   type ResultEvent,
 } from "../protocol/events.ts";
-import { styles } from "./_style.ts";
+import type { styles } from "./_style.ts";
 
 type Styles = ReturnType<typeof styles>;
 type Write = (text: string) => void;

@@ -5,7 +5,7 @@
  */
 import { decodeJsonOutput, decodeLine } from "../protocol/decode.ts";
 import { LineStream } from "../protocol/line_stream.ts";
-import { type TranscriptSummary, TranscriptSummarizer } from "../protocol/summary.ts";
+import { TranscriptSummarizer, type TranscriptSummary } from "../protocol/summary.ts";
 import { parseFlags, UsageError } from "./_args.ts";
 import { colourEnabled, styles } from "./_style.ts";
 
@@ -97,7 +97,9 @@ export async function run(args: string[]): Promise<number> {
 function render(path: string, summary: TranscriptSummary): string {
   const s = styles(colourEnabled(Deno.stdout));
   const out = [
-    `${s.bold(path === "-" ? "stdin" : path)}: ${summary.lines} lines, ${summary.events} events, ${summary.diagnostics.length} diagnostics`,
+    `${
+      s.bold(path === "-" ? "stdin" : path)
+    }: ${summary.lines} lines, ${summary.events} events, ${summary.diagnostics.length} diagnostics`,
     `CLI ${summary.cli_version ?? "unknown"} · model ${summary.model ?? "unknown"} · sessions ${
       summary.sessions.join(", ") || "none"
     }`,
@@ -110,7 +112,9 @@ function render(path: string, summary: TranscriptSummary): string {
     const outcome = r.is_error ? s.red(`error[${r.error_kind}]`) : s.green("ok");
     const cost = r.total_cost_usd === null ? "" : `, $${r.total_cost_usd.toFixed(4)}`;
     const time = r.duration_ms === null ? "" : `, ${(r.duration_ms / 1000).toFixed(1)} s`;
-    out.push(`  line ${r.line}: ${r.subtype}, ${outcome}, ${r.num_turns ?? "?"} turns${cost}${time}`);
+    out.push(
+      `  line ${r.line}: ${r.subtype}, ${outcome}, ${r.num_turns ?? "?"} turns${cost}${time}`,
+    );
   }
   const unknown = Object.entries(summary.unknown);
   if (unknown.length) {

@@ -116,7 +116,9 @@ export async function run(args: string[]): Promise<number> {
   return await execute(prompt, options, output);
 }
 
-function defined<T extends Record<string, unknown>>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+function defined<T extends Record<string, unknown>>(
+  record: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
@@ -138,7 +140,10 @@ async function execute(prompt: string, options: RunOptions, output: Output): Pro
     styles: s,
     partial: options.includePartialMessages === true,
   });
-  const stopSpinner = startSpinner("Waiting for Claude…", output === "text" && Deno.stderr.isTerminal());
+  const stopSpinner = startSpinner(
+    "Waiting for Claude…",
+    output === "text" && Deno.stderr.isTerminal(),
+  );
   const claude = startRun(prompt, {
     ...options,
     onWarning: (message) => err(s.yellow(`warning: ${message}`) + "\n"),

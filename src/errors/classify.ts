@@ -72,11 +72,19 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
     );
   }
   if (facts.truncated) {
-    return new ClawError("cli_crashed", "Claude Code died mid-line before printing a result", details);
+    return new ClawError(
+      "cli_crashed",
+      "Claude Code died mid-line before printing a result",
+      details,
+    );
   }
   const firstStderrLine = stderrTail?.split("\n").find((line) => line.trim() !== "");
   if (status && status.code !== 0 && facts.sessionId === undefined && firstStderrLine) {
-    return new ClawError("usage", `Claude Code refused the command line: ${firstStderrLine}`, details);
+    return new ClawError(
+      "usage",
+      `Claude Code refused the command line: ${firstStderrLine}`,
+      details,
+    );
   }
   return new ClawError(
     "no_result",
@@ -120,7 +128,9 @@ export function classifyResult(
       return { kind: "structured_output", message };
     case "error_during_execution":
       if (/No conversation found/i.test(message)) return { kind: "session_not_found", message };
-      if (typeof result.terminal_reason === "string" && result.terminal_reason.startsWith("aborted")) {
+      if (
+        typeof result.terminal_reason === "string" && result.terminal_reason.startsWith("aborted")
+      ) {
         return { kind: "aborted", message };
       }
       return { kind: "api_error", message };

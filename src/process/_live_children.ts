@@ -5,7 +5,9 @@
  */
 
 const live = new Set<Deno.ChildProcess>();
-const HOST_SIGNALS: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+const HOST_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT"]
+  : ["SIGINT", "SIGTERM"];
 let listening = false;
 
 function killAll(signal: Deno.Signal): void {

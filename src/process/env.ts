@@ -42,7 +42,9 @@ export interface EnvOptions {
  */
 export function buildEnv(options: EnvOptions = {}): Record<string, string> {
   const { inheritEnv = true } = options;
-  const env: Record<string, string> = inheritEnv ? { ...options.hostEnv ?? Deno.env.toObject() } : {};
+  const env: Record<string, string> = inheritEnv
+    ? { ...options.hostEnv ?? Deno.env.toObject() }
+    : {};
   for (const name of STRIPPED_VARIABLES) delete env[name];
   if (env.NODE_OPTIONS !== undefined) {
     const kept = env.NODE_OPTIONS.split(/\s+/).filter((o) => o && !o.startsWith("--inspect"));

@@ -130,8 +130,12 @@ export function validateFlags(flags: CliFlags): void {
   if (flags.forkSession && !flags.continue && flags.resume === undefined) {
     throw usage("forkSession needs resume or continue: there is no session to fork");
   }
-  if (sessionId !== undefined && (flags.continue || flags.resume !== undefined) && !flags.forkSession) {
-    throw usage("sessionId with resume or continue needs forkSession: the resumed session keeps its id");
+  if (
+    sessionId !== undefined && (flags.continue || flags.resume !== undefined) && !flags.forkSession
+  ) {
+    throw usage(
+      "sessionId with resume or continue needs forkSession: the resumed session keeps its id",
+    );
   }
   if (flags.strictMcpConfig && !flags.mcpConfig?.length) {
     throw usage("strictMcpConfig needs mcpConfig: it would load no MCP server at all");

@@ -114,7 +114,11 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   async *#generate(): AsyncGenerator<DecodedItem, void> {
     const options = this.#options;
     validateFlags(options);
-    const cli = options.cli ?? findClaude({ env: buildEnv(options) }).path;
+    // A custom spawner (replay, a test stand-in) decides itself what `cli` means.
+    const cli = options.spawner ? options.cli ?? "claude" : findClaude({
+      ...(options.cli === undefined ? {} : { cli: options.cli }),
+      env: buildEnv(options),
+    }).path;
     const viaStdin = new TextEncoder().encode(this.#prompt).length > ARGV_PROMPT_LIMIT;
     if (this.#prompt.trim() === "") {
       throw new ClawError("usage", "The prompt is empty: pass the text Claude should work on");

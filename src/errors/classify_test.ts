@@ -1,0 +1,128 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert";
+import type { ResultEvent } from "../protocol/events.ts";
+import { RunFacts } from "../session/_run_facts.ts";
+import { classifyRun, isFailedResult } from "./classify.ts";
+
+// Result objects carry only the fields classification reads; recorded transcripts exercise the
+// full shapes in tests/fixtures_decode_test.ts and tests/run_e2e_test.ts.
+function result(fields: Partial<ResultEvent>): ResultEvent {
+  return {
+    type: "result",
+    subtype: "success",
+    is_error: true,
+    session_id: "s1",
+    ...fields,
+  } as ResultEvent;
+}
+
+function kindOf(fields: Partial<ResultEvent>, assistantError?: string): string | undefined {
+  const facts = new RunFacts();
+  facts.result = result(fields);
+  if (assistantError) facts.assistantError = { error: assistantError, text: "" };
+  return classifyRun({ facts, status: { code: 1, signal: null }, stderrTail: undefined })?.kind;
+}
+
+Deno.test("API failures with subtype success are classified from status, type and text", () => {
+  assertEquals(
+    kindOf({ api_error_status: 401, result: "Invalid API key · Fix external API key" }),
+    "auth",
+  );
+  assertEquals(
+    kindOf({ api_error_status: null, result: "Not logged in · Please run /login" }),
+    "auth",
+  );
+  assertEquals(
+    kindOf({ api_error_status: 429, result: "API Error: Request rejected (429)" }),
+    "rate_limit",
+  );
+  assertEquals(
+    kindOf({ api_error_status: 529, result: "API Error: Repeated 529 Overloaded errors." }),
+    "overloaded",
+  );
+  assertEquals(
+    kindOf({ terminal_reason: "prompt_too_long", result: "Prompt is too long" }),
+    "context_window",
+  );
+  assertEquals(
+    kindOf({ api_error_status: 500, result: "API Error: 500 Something went wrong." }),
+    "provider_internal",
+  );
+  assertEquals(
+    kindOf({ api_error_status: 500, result: "API Error: 500 Internal server error." }),
+    "api_error",
+  );
+});
+
+Deno.test("CLI 2.0.x errors without api_error_status are classified from the text and the assistant error", () => {
+  assertEquals(kindOf({ result: 'API Error: 401 {"type":"error"}' }), "auth");
+  assertEquals(kindOf({ result: "API Error: something" }, "rate_limit"), "rate_limit");
+});
+
+Deno.test("error subtypes map to their kinds, even with is_error false (CLI 2.0.x max turns)", () => {
+  assertEquals(kindOf({ subtype: "error_max_turns", is_error: false, errors: [] }), "max_turns");
+  assertEquals(
+    kindOf({ subtype: "error_max_budget_usd", errors: ["Reached maximum budget"] }),
+    "budget",
+  );
+  assertEquals(kindOf({ subtype: "error_max_structured_output_retries" }), "structured_output");
+  assertEquals(
+    kindOf({
+      subtype: "error_during_execution",
+      errors: ["No conversation found with session ID: x"],
+    }),
+    "session_not_found",
+  );
+  assertEquals(
+    kindOf({ subtype: "error_during_execution", terminal_reason: "aborted_streaming" }),
+    "aborted",
+  );
+});
+
+Deno.test("a successful result is no failure, whatever the exit code", () => {
+  const facts = new RunFacts();
+  facts.result = result({ is_error: false, result: "ok" });
+  assertEquals(
+    classifyRun({ facts, status: { code: 1, signal: null }, stderrTail: undefined }),
+    undefined,
+  );
+  ok(!isFailedResult(facts.result));
+});
+
+Deno.test("the request id comes from the assistant error, else from the error text", () => {
+  const facts = new RunFacts();
+  facts.result = result({ result: 'API Error: 500 {"request_id":"req_abc_1"}' });
+  assertEquals(
+    classifyRun({ facts, status: undefined, stderrTail: undefined })?.requestId,
+    "req_abc_1",
+  );
+  facts.assistantError = { error: "server_error", text: "", requestId: "req_from_line" };
+  assertEquals(
+    classifyRun({ facts, status: undefined, stderrTail: undefined })?.requestId,
+    "req_from_line",
+  );
+});
+
+Deno.test("without a result the process ending decides: signal, truncation, usage, no result", () => {
+  const facts = new RunFacts();
+  const classify = (status: { code: number; signal: Deno.Signal | null }, stderrTail?: string) =>
+    classifyRun({ facts, status, stderrTail })?.kind;
+  assertEquals(classify({ code: 137, signal: "SIGKILL" }), "cli_crashed");
+  assertEquals(classify({ code: 1, signal: null }, "error: unknown option '--nope'"), "usage");
+  assertEquals(classify({ code: 0, signal: null }), "no_result");
+  facts.truncated = true;
+  assertEquals(classify({ code: 0, signal: null }), "cli_crashed");
+});
+
+Deno.test("claw's own stop reasons win when no result arrived", () => {
+  const facts = new RunFacts();
+  for (const reason of ["aborted", "timeout", "hang"] as const) {
+    const error = classifyRun({
+      facts,
+      status: { code: 143, signal: "SIGTERM" },
+      stderrTail: undefined,
+      stopReason: reason,
+    });
+    assertEquals(error?.kind, reason);
+    assertEquals(error?.signal, "SIGTERM");
+  }
+});

@@ -1,0 +1,109 @@
+import { deepStrictEqual as assertEquals, throws } from "node:assert";
+import { ClawError } from "../errors/claw_error.ts";
+import { buildArgs, type CliFlags, validateFlags } from "./options.ts";
+
+function usageMessage(flags: CliFlags): string {
+  try {
+    validateFlags(flags);
+  } catch (error) {
+    if (error instanceof ClawError && error.kind === "usage") return error.message;
+    throw error;
+  }
+  throw new Error("expected a usage error");
+}
+
+Deno.test("buildArgs puts every value in --flag=value form so a leading dash is never a flag", () => {
+  assertEquals(buildArgs({ systemPrompt: "-be terse", model: "sonnet" }), [
+    "--model=sonnet",
+    "--system-prompt=-be terse",
+  ]);
+});
+
+Deno.test("buildArgs covers the session, tool, limit and MCP flags", () => {
+  const args = buildArgs({
+    fallbackModel: "haiku",
+    permissionMode: "acceptEdits",
+    appendSystemPromptFile: "extra.md",
+    tools: ["Bash", "Read"],
+    allowedTools: ["Bash(git *)", "Edit"],
+    disallowedTools: ["WebFetch"],
+    maxTurns: 3,
+    maxBudgetUsd: 0.5,
+    mcpConfig: ["a.json", "b.json"],
+    strictMcpConfig: true,
+    jsonSchema: { type: "object" },
+    includePartialMessages: true,
+    resume: "0b7e3b1c-34f4-4b47-9bf5-1f2a3d4e5f60",
+    forkSession: true,
+    noSessionPersistence: true,
+    settingSources: ["user", "project"],
+    settings: "{}",
+    addDirs: ["../lib"],
+    extraArgs: ["--effort", "high"],
+  });
+  assertEquals(args, [
+    "--fallback-model=haiku",
+    "--permission-mode=acceptEdits",
+    "--append-system-prompt-file=extra.md",
+    "--tools=Bash,Read",
+    "--allowedTools=Bash(git *),Edit",
+    "--disallowedTools=WebFetch",
+    "--max-turns=3",
+    "--max-budget-usd=0.5",
+    "--mcp-config=a.json",
+    "--mcp-config=b.json",
+    "--strict-mcp-config",
+    '--json-schema={"type":"object"}',
+    "--include-partial-messages",
+    "--resume=0b7e3b1c-34f4-4b47-9bf5-1f2a3d4e5f60",
+    "--fork-session",
+    "--no-session-persistence",
+    "--setting-sources=user,project",
+    "--settings={}",
+    "--add-dir=../lib",
+    "--effort",
+    "high",
+  ]);
+});
+
+Deno.test("buildArgs passes an empty tool list as --tools= (no tools)", () => {
+  assertEquals(buildArgs({ tools: [] }), ["--tools="]);
+});
+
+Deno.test("validateFlags refuses bad numbers, modes and ids with the offending value", () => {
+  assertEquals(
+    usageMessage({ maxTurns: 1.5 }),
+    'Invalid maxTurns "1.5": it must be a whole number of at least 1',
+  );
+  assertEquals(
+    usageMessage({ maxBudgetUsd: -1 }),
+    'Invalid maxBudgetUsd "-1": it must be a positive number of dollars',
+  );
+  throws(
+    () => validateFlags({ permissionMode: "yolo" as never }),
+    /Invalid permission mode "yolo"/,
+  );
+  throws(() => validateFlags({ sessionId: "abc" }), /Invalid session id "abc": it must be a UUID/);
+});
+
+Deno.test("validateFlags refuses combinations the CLI would reject or ignore", () => {
+  throws(() => validateFlags({ systemPrompt: "a", systemPromptFile: "b" }), /either systemPrompt/);
+  throws(() => validateFlags({ continue: true, resume: "x" }), /either continue or resume/);
+  throws(() => validateFlags({ forkSession: true }), /forkSession needs resume or continue/);
+  throws(() => validateFlags({ strictMcpConfig: true }), /strictMcpConfig needs mcpConfig/);
+  throws(
+    () => validateFlags({ continue: true, sessionId: "0b7e3b1c-34f4-4b47-9bf5-1f2a3d4e5f60" }),
+    /needs forkSession/,
+  );
+});
+
+Deno.test("validateFlags accepts a valid full set", () => {
+  validateFlags({
+    maxTurns: 2,
+    maxBudgetUsd: 0.01,
+    permissionMode: "plan",
+    resume: "x",
+    forkSession: true,
+    sessionId: "0b7e3b1c-34f4-4b47-9bf5-1f2a3d4e5f60",
+  });
+});
