@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFakeApi } from "../src/harness/fake_api.ts";
 import { offlineEnv } from "../src/harness/offline_env.ts";
+import { promptTooLongReply } from "../src/harness/replies.ts";
 import type { FakeScript } from "../src/harness/script.ts";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { buildEnv } from "../src/process/env.ts";
@@ -172,13 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
     prompt: "Say hello",
     maxRetries: 1,
     script: () => ({
-      replies: [{
-        status: 400,
-        error: {
-          type: "invalid_request_error",
-          message: "prompt is too long: 250000 tokens > 200000 maximum",
-        },
-      }],
+      replies: [promptTooLongReply()],
       when_exhausted: "repeat_last",
     }),
   },

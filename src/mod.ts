@@ -83,3 +83,4 @@ export {
 } from "./harness/fake_api.ts";
 export * from "./harness/script.ts";
 export { FAKE_API_KEY, offlineEnv, type OfflineEnvOptions } from "./harness/offline_env.ts";
+export { promptTooLongReply } from "./harness/replies.ts";

@@ -6,6 +6,7 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
 import type { FakeScript } from "../src/harness/script.ts";
 import { offlineEnv } from "../src/harness/offline_env.ts";
+import { promptTooLongReply } from "../src/harness/replies.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, pinnedCliPath } from "./_offline.ts";
 
@@ -63,19 +64,26 @@ const TOOL_SCRIPT: FakeScript = {
   ],
 };
 
+/** `claw run` on the pinned CLI in bypassPermissions mode, with `args` before the prompt. */
+function clawRun(env: Record<string, string>, ...args: string[]) {
+  return claw([
+    "run",
+    "--cli",
+    pinnedCliPath(VERSION),
+    "--permission-mode",
+    "bypassPermissions",
+    ...args,
+  ], {
+    env,
+  });
+}
+
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, ignore: !hasCli(VERSION), fn });
 
 test("claw run streams the answer to stdout and tools and the cost line to stderr", async () => {
   await withFakeApiProcess(TOOL_SCRIPT, async (env) => {
-    const out = await claw([
-      "run",
-      "--cli",
-      pinnedCliPath(VERSION),
-      "--permission-mode",
-      "bypassPermissions",
-      "go",
-    ], { env });
+    const out = await clawRun(env, "go");
     assertEquals(out.code, 0, out.stderr);
     assertEquals(out.stdout, "Checking.\nAll done.\n");
     match(out.stderr, /⏺ Bash\(echo tool-output-7\)/);
@@ -89,15 +97,7 @@ test("claw run streams the answer to stdout and tools and the cost line to stder
 
 test("claw run --partial streams text deltas and gives the same answer", async () => {
   await withFakeApiProcess(TOOL_SCRIPT, async (env) => {
-    const out = await claw([
-      "run",
-      "--cli",
-      pinnedCliPath(VERSION),
-      "--partial",
-      "--permission-mode",
-      "bypassPermissions",
-      "go",
-    ], { env });
+    const out = await clawRun(env, "--partial", "go");
     assertEquals(out.code, 0, out.stderr);
     assertEquals(out.stdout, "Checking.\nAll done.\n");
   });
@@ -105,16 +105,7 @@ test("claw run --partial streams text deltas and gives the same answer", async (
 
 test("claw run --output stream-json prints one decoded event per line, ending with the result", async () => {
   await withFakeApiProcess(TOOL_SCRIPT, async (env) => {
-    const out = await claw([
-      "run",
-      "--cli",
-      pinnedCliPath(VERSION),
-      "--output",
-      "stream-json",
-      "--permission-mode",
-      "bypassPermissions",
-      "go",
-    ], { env });
+    const out = await clawRun(env, "--output", "stream-json", "go");
     assertEquals(out.code, 0, out.stderr);
     const events = out.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
     assertEquals(events[0].type, "system");
@@ -125,16 +116,7 @@ test("claw run --output stream-json prints one decoded event per line, ending wi
 
 test("claw run --output json prints only the final result object", async () => {
   await withFakeApiProcess(TOOL_SCRIPT, async (env) => {
-    const out = await claw([
-      "run",
-      "--cli",
-      pinnedCliPath(VERSION),
-      "--output",
-      "json",
-      "--permission-mode",
-      "bypassPermissions",
-      "go",
-    ], { env });
+    const out = await clawRun(env, "--output", "json", "go");
     assertEquals(out.code, 0, out.stderr);
     const result = JSON.parse(out.stdout);
     assertEquals([result.type, result.result, result.is_error], ["result", "All done.", false]);
@@ -142,16 +124,7 @@ test("claw run --output json prints only the final result object", async () => {
 });
 
 test("a failed run prints error[kind] first, then the hint, and exits 1", async () => {
-  const script: FakeScript = {
-    replies: [{
-      status: 400,
-      error: {
-        type: "invalid_request_error",
-        message: "prompt is too long: 250000 tokens > 200000 maximum",
-      },
-    }],
-    when_exhausted: "repeat_last",
-  };
+  const script: FakeScript = { replies: [promptTooLongReply()], when_exhausted: "repeat_last" };
   await withFakeApiProcess(script, async (env) => {
     const out = await claw(["run", "--cli", pinnedCliPath(VERSION), "hi"], { env });
     assertEquals(out.code, 1);

@@ -7,6 +7,7 @@ import { deepStrictEqual as assertEquals, match as assertMatch, ok as assert } f
 import { ClawError } from "../src/errors/claw_error.ts";
 import type { DecodedItem } from "../src/protocol/events.ts";
 import { run } from "../src/session/run.ts";
+import { promptTooLongReply } from "../src/harness/replies.ts";
 import { childrenOf, hasCli, offline, PINNED_CLI_VERSIONS, processAlive } from "./_offline.ts";
 
 async function failureOf(promise: Promise<unknown>): Promise<ClawError> {
@@ -98,13 +99,7 @@ for (const version of PINNED_CLI_VERSIONS) {
 
   test("a 400 prompt-too-long fails with kind context_window and its hint", async () => {
     await using env = await offline({
-      replies: [{
-        status: 400,
-        error: {
-          type: "invalid_request_error",
-          message: "prompt is too long: 250000 tokens > 200000 maximum",
-        },
-      }],
+      replies: [promptTooLongReply()],
       when_exhausted: "repeat_last",
     });
     const error = await failureOf(run("hi", env.options(version)).result());

@@ -35,8 +35,7 @@ export async function summarize(bytes: ReadableStream<Uint8Array>): Promise<Tran
   const [head, body] = bytes.tee();
   if (await startsWithBracket(head)) {
     const text = await new Response(body).text();
-    summarizer.lines = text.split("\n").filter((line, i, all) => line !== "" || i < all.length - 1)
-      .length;
+    summarizer.lines = text.replace(/\n$/, "").split("\n").length;
     for (const item of decodeJsonOutput(text)) summarizer.add(item, 1);
     return summarizer.summary();
   }

@@ -6,6 +6,8 @@
  * - subagent "Warmup": at start-up, one request per built-in subagent (Explore, Plan) whose only
  *   message is the user text `Warmup`, to prime the prompt cache (`DISABLE_PROMPT_CACHING=1`
  *   turns them off);
+ * - git history analysis: at start-up inside a git repository, a request whose system prompt says
+ *   "You are an expert at analyzing git history"; answered with a short text;
  * - Bash path extraction: after every Bash call, a fire-and-forget request with a system prompt
  *   block that starts "Extract any file paths that this command reads or modifies"; answered with
  *   empty `<filepaths>` tags, so the CLI reads no files.
@@ -26,6 +28,11 @@ const BACKGROUND: readonly Background[] = [
   {
     matches: (body) => onlyUserText(body.messages) === "Warmup",
     reply: textReply("Warmup"),
+  },
+  {
+    matches: (body) =>
+      systemTexts(body.system).some((text) => text.includes("expert at analyzing git history")),
+    reply: textReply("No notable files."),
   },
   {
     matches: (body) =>

@@ -54,15 +54,16 @@ function isExecutableFile(path: string): boolean {
  * the known install locations. An explicit `cli` or `CLAUDE_CLI_PATH` that does not exist is an
  * error rather than a silent fall-through. Throws {@linkcode ClaudeNotFoundError}.
  *
- * @example
+ * @example Find the CLI, or say why not
  * ```ts
+ * import { ClaudeNotFoundError } from "../errors/claw_error.ts";
  * import { findClaude } from "./discover.ts";
  *
  * try {
- *   const found = findClaude({ env: { PATH: "" } });
- *   console.log(found.path, found.source);
+ *   const found = findClaude({ env: { PATH: "/usr/local/bin:/usr/bin" } });
+ *   console.assert(found.source === "PATH" || found.source === "known_location");
  * } catch (error) {
- *   console.log(String(error));
+ *   console.assert(error instanceof ClaudeNotFoundError);
  * }
  * ```
  */

@@ -114,15 +114,16 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   async *#generate(): AsyncGenerator<DecodedItem, void> {
     const options = this.#options;
     validateFlags(options);
-    // A custom spawner (replay, a test stand-in) decides itself what `cli` means.
-    const cli = options.spawner ? options.cli ?? "claude" : findClaude({
-      ...(options.cli === undefined ? {} : { cli: options.cli }),
-      env: buildEnv(options),
-    }).path;
-    const viaStdin = new TextEncoder().encode(this.#prompt).length > ARGV_PROMPT_LIMIT;
     if (this.#prompt.trim() === "") {
       throw new ClawError("usage", "The prompt is empty: pass the text Claude should work on");
     }
+    const env = buildEnv(options);
+    // A custom spawner (replay, a test stand-in) decides itself what `cli` means.
+    const cli = options.spawner ? options.cli ?? "claude" : findClaude({
+      ...(options.cli === undefined ? {} : { cli: options.cli }),
+      env,
+    }).path;
+    const viaStdin = new TextEncoder().encode(this.#prompt).length > ARGV_PROMPT_LIMIT;
     const args = ["-p", "--output-format=stream-json", "--verbose", ...buildArgs(options)];
     if (!viaStdin) args.push("--", this.#prompt);
 
@@ -135,7 +136,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       process = spawn({
         command: cli,
         args,
-        env: buildEnv(options),
+        env,
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       });
     } catch (cause) {
