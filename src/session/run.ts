@@ -19,7 +19,7 @@ import { buildArgs, type CliFlags, validateFlags } from "../process/options.ts";
 import { shutdown } from "../process/shutdown.ts";
 import type { ClaudeProcess, ProcessStatus, Spawner } from "../process/spawn.ts";
 import { StderrTail } from "../process/_stderr_tail.ts";
-import { versionStanding } from "../process/version.ts";
+import { readCliVersion, SUPPORTED_CLI, versionStanding } from "../process/version.ts";
 import { RunFacts } from "./_run_facts.ts";
 
 /** Prompts longer than this many bytes go through stdin instead of argv. */
@@ -178,7 +178,27 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       stderrTail: this.#stderr.text,
       ...(supervisor.stopReason === undefined ? {} : { stopReason: supervisor.stopReason }),
     });
-    if (failure) throw failure;
+    if (failure) throw await this.#explainWithVersion(failure, cli);
+  }
+
+  /**
+   * The lazy version check: a run that failed before `system/init` may have met a CLI too old to
+   * understand claw's flags, so only then is `claude --version` asked.
+   */
+  async #explainWithVersion(failure: ClawError, cli: string): Promise<ClawError> {
+    if (this.#facts.cliVersion || this.#options.spawner) return failure;
+    if (failure.kind !== "usage" && failure.kind !== "no_result") return failure;
+    const version = await readCliVersion(cli);
+    if (!version || versionStanding(version) !== "below_minimum") return failure;
+    return new ClawError(
+      "cli_version",
+      `Claude Code ${version} is older than ${SUPPORTED_CLI.minimum}, the oldest version claw supports: ${failure.message}`,
+      {
+        ...(failure.stderrTail === undefined ? {} : { stderrTail: failure.stderrTail }),
+        ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }),
+        cause: failure,
+      },
+    );
   }
 
   async #writePrompt(process: ClaudeProcess, viaStdin: boolean): Promise<void> {
@@ -203,7 +223,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       this.#options.onWarning?.(
         `Claude Code ${version} is ${
           standing === "below_minimum" ? "older than the oldest supported" : "newer than the tested"
-        } version: claw is tested with 2.0.76 to 2.1.328`,
+        } version: claw is tested with ${SUPPORTED_CLI.minimum} to ${SUPPORTED_CLI.tested}`,
       );
     }
   }

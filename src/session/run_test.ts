@@ -180,3 +180,20 @@ Deno.test("a version outside the tested range is reported as a warning", async (
   ).result();
   match(warnings.join(), /Claude Code 1\.0\.0 is older than the oldest supported version/);
 });
+
+Deno.test("a CLI too old to understand the flags fails with kind cli_version", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "claw-old-cli-" });
+  try {
+    const cli = `${dir}/claude`;
+    await Deno.writeTextFile(
+      cli,
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo "1.0.3 (Claude Code)"; exit 0; fi\necho "error: unknown option '--verbose'" >&2\nexit 1\n`,
+    );
+    await Deno.chmod(cli, 0o755);
+    const error = await failure(run("hi", { cli }).result());
+    assertEquals(error.kind, "cli_version");
+    match(error.message, /Claude Code 1\.0\.3 is older than 2\.0\.76.*unknown option '--verbose'/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
