@@ -8,7 +8,6 @@ import type { DecodedItem } from "../protocol/events.ts";
 import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
 import { run as startRun, type RunOptions } from "../session/run.ts";
 import { listFlag, numberFlag, parseFlags, UsageError } from "./_args.ts";
-import { DEMO_PROMPT, startDemo } from "./_demo.ts";
 import { TextRenderer } from "./_render.ts";
 import { startSpinner } from "./_spinner.ts";
 import { colourEnabled, styles } from "./_style.ts";
@@ -58,7 +57,7 @@ async function readPrompt(positionals: string[], demo: boolean): Promise<string>
   const [prompt] = positionals;
   if (prompt === "-") return await new Response(Deno.stdin.readable).text();
   if (prompt === undefined) {
-    if (demo) return DEMO_PROMPT;
+    if (demo) return (await import("./_demo.ts")).DEMO_PROMPT;
     throw new UsageError("Missing PROMPT: pass it as an argument, or - to read it from stdin");
   }
   return prompt;
@@ -111,7 +110,8 @@ export async function run(args: string[]): Promise<number> {
   };
   const prompt = await readPrompt(positionals, values.demo === true);
 
-  await using demo = values.demo ? await startDemo() : undefined;
+  // Loaded only for --demo: a plain run does not pay for the fake API's modules.
+  await using demo = values.demo ? await (await import("./_demo.ts")).startDemo() : undefined;
   if (demo) options.env = { ...options.env, ...demo.options.env };
   return await execute(prompt, options, output);
 }
