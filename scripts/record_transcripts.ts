@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { startFakeApi } from "../src/harness/fake_api.ts";
 import { offlineEnv } from "../src/harness/offline_env.ts";
 import { promptTooLongReply } from "../src/harness/replies.ts";
+import { redactionRules, redactLines, redactText } from "../src/harness/redact.ts";
 import type { FakeScript } from "../src/harness/script.ts";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { buildEnv } from "../src/process/env.ts";
@@ -239,112 +240,6 @@ export interface TranscriptMeta {
 }
 
 // ---------------------------------------------------------------------------------------------
-// redaction
-
-/** One redaction: every match of `pattern` (global) becomes `replacement`. */
-export interface RedactionRule {
-  pattern: RegExp;
-  replacement: string;
-}
-
-/** The machine-specific values of one run. */
-export interface RunPlaces {
-  /** The temporary root that holds `home`, `cwd` and the TMPDIR. */
-  root: string;
-  home: string;
-  cwd: string;
-  /** The fake API's port. */
-  port: number;
-}
-
-/**
- * The one redaction rule list, applied in order: paths (longest first, and their `-` escaped form
- * the CLI uses for project folders), the fake API port, API keys, bearer tokens and emails.
- *
- * @example Redact a line of a run
- * ```ts
- * import { strictEqual } from "node:assert";
- * import { redactionRules, redactText } from "./record_transcripts.ts";
- *
- * const rules = redactionRules({ root: "/t/r", home: "/t/r/home", cwd: "/t/r/cwd", port: 4711 });
- * strictEqual(redactText("cd /t/r/cwd; see http://127.0.0.1:4711", rules), "cd $CWD; see http://127.0.0.1:$PORT");
- * ```
- */
-export function redactionRules(places: RunPlaces): RedactionRule[] {
-  return [
-    literal(places.home, "$HOME"),
-    literal(places.cwd, "$CWD"),
-    literal(places.root, "$TMP"),
-    literal(escapePath(places.home), "$ESCAPED_HOME"),
-    literal(escapePath(places.cwd), "$ESCAPED_CWD"),
-    literal(escapePath(places.root), "$ESCAPED_TMP"),
-    literal(`127.0.0.1:${places.port}`, "127.0.0.1:$PORT"),
-    { pattern: /sk-ant-[A-Za-z0-9_-]+/g, replacement: "[REDACTED_API_KEY]" },
-    { pattern: /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, replacement: "[REDACTED_BEARER_TOKEN]" },
-    { pattern: EMAIL, replacement: "[REDACTED_EMAIL]" },
-  ];
-}
-
-/** An email address, as far as redaction cares. */
-export const EMAIL: RegExp = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-
-/** Applies `rules` to plain text. */
-export function redactText(value: string, rules: readonly RedactionRule[]): string {
-  return rules.reduce(
-    (result, rule) => result.replace(rule.pattern, () => rule.replacement),
-    value,
-  );
-}
-
-/**
- * Redacts the CLI's stdout line by line. In a JSON line the rules apply to the decoded value of
- * each string literal, which is re-encoded only when it changed, so the line stays valid JSON and
- * is otherwise byte for byte what the CLI printed. A line that is not JSON is redacted as text.
- *
- * @example Redaction never breaks an escape sequence
- * ```ts
- * import { deepStrictEqual } from "node:assert";
- * import { redactStdout } from "./record_transcripts.ts";
- *
- * const rules = [{ pattern: /[a-z]+@example\.com/g, replacement: "[REDACTED_EMAIL]" }];
- * const line = JSON.stringify({ text: "mail\nme@example.com" });
- * deepStrictEqual(JSON.parse(redactStdout(line + "\n", rules)), { text: "mail\n[REDACTED_EMAIL]" });
- * ```
- */
-export function redactStdout(stdout: string, rules: readonly RedactionRule[]): string {
-  return stdout.split("\n").map((line) => {
-    if (!isJson(line)) return redactText(line, rules);
-    const redacted = line.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => {
-      const value = JSON.parse(literal) as string;
-      const changed = redactText(value, rules);
-      return changed === value ? literal : JSON.stringify(changed);
-    });
-    if (!isJson(redacted)) {
-      throw new Error(`Redaction broke a JSON line: ${redacted.slice(0, 200)}`);
-    }
-    return redacted;
-  }).join("\n");
-}
-
-function literal(value: string, replacement: string): RedactionRule {
-  return { pattern: new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"), replacement };
-}
-
-/** The CLI's project-folder form of a path: every character but `[A-Za-z0-9]` becomes `-`. */
-function escapePath(path: string): string {
-  return path.replace(/[^A-Za-z0-9]/g, "-");
-}
-
-function isJson(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // recording
 
 /** What one run of the real CLI produced, already redacted. */
@@ -398,7 +293,7 @@ async function record(version: string, scenario: Scenario): Promise<Recording> {
 
     const rules = redactionRules({ root, home, cwd, port: api.port });
     return {
-      stdout: redactStdout(stdout, rules),
+      stdout: redactLines(stdout, rules),
       meta: {
         scenario: scenario.name,
         cli_version: version,

@@ -79,6 +79,8 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
     );
   }
   const firstStderrLine = stderrTail?.split("\n").find((line) => line.trim() !== "");
+  const miss = /^claw cassette miss: (.*)$/m.exec(stderrTail ?? "")?.[1];
+  if (miss) return new ClawError("cassette_miss", miss, details);
   if (status && status.code !== 0 && facts.sessionId === undefined && firstStderrLine) {
     return new ClawError(
       "usage",

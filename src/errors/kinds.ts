@@ -26,6 +26,7 @@ export const ERROR_KINDS = [
   "timeout",
   "hang",
   "session_not_found",
+  "cassette_miss",
 ] as const;
 
 /** A stable error kind: branch on it, print it, never parse the message instead. */
@@ -54,6 +55,8 @@ const HINTS: Record<ErrorKind, string> = {
   timeout: "Raise --timeout or make the task smaller",
   hang: "The CLI stopped producing output: check the network and the API, then rerun",
   session_not_found: "Check the session id: claw session list shows the sessions of this directory",
+  cassette_miss:
+    "Record the run once against the real CLI: set CLAW_CASSETTE_MODE=record (or auto) and rerun",
 };
 
 /**

@@ -1,0 +1,240 @@
+/**
+ * The cassette format: one recorded run of the Claude Code CLI as versioned, diffable NDJSON.
+ *
+ * ```ndjson
+ * {"type":"claw_cassette","format":1,"key":"k1:3f2a…","cli_version":"2.1.328","argv":["-p","--output-format=stream-json","--verbose","--","Say hi"],"env":["ANTHROPIC_API_KEY","HOME"],"cwd":"$CWD","recorded_at":"2026-11-21T06:00:00.000Z"}
+ * {"t":0,"stdin_eof":true}
+ * {"t":412.5,"stdout":{"type":"system","subtype":"init","session_id":"…"}}
+ * {"t":530.1,"stdout":{"type":"result","subtype":"success","is_error":false}}
+ * {"t":541.9,"exit":{"code":0,"signal":null}}
+ * ```
+ *
+ * - The header comes first: format version, a stable matching key, the CLI version, the argv (with
+ *   the machine's paths as placeholders), the names (never the values) of the variables that
+ *   configure the CLI, the cwd placeholder and the recording time.
+ * - Then one record per line the process wrote or read, in order, with `t`, the milliseconds since
+ *   the start: `stdout` holds a JSON line as the object itself when that re-serialises to the same
+ *   bytes, else `stdout_raw` holds the text; `stderr` and `stdin` hold text; `eol: false` marks a
+ *   last line that had no newline; `stdin_eof` marks stdin closing.
+ * - Last, the `exit` record: the exit code and the signal, if one ended the process.
+ *
+ * Everything is redacted when the cassette is saved (see `redact.ts`).
+ *
+ * @module
+ */
+
+/** The cassette format version this claw writes and reads. */
+export const CASSETTE_FORMAT = 1;
+
+/** The first line of a cassette. */
+export interface CassetteHeader {
+  type: "claw_cassette";
+  format: number;
+  /** The matching key: see {@linkcode cassetteKey}. */
+  key: string;
+  /** The CLI version from `system/init` (or `--version`), when known. */
+  cli_version: string | null;
+  /** The arguments after the executable, redacted. */
+  argv: string[];
+  /** Names of the CLI-relevant variables that were set; values are never saved. */
+  env: string[];
+  /** Always the placeholder `$CWD`: the real cwd is redacted everywhere. */
+  cwd: string;
+  /** ISO time of the recording. */
+  recorded_at: string;
+}
+
+/** A line the process wrote on stdout. */
+export type StdoutRecord =
+  | { t: number; stdout: Record<string, unknown> }
+  | { t: number; stdout_raw: string; eol?: false };
+
+/** One recorded event of the run, after the header. */
+export type CassetteRecord =
+  | StdoutRecord
+  | { t: number; stderr: string; eol?: false }
+  | { t: number; stdin: string; eol?: false }
+  | { t: number; stdin_eof: true }
+  | { t: number; exit: { code: number; signal: string | null } };
+
+/** A whole cassette. */
+export interface Cassette {
+  header: CassetteHeader;
+  records: CassetteRecord[];
+}
+
+/** A cassette that cannot be read: a broken line or an unknown format version. */
+export class CassetteFormatError extends SyntaxError {
+  /** The file (or `<memory>`). */
+  readonly source: string;
+  /** The 1-based line, when one is to blame. */
+  readonly lineNumber: number | undefined;
+
+  constructor(message: string, source: string, lineNumber?: number) {
+    super(message);
+    this.name = "CassetteFormatError";
+    this.source = source;
+    this.lineNumber = lineNumber;
+  }
+}
+
+/**
+ * The stable matching key of a run: a hash of its redacted argv. Two runs with the same flags and
+ * prompt in different folders or on different machines get the same key.
+ *
+ * @example
+ * ```ts
+ * import { cassetteKey } from "./cassette.ts";
+ *
+ * const key = await cassetteKey(["-p", "--", "hi"]);
+ * console.assert(key === await cassetteKey(["-p", "--", "hi"]) && key.startsWith("k1:"));
+ * ```
+ */
+export async function cassetteKey(argv: readonly string[]): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(argv));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return `k1:${
+    Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")
+  }`;
+}
+
+/**
+ * The record for one stdout line: the object itself when it re-serialises byte for byte, else the
+ * raw text.
+ *
+ * @example
+ * ```ts
+ * import { stdoutRecord } from "./cassette.ts";
+ *
+ * console.assert("stdout" in stdoutRecord(1, '{"type":"keep_alive"}', true));
+ * console.assert("stdout_raw" in stdoutRecord(1, "debug noise", true));
+ * ```
+ */
+export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecord {
+  if (eol && line.startsWith("{")) {
+    try {
+      const value = JSON.parse(line);
+      if (JSON.stringify(value) === line) return { t, stdout: value };
+    } catch {
+      // not JSON: kept as text
+    }
+  }
+  return eol ? { t, stdout_raw: line } : { t, stdout_raw: line, eol: false };
+}
+
+/**
+ * The text of a stdout record, as the process printed it (without the newline).
+ *
+ * @example
+ * ```ts
+ * import { stdoutText } from "./cassette.ts";
+ *
+ * console.assert(stdoutText({ t: 0, stdout: { type: "keep_alive" } }) === '{"type":"keep_alive"}');
+ * ```
+ */
+export function stdoutText(record: StdoutRecord): string {
+  return "stdout" in record ? JSON.stringify(record.stdout) : record.stdout_raw;
+}
+
+/**
+ * Serialises a cassette to NDJSON text.
+ *
+ * @example
+ * ```ts
+ * import { parseCassette, serializeCassette } from "./cassette.ts";
+ *
+ * const header = { type: "claw_cassette" as const, format: 1, key: "k1:0", cli_version: null, argv: [], env: [], cwd: "$CWD", recorded_at: "2026-01-01T00:00:00.000Z" };
+ * const text = serializeCassette({ header, records: [{ t: 1, exit: { code: 0, signal: null } }] });
+ * console.assert(parseCassette(text).records.length === 1);
+ * ```
+ */
+export function serializeCassette(cassette: Cassette): string {
+  return [cassette.header, ...cassette.records].map((line) => JSON.stringify(line)).join("\n") +
+    "\n";
+}
+
+/**
+ * Reads cassette text. Throws {@linkcode CassetteFormatError} for a broken line, a missing header or
+ * a format version this claw does not know.
+ *
+ * @example
+ * ```ts
+ * import { CassetteFormatError, parseCassette } from "./cassette.ts";
+ *
+ * try {
+ *   parseCassette('{"type":"claw_cassette","format":99}\n', "old.ndjson");
+ * } catch (error) {
+ *   console.assert(error instanceof CassetteFormatError && error.message.includes("format 99"));
+ * }
+ * ```
+ */
+export function parseCassette(text: string, source = "<memory>"): Cassette {
+  const lines = text.split("\n");
+  let header: CassetteHeader | undefined;
+  const records: CassetteRecord[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new CassetteFormatError(
+        `Cannot read cassette "${source}": line ${index + 1} is not JSON (${
+          (error as Error).message
+        }); re-record it with claw record`,
+        source,
+        index + 1,
+      );
+    }
+    if (header === undefined) {
+      header = checkHeader(value, source);
+      return;
+    }
+    if (
+      typeof value !== "object" || value === null ||
+      typeof (value as { t?: unknown }).t !== "number"
+    ) {
+      throw new CassetteFormatError(
+        `Cannot read cassette "${source}": line ${index + 1} is not a record with a time "t"`,
+        source,
+        index + 1,
+      );
+    }
+    records.push(value as CassetteRecord);
+  });
+  if (!header) {
+    throw new CassetteFormatError(`Cannot read cassette "${source}": it is empty`, source);
+  }
+  return { header, records };
+}
+
+/** Whether `text` starts like a cassette (so `claw inspect` can tell it from a transcript). */
+export function looksLikeCassette(firstLine: string): boolean {
+  return /^\s*\{"type":"claw_cassette"/.test(firstLine);
+}
+
+function checkHeader(value: unknown, source: string): CassetteHeader {
+  const header = value as Partial<CassetteHeader> | null;
+  if (typeof header !== "object" || header === null || header.type !== "claw_cassette") {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": the first line is not a claw cassette header; record one with claw record -o FILE -- <claude args>`,
+      source,
+      1,
+    );
+  }
+  if (header.format !== CASSETTE_FORMAT) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": it has format ${header.format} and this claw reads format ${CASSETTE_FORMAT}; re-record it with this claw (claw record), or use the claw version that wrote it`,
+      source,
+      1,
+    );
+  }
+  if (typeof header.key !== "string" || !Array.isArray(header.argv)) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": the header has no key or argv`,
+      source,
+      1,
+    );
+  }
+  return header as CassetteHeader;
+}

@@ -1,0 +1,179 @@
+/**
+ * Cassette modes: replay recorded runs, record new ones, record only what is missing, or pass
+ * through to the real CLI, all behind the process seam.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { denoSpawner } from "../process/deno_spawner.ts";
+import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
+import { CassetteStore } from "./cassette_store.ts";
+import { recordingSpawner, requestKey, saveCassette } from "./recorder.ts";
+import { replayProcess } from "./replay.ts";
+import { parseTiming, type ReplayTiming } from "./timing.ts";
+
+/** The cassette modes. */
+export const CASSETTE_MODES = ["replay", "record", "auto", "passthrough"] as const;
+
+/** `replay`: never reaches a real CLI, a miss fails. `record`: always run the real CLI and save.
+ * `auto`: replay when recorded, else record. `passthrough`: the real CLI, nothing saved. */
+export type CassetteMode = typeof CASSETTE_MODES[number];
+
+/** Options for {@linkcode cassetteSpawner}. */
+export interface CassetteOptions {
+  /** The folder of cassettes. */
+  dir: string;
+  /** The mode; see {@linkcode cassetteModeFromEnv} for the default. */
+  mode?: CassetteMode;
+  /** Replay speed; instant by default. */
+  timing?: ReplayTiming;
+  /** Starts the real CLI in record, auto and passthrough modes; `denoSpawner` by default. */
+  real?: Spawner;
+  /** Receives warnings, such as a cassette recorded with another CLI version. */
+  onWarning?: (message: string) => void;
+  /** The CLI version in use; a cassette recorded with another one is flagged through `onWarning`. */
+  cliVersion?: string;
+}
+
+/**
+ * Parses a cassette mode; a misspelled one is an error that lists the modes.
+ *
+ * @example
+ * ```ts
+ * import { parseCassetteMode } from "./cassette_spawner.ts";
+ *
+ * console.assert(parseCassetteMode("auto") === "auto");
+ * ```
+ */
+export function parseCassetteMode(text: string): CassetteMode {
+  if ((CASSETTE_MODES as readonly string[]).includes(text)) return text as CassetteMode;
+  throw new TypeError(`Invalid cassette mode "${text}": use ${CASSETTE_MODES.join(", ")}`);
+}
+
+/**
+ * The mode from `CLAW_CASSETTE_MODE`, else `replay` under CI (`CI` set) and `auto` elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { cassetteModeFromEnv } from "./cassette_spawner.ts";
+ *
+ * console.assert(cassetteModeFromEnv({ CI: "true" }) === "replay");
+ * console.assert(cassetteModeFromEnv({ CLAW_CASSETTE_MODE: "record" }) === "record");
+ * ```
+ */
+export function cassetteModeFromEnv(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): CassetteMode {
+  const chosen = env.CLAW_CASSETTE_MODE;
+  if (chosen) {
+    try {
+      return parseCassetteMode(chosen);
+    } catch {
+      throw new TypeError(
+        `Invalid CLAW_CASSETTE_MODE "${chosen}": use ${CASSETTE_MODES.join(", ")}`,
+      );
+    }
+  }
+  return env.CI && env.CI !== "false" ? "replay" : "auto";
+}
+
+/** A file name for a new cassette: a slug of the prompt and the key. */
+function cassetteFileName(argv: readonly string[], key: string): string {
+  const prompt = argv.at(-1) ?? "run";
+  const slug =
+    prompt.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "run";
+  return `${slug}-${key.slice(3, 11)}.ndjson`;
+}
+
+/**
+ * A spawner that serves runs from a folder of cassettes according to the mode. A miss in replay
+ * mode throws a `CassetteMissError` naming the nearest cassette and the first differing field.
+ *
+ * @example Test code that calls run() without spending tokens
+ * ```ts ignore
+ * import { cassetteSpawner } from "./cassette_spawner.ts";
+ * import { run } from "../session/run.ts";
+ *
+ * const spawner = cassetteSpawner({ dir: "tests/cassettes", mode: "replay" });
+ * const text = await run("Say hello", { spawner }).text();
+ * ```
+ */
+export function cassetteSpawner(options: CassetteOptions): Spawner {
+  const mode = options.mode ?? cassetteModeFromEnv();
+  const timing = options.timing ?? parseTiming(Deno.env.get("CLAW_CASSETTE_TIMING"));
+  const real = options.real ?? denoSpawner;
+  let store: Promise<CassetteStore> | undefined;
+
+  const record = (request: SpawnRequest, argv: string[], key: string) =>
+    recordingSpawner(real, { save: saveCassette(join(options.dir, cassetteFileName(argv, key))) })(
+      request,
+    );
+
+  return (request) => {
+    if (mode === "passthrough") return real(request);
+    if (mode === "record") {
+      return deferred(async () => {
+        const { argv, key } = await requestKey(request);
+        return record(request, argv, key);
+      });
+    }
+    return deferred(async () => {
+      const { argv, key } = await requestKey(request);
+      store ??= CassetteStore.open(options.dir);
+      const found = (await store).find(key);
+      if (!found && mode === "auto") return record(request, argv, key);
+      const { path, cassette } = await (await store).load(key, argv);
+      const recordedWith = cassette.header.cli_version;
+      if (options.cliVersion && recordedWith && recordedWith !== options.cliVersion) {
+        options.onWarning?.(
+          `The cassette "${path}" was recorded with Claude Code ${recordedWith}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
+        );
+      }
+      return replayProcess(cassette, { timing, source: path });
+    });
+  };
+}
+
+/**
+ * A process whose real implementation is decided asynchronously. Errors in deciding (a cassette
+ * miss) surface as a failed start: stderr says `claw cassette miss: …` and the exit code is 1.
+ */
+function deferred(start: () => Promise<ClaudeProcess>): ClaudeProcess {
+  const pending = start();
+  const stdin = new TransformStream<Uint8Array, Uint8Array>();
+  const stdout = new TransformStream<Uint8Array, Uint8Array>();
+  const stderr = new TransformStream<Uint8Array, Uint8Array>();
+  const status = pending.then(
+    (process) => {
+      stdin.readable.pipeTo(process.stdin).catch(() => {});
+      process.stdout.pipeTo(stdout.writable).catch(() => {});
+      process.stderr.pipeTo(stderr.writable).catch(() => {});
+      return process.status;
+    },
+    async (error: unknown) => {
+      const writer = stderr.writable.getWriter();
+      await writer.write(
+        new TextEncoder().encode(
+          `claw cassette miss: ${error instanceof Error ? error.message : error}\n`,
+        ),
+      );
+      await writer.close();
+      await stdout.writable.close();
+      await stdin.readable.cancel();
+      return { code: 1, signal: null };
+    },
+  );
+  return {
+    pid: undefined,
+    stdin: stdin.writable,
+    stdout: stdout.readable,
+    stderr: stderr.readable,
+    status: status as ClaudeProcess["status"],
+    kill(signal) {
+      pending.then((process) => process.kill(signal), () => {});
+    },
+    async [Symbol.asyncDispose]() {
+      await pending.then((process) => process[Symbol.asyncDispose](), () => {});
+    },
+  };
+}
