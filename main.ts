@@ -14,6 +14,8 @@ Usage: claw <command> [options]
 Commands:
   run        Run one prompt through claude and stream the answer
   inspect    Decode a stream-json transcript and summarise it
+  record     Record a run of the real CLI as a cassette
+  replay     Replay cassettes: write a drop-in fake claude, or run one directly
   fake-api   Serve a scripted fake Anthropic Messages API on 127.0.0.1
 
 Options:
@@ -40,6 +42,12 @@ function load(name: string): Promise<Command> | undefined {
       return import("./src/cli/inspect.ts");
     case "fake-api":
       return import("./src/cli/fake_api.ts");
+    case "record":
+      return import("./src/cli/record.ts");
+    case "replay":
+      return import("./src/cli/replay.ts");
+    case "fake-claude":
+      return import("./src/cli/fake_claude.ts");
   }
   return undefined;
 }
@@ -64,6 +72,8 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const command = await pending;
+  // Every argument after fake-claude is claude's own, --help and --version included.
+  if (name === "fake-claude") return await command.run(rest);
   if (rest.includes("-h") || rest.includes("--help")) {
     console.log(command.help);
     return 0;

@@ -33,6 +33,7 @@ Options:
   --timeout SECONDS           Fail the run after SECONDS
   --partial                   Stream text as it is generated (--include-partial-messages)
   --output FORMAT             text (default), json (the final result) or stream-json (events)
+  --record FILE               Also save the run as a cassette (see claw replay)
   --demo                      Run against claw's built-in fake API: no credentials needed
   -h, --help                  Show this help
 
@@ -80,6 +81,7 @@ export async function run(args: string[]): Promise<number> {
     partial: { type: "boolean" },
     output: { type: "string", default: "text" },
     demo: { type: "boolean" },
+    record: { type: "string" },
   });
   const output = values.output as Output;
   if (!OUTPUTS.includes(output)) {
@@ -105,6 +107,7 @@ export async function run(args: string[]): Promise<number> {
       maxBudgetUsd: numberFlag("max-budget-usd", values["max-budget-usd"]),
       cwd: values.cwd,
       timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      record: values.record,
     }),
     includePartialMessages: values.partial === true,
   };
@@ -178,6 +181,7 @@ function details(error: ClawError): string {
   if (error.exitCode !== undefined && error.exitCode !== 0 && error.kind !== "usage") {
     parts.push(`exit ${error.exitCode}`);
   }
-  const stderr = error.stderrTail && error.kind !== "usage" ? `\n${error.stderrTail}` : "";
+  const repeatsMessage = error.kind === "usage" || error.kind === "cassette_miss";
+  const stderr = error.stderrTail && !repeatsMessage ? `\n${error.stderrTail}` : "";
   return (parts.length ? ` (${parts.join(", ")})` : "") + stderr;
 }

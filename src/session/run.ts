@@ -21,6 +21,7 @@ import type { ClaudeProcess, ProcessStatus, Spawner } from "../process/spawn.ts"
 import { StderrTail } from "../process/_stderr_tail.ts";
 import { readCliVersion, SUPPORTED_CLI, versionStanding } from "../process/version.ts";
 import { RunFacts } from "./_run_facts.ts";
+import { recordingSpawner, saveCassette } from "../harness/recorder.ts";
 
 /** Prompts longer than this many bytes go through stdin instead of argv. */
 export const ARGV_PROMPT_LIMIT = 100_000;
@@ -41,6 +42,8 @@ export interface RunOptions extends CliFlags, EnvOptions {
   exitTimeoutMs?: number;
   /** Starts the process; the real one by default. Replay and record plug in here. */
   spawner?: Spawner;
+  /** Saves the run as a cassette at this path (on top of whatever `spawner` does). */
+  record?: string;
   /** Receives warnings (CLI version outside the tested range, a CLI that would not exit). */
   onWarning?: (message: string) => void;
 }
@@ -130,7 +133,10 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     if (options.signal?.aborted) {
       throw new ClawError("aborted", "The run was aborted before it started");
     }
-    const spawn = options.spawner ?? denoSpawner;
+    const base = options.spawner ?? denoSpawner;
+    const spawn = options.record
+      ? recordingSpawner(base, { save: saveCassette(options.record) })
+      : base;
     let process: ClaudeProcess;
     try {
       process = spawn({
@@ -140,6 +146,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       });
     } catch (cause) {
+      if (cause instanceof ClawError) throw cause;
       throw new ClawError("spawn", `Cannot start "${cli}": ${String(cause)}`, { cause });
     }
     this.#process = process;
