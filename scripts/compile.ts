@@ -12,7 +12,7 @@
 const denort = Deno.env.get("DENORT_BIN");
 if (denort) console.error(`Using the denort runtime at ${denort} (DENORT_BIN)`);
 const out = await new Deno.Command(Deno.execPath(), {
-  args: ["compile", "-A", "--output", "claw", "main.ts"],
+  args: ["compile", "-A", "--include", "fixtures/demo/demo.ndjson", "--output", "claw", "main.ts"],
   stdout: "inherit",
   stderr: "inherit",
 }).output();

@@ -146,10 +146,11 @@ test("claw run - reads the prompt from stdin", async () => {
   );
 });
 
-test("claw run --demo works without credentials", async () => {
-  const out = await claw(["run", "--demo", "--cli", pinnedCliPath(VERSION)], {
-    env: { ANTHROPIC_API_KEY: "", CLAUDE_CODE_OAUTH_TOKEN: "" },
+Deno.test("claw run --demo replays the bundled run without claude or credentials", async () => {
+  const out = await claw(["run", "--demo"], {
+    env: { PATH: "/nonexistent", ANTHROPIC_API_KEY: "", CLAUDE_CODE_OAUTH_TOKEN: "" },
   });
   assertEquals(out.code, 0, out.stderr);
   match(out.stdout, /Hello from claw/);
+  match(out.stderr, /⏺ Bash\(echo 'Hello from claw'\)/);
 });

@@ -1,47 +1,21 @@
 /**
- * `claw run --demo`: the real `claude` against claw's own fake Messages API, with a bundled
- * script, so claw's main job can be seen working without credentials or tokens.
+ * `claw run --demo`: replays a bundled cassette, recorded once from the real CLI against claw's
+ * fake Messages API (scripts/record_demo.ts), so claw's main job can be seen working anywhere:
+ * no `claude`, no credentials, no tokens.
  */
-import { startFakeApi } from "../harness/fake_api.ts";
-import { offlineEnv } from "../harness/offline_env.ts";
-import type { FakeScript } from "../harness/script.ts";
-import type { RunOptions } from "../session/run.ts";
+import { parseCassette } from "../harness/cassette.ts";
+import { replayProcess } from "../harness/replay.ts";
+import type { Spawner } from "../process/spawn.ts";
 
-/** The prompt the demo uses when none is given. */
+/** The prompt the demo cassette was recorded with. */
 export const DEMO_PROMPT = "Greet me from the shell, then tell me what you did";
 
-const DEMO_SCRIPT: FakeScript = {
-  replies: [
-    {
-      content: [
-        { type: "text", text: "I'll run a command to say hello." },
-        { type: "tool_use", name: "Bash", input: { command: "echo 'Hello from claw'" } },
-      ],
-    },
-    {
-      content: [{
-        type: "text",
-        text:
-          'The shell printed "Hello from claw". This answer came from claw\'s fake Messages API on 127.0.0.1, through the real Claude Code CLI: no credentials, no tokens spent.',
-      }],
-    },
-  ],
-};
+/** Where the demo cassette lives, relative to this module (bundled by `deno task compile`). */
+export const DEMO_CASSETTE = "../../fixtures/demo/demo.ndjson";
 
-/** A running demo backend: options to merge into the run, and a cleanup. */
-export interface Demo extends AsyncDisposable {
-  options: Pick<RunOptions, "env">;
-}
-
-/** Starts the fake API and a throw-away HOME for one demo run. */
-export async function startDemo(): Promise<Demo> {
-  const api = await startFakeApi({ script: DEMO_SCRIPT });
-  const home = await Deno.makeTempDir({ prefix: "claw-demo-" });
-  return {
-    options: { env: offlineEnv({ apiUrl: api.url, home, maxRetries: 0 }) },
-    async [Symbol.asyncDispose]() {
-      await api.close();
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
-  };
+/** A spawner that replays the demo cassette at its recorded pace, whatever the arguments. */
+export async function demoSpawner(): Promise<Spawner> {
+  const url = new URL(DEMO_CASSETTE, import.meta.url);
+  const cassette = parseCassette(await Deno.readTextFile(url), url.pathname);
+  return () => replayProcess(cassette, { timing: "recorded", source: url.pathname });
 }

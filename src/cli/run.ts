@@ -34,7 +34,7 @@ Options:
   --partial                   Stream text as it is generated (--include-partial-messages)
   --output FORMAT             text (default), json (the final result) or stream-json (events)
   --record FILE               Also save the run as a cassette (see claw replay)
-  --demo                      Run against claw's built-in fake API: no credentials needed
+  --demo                      Replay a bundled recorded run: no claude, no credentials needed
   -h, --help                  Show this help
 
 Exit codes: 0 success, 1 the run failed, 2 usage error.
@@ -113,9 +113,10 @@ export async function run(args: string[]): Promise<number> {
   };
   const prompt = await readPrompt(positionals, values.demo === true);
 
-  // Loaded only for --demo: a plain run does not pay for the fake API's modules.
-  await using demo = values.demo ? await (await import("./_demo.ts")).startDemo() : undefined;
-  if (demo) options.env = { ...options.env, ...demo.options.env };
+  if (values.demo) {
+    // Loaded only for --demo: a plain run does not pay for the replay modules.
+    options.spawner = await (await import("./_demo.ts")).demoSpawner();
+  }
   return await execute(prompt, options, output);
 }
 
