@@ -84,3 +84,39 @@ export {
 export * from "./harness/script.ts";
 export { FAKE_API_KEY, offlineEnv, type OfflineEnvOptions } from "./harness/offline_env.ts";
 export { promptTooLongReply } from "./harness/replies.ts";
+
+export {
+  type Cassette,
+  CASSETTE_FORMAT,
+  CassetteFormatError,
+  type CassetteHeader,
+  cassetteKey,
+  type CassetteRecord,
+  parseCassette,
+  serializeCassette,
+} from "./harness/cassette.ts";
+export { CassetteMissError, CassetteStore, type StoredCassette } from "./harness/cassette_store.ts";
+export {
+  CASSETTE_MODES,
+  type CassetteMode,
+  cassetteModeFromEnv,
+  type CassetteOptions,
+  cassetteSpawner,
+  parseCassetteMode,
+} from "./harness/cassette_spawner.ts";
+export {
+  placesOf,
+  recordingSpawner,
+  type RecordOptions,
+  requestKey,
+  saveCassette,
+} from "./harness/recorder.ts";
+export { type ReplayOptions, replayProcess } from "./harness/replay.ts";
+export { parseTiming, type ReplayTiming } from "./harness/timing.ts";
+export {
+  type RedactionRule,
+  redactionRules,
+  redactLine,
+  redactText,
+  type RunPlaces,
+} from "./harness/redact.ts";

@@ -35,7 +35,14 @@ export async function offline(
   const api = await startFakeApi({ script });
   const home = await Deno.makeTempDir({ prefix: "claw-test-home-" });
   const cwd = await Deno.makeTempDir({ prefix: "claw-test-cwd-" });
-  const env = offlineEnv({ apiUrl: api.url, home, maxRetries: settings.maxRetries ?? 0 });
+  // The CLI writes temp files under TMPDIR: keep them inside the throw-away HOME.
+  const tmp = `${home}/tmp`;
+  await Deno.mkdir(tmp);
+  const env = {
+    ...offlineEnv({ apiUrl: api.url, home, maxRetries: settings.maxRetries ?? 0 }),
+    TMPDIR: tmp,
+    CLAUDE_CODE_TMPDIR: tmp,
+  };
   return {
     api,
     home,

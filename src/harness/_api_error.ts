@@ -31,6 +31,30 @@ export function defaultApiError(status: number): ApiErrorDetail {
       : { type: "invalid_request_error", message: `Fake API error ${status}` });
 }
 
+/** The HTTP status the API answers with for an error `type` (500 for a type it does not know). */
+export function statusForErrorType(type: string): number {
+  for (const [status, detail] of Object.entries(DEFAULTS)) {
+    if (detail.type === type) return Number(status);
+  }
+  return 500;
+}
+
+/**
+ * A raw-bodied error response, as a proxy in front of the API would send: `text/html` unless
+ * `headers` names another content type.
+ */
+export function rawErrorResponse(options: {
+  status: number;
+  body: string;
+  requestId: string;
+  headers?: Record<string, string>;
+}): Response {
+  const headers = new Headers({ "content-type": "text/html; charset=utf-8" });
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+  headers.set("request-id", options.requestId);
+  return new Response(options.body, { status: options.status, headers });
+}
+
 /** A JSON error response with the status, the body and any extra headers. */
 export function apiErrorResponse(options: {
   status: number;

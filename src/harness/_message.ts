@@ -5,7 +5,13 @@
  * @module
  */
 import type { SseEvent } from "./_sse.ts";
-import type { FakeContentBlock, FakeMessageReply, FakeStopReason, FakeUsage } from "./script.ts";
+import type {
+  FakeApiError,
+  FakeContentBlock,
+  FakeMessageReply,
+  FakeStopReason,
+  FakeUsage,
+} from "./script.ts";
 
 /** Request-specific values a reply is rendered with. */
 export interface MessageContext {
@@ -80,6 +86,20 @@ export function messageEvents(reply: FakeMessageReply, context: MessageContext):
     event("message_stop", {}),
   );
   return events;
+}
+
+/**
+ * How many events go out before a stall by default: up to and including the first
+ * `content_block_delta`, or `message_start` and `ping` when there is no delta.
+ */
+export function defaultStallAfter(events: readonly SseEvent[]): number {
+  const firstDelta = events.findIndex((event) => event.event === "content_block_delta");
+  return firstDelta === -1 ? 2 : firstDelta + 1;
+}
+
+/** The `error` event the API sends inside a `200` stream, e.g. when it overloads mid-stream. */
+export function errorEvent(error: FakeApiError): SseEvent {
+  return event("error", { error: { type: error.type, message: error.message } });
 }
 
 function event(name: string, fields: Record<string, unknown>): SseEvent {

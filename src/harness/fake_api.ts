@@ -5,11 +5,29 @@
  *
  * @module
  */
-import { apiErrorResponse, defaultApiError } from "./_api_error.ts";
+import {
+  apiErrorResponse,
+  defaultApiError,
+  rawErrorResponse,
+  statusForErrorType,
+} from "./_api_error.ts";
 import { backgroundReply } from "./_background.ts";
-import { buildMessage, messageEvents } from "./_message.ts";
-import { encodeSseEvent, type SseEvent } from "./_sse.ts";
-import { type FakeReply, type FakeScript, parseFakeScript } from "./script.ts";
+import { delay } from "./_delay.ts";
+import {
+  buildMessage,
+  defaultStallAfter,
+  errorEvent,
+  type MessageContext,
+  messageEvents,
+} from "./_message.ts";
+import { pacedBody } from "./_paced_body.ts";
+import { encodeSseEvent } from "./_sse.ts";
+import {
+  type FakeMessageReply,
+  type FakeReply,
+  type FakeScript,
+  parseFakeScript,
+} from "./script.ts";
 
 /** Options for {@linkcode startFakeApi}. */
 export interface FakeApiOptions {
@@ -31,7 +49,10 @@ export interface RecordedRequest {
   path: string;
   /** Request headers (lower-case names); secret values are replaced by `[redacted]`. */
   headers: Record<string, string>;
-  /** Body parsed as JSON; the raw text when it is not JSON; `null` when empty. */
+  /**
+   * The whole body parsed as JSON (never trimmed: a resumed conversation's `messages` hold every
+   * earlier turn); the raw text when it is not JSON; `null` when empty.
+   */
   body: unknown;
   /**
    * Index in `script.replies` of the reply that answered this request; `null` when no scripted
@@ -59,8 +80,10 @@ const SECRET_HEADERS = new Set(["x-api-key", "authorization", "proxy-authorizati
 /**
  * Starts a fake Anthropic Messages API that answers `POST /v1/messages` with the script's
  * replies, in order: streamed as SSE when the request has `stream: true`, otherwise as one JSON
- * message (the CLI's non-streaming fallback). Every response carries a `request-id` header
- * `req_fake_<n>`. Any other route gets an Anthropic-style 404.
+ * message (the CLI's non-streaming fallback). Replies can also fail as scripted: HTTP errors
+ * (JSON or raw bodies), an `error` event inside a stream, a stall or a dropped connection
+ * mid-stream, slow headers (see {@linkcode FakeScript} for the format). Every response carries a
+ * `request-id` header `req_fake_<n>`. Any other route gets an Anthropic-style 404.
  *
  * The background requests of Claude Code 2.0.x (subagent "Warmup" at start-up, Bash file-path
  * extraction after each Bash call) are answered with canned messages and use up no scripted
@@ -166,29 +189,14 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         requestId,
       });
     }
-    if ("status" in reply) {
-      return apiErrorResponse({
-        status: reply.status,
-        error: reply.error ?? defaultApiError(reply.status),
-        requestId,
-        ...(reply.headers === undefined ? {} : { headers: reply.headers }),
-      });
-    }
-    const context = {
-      sequence: number,
-      requestModel: typeof fields.model === "string" ? fields.model : "claude-fake",
-    };
-    if (fields.stream === true) {
-      return new Response(sseBody(messageEvents(reply, context), signal), {
-        headers: {
-          "content-type": "text/event-stream; charset=utf-8",
-          "cache-control": "no-cache",
-          "request-id": requestId,
-        },
-      });
-    }
-    return new Response(JSON.stringify(buildMessage(reply, context)), {
-      headers: { "content-type": "application/json", "request-id": requestId },
+    return replyResponse(reply, {
+      streaming: fields.stream === true,
+      context: {
+        sequence: number,
+        requestModel: typeof fields.model === "string" ? fields.model : "claude-fake",
+      },
+      requestId,
+      signal,
     });
   }
 
@@ -199,6 +207,8 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     signal: closing.signal,
     onListen: listening.resolve,
     onError(error) {
+      // Also called, quietly, when a body fails after its headers went out (the returned
+      // response is then unused): that is how a scripted disconnect drops the connection.
       return apiErrorResponse({
         status: 500,
         error: { type: "api_error", message: `Fake API failed: ${String(error)}` },
@@ -243,38 +253,84 @@ function redactHeaders(headers: Headers): Record<string, string> {
   return result;
 }
 
-/** Waits `ms` milliseconds; resolves `false` early when `signal` aborts. */
-function delay(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms === 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** What a reply is rendered with. */
+interface ReplyTarget {
+  /** Whether the request asked for SSE (`stream: true`). */
+  streaming: boolean;
+  /** Request number and model. */
+  context: MessageContext;
+  /** The `request-id` header value. */
+  requestId: string;
+  /** The server's shutdown signal. */
+  signal: AbortSignal;
 }
 
-/**
- * The SSE response body. Written event by event so that later script steps (stalls, disconnects)
- * slot in between events; ends early when the server closes or the client goes away.
- */
-function sseBody(events: readonly SseEvent[], signal: AbortSignal): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let next = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const event = events[next++];
-      if (event === undefined || signal.aborted) {
-        controller.close();
-        return;
-      }
-      controller.enqueue(encoder.encode(encodeSseEvent(event)));
+/** The response a scripted reply gives one request. */
+function replyResponse(reply: FakeReply, target: ReplyTarget): Response {
+  const { streaming, context, requestId, signal } = target;
+  if ("status" in reply) {
+    const headers = reply.headers === undefined ? {} : { headers: reply.headers };
+    return reply.body === undefined
+      ? apiErrorResponse({
+        status: reply.status,
+        error: reply.error ?? defaultApiError(reply.status),
+        requestId,
+        ...headers,
+      })
+      : rawErrorResponse({ status: reply.status, body: reply.body, requestId, ...headers });
+  }
+  if ("sse_error" in reply) {
+    if (!streaming) {
+      return apiErrorResponse({
+        status: statusForErrorType(reply.sse_error.type),
+        error: reply.sse_error,
+        requestId,
+      });
+    }
+    const partial: FakeMessageReply = {
+      content: reply.content ?? [],
+      ...(reply.chunk_size === undefined ? {} : { chunk_size: reply.chunk_size }),
+    };
+    const events = [
+      ...messageEvents(partial, context).slice(0, reply.after_events ?? 0),
+      errorEvent(reply.sse_error),
+    ];
+    return sseResponse(pacedBody(events.map(encodeSseEvent), { signal }), requestId);
+  }
+  const stall = reply.stall_ms === undefined ? {} : { stallMs: reply.stall_ms };
+  const drops = reply.disconnect_after_events !== undefined;
+  if (streaming) {
+    const events = messageEvents(reply, context);
+    return sseResponse(
+      pacedBody(events.map(encodeSseEvent), {
+        signal,
+        ...stall,
+        stallAfter: reply.stall_after_events ?? defaultStallAfter(events),
+        ...(drops ? { disconnectAfter: reply.disconnect_after_events } : {}),
+      }),
+      requestId,
+    );
+  }
+  const json = JSON.stringify(buildMessage(reply, context));
+  const headers = { "content-type": "application/json", "request-id": requestId };
+  if (reply.stall_ms === undefined && !drops) return new Response(json, { headers });
+  // A misbehaving non-streaming reply: the JSON in two halves, the stall or the drop between.
+  const half = Math.floor(json.length / 2);
+  const halves = pacedBody([json.slice(0, half), json.slice(half)], {
+    signal,
+    ...stall,
+    stallAfter: 1,
+    ...(drops ? { disconnectAfter: 1 } : {}),
+  });
+  return new Response(halves, { headers });
+}
+
+function sseResponse(body: ReadableStream<Uint8Array>, requestId: string): Response {
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "request-id": requestId,
     },
   });
 }

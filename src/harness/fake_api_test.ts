@@ -350,6 +350,370 @@ Deno.test("fake API listens on loopback at the port it reports", async () => {
   assertEquals(api.url, `http://127.0.0.1:${api.port}`);
 });
 
+/**
+ * Reads a streamed body, noting when each chunk arrived and how the body ended: a clean end
+ * counts as a last, empty chunk.
+ */
+async function readTimed(response: Response): Promise<{
+  chunks: { at: number; text: string }[];
+  text: string;
+  error: unknown;
+}> {
+  const chunks: { at: number; text: string }[] = [];
+  let error: unknown = undefined;
+  const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+  ok(reader !== undefined);
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push({ at: performance.now(), text: read.value });
+    }
+    chunks.push({ at: performance.now(), text: "" });
+  } catch (caught) {
+    error = caught;
+  }
+  return { chunks, text: chunks.map((chunk) => chunk.text).join(""), error };
+}
+
+/** The text received before and after the longest pause between two chunks, and its length. */
+function splitAtLongestPause(chunks: { at: number; text: string }[]) {
+  let at = 1;
+  for (let index = 2; index < chunks.length; index++) {
+    const gap = (chunks[index]?.at ?? 0) - (chunks[index - 1]?.at ?? 0);
+    if (gap > (chunks[at]?.at ?? 0) - (chunks[at - 1]?.at ?? 0)) at = index;
+  }
+  return {
+    before: chunks.slice(0, at).map((chunk) => chunk.text).join(""),
+    after: chunks.slice(at).map((chunk) => chunk.text).join(""),
+    pause: (chunks[at]?.at ?? 0) - (chunks[at - 1]?.at ?? 0),
+  };
+}
+
+Deno.test("fake API streams several tool_use blocks of one message with their own ids", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [{
+        content: [
+          { type: "thinking", thinking: "Use two tools", signature: "EqQBCkYIBxgCKkDs" },
+          { type: "tool_use", name: "Bash", input: { command: "ls" } },
+          { type: "tool_use", name: "Read", input: { file_path: "notes.txt" } },
+        ],
+      }],
+    },
+  });
+  const events = parseSse(await (await post(api.url, request)).text());
+  const starts = events.filter((e) => e.event === "content_block_start")
+    .map((e) => e.data.content_block);
+  assertEquals(starts, [
+    { type: "thinking", thinking: "", signature: "" },
+    { type: "tool_use", id: "toolu_fake_1_1", name: "Bash", input: {} },
+    { type: "tool_use", id: "toolu_fake_1_2", name: "Read", input: {} },
+  ]);
+  const deltas = events.filter((e) => e.event === "content_block_delta").map((e) => e.data);
+  assertEquals(deltas.at(0)?.delta, { type: "thinking_delta", thinking: "Use two tools" });
+  assertEquals(deltas.at(1), {
+    type: "content_block_delta",
+    index: 0,
+    delta: { type: "signature_delta", signature: "EqQBCkYIBxgCKkDs" },
+  });
+  const input = (index: number) =>
+    JSON.parse(
+      deltas.filter((d) => d.index === index)
+        .map((d) => (d.delta as { partial_json: string }).partial_json).join(""),
+    );
+  assertEquals([input(1), input(2)], [{ command: "ls" }, { file_path: "notes.txt" }]);
+  assertEquals(
+    (events.find((e) => e.event === "message_delta")?.data.delta as Record<string, unknown>)
+      .stop_reason,
+    "tool_use",
+  );
+});
+
+Deno.test("fake API streams the max_tokens and refusal stop reasons in message_delta", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { content: [{ type: "text", text: "Cut off mid-sen" }], stop_reason: "max_tokens" },
+        { content: [], stop_reason: "refusal" },
+      ],
+    },
+  });
+  for (const expected of ["max_tokens", "refusal"]) {
+    const events = parseSse(await (await post(api.url, request)).text());
+    assertEquals(events.at(-2)?.data.delta, { stop_reason: expected, stop_sequence: null });
+    assertEquals(events.at(-1)?.event, "message_stop");
+  }
+});
+
+Deno.test("fake API pauses stall_ms after the first content delta, then finishes", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [{ content: [{ type: "text", text: "abcdefgh" }], chunk_size: 2, stall_ms: 300 }],
+    },
+  });
+  const { chunks, text, error } = await readTimed(await post(api.url, request));
+  assertEquals(error, undefined);
+  const { before, after, pause } = splitAtLongestPause(chunks);
+  ok(pause >= 280, `paused ${pause} ms`);
+  const sent = parseSse(before);
+  assertEquals(sent.map((e) => e.event), [
+    "message_start",
+    "ping",
+    "content_block_start",
+    "content_block_delta",
+  ]);
+  assertEquals(sent.at(-1)?.data.delta, { type: "text_delta", text: "ab" });
+  assertEquals(parseSse(after).at(0)?.data.delta, { type: "text_delta", text: "cd" });
+  assertEquals(parseSse(text).at(-1)?.event, "message_stop");
+});
+
+Deno.test("fake API stalls where stall_after_events says", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { content: [{ type: "text", text: "Hi" }], stall_ms: 300, stall_after_events: 1 },
+        { content: [{ type: "text", text: "Hi" }], stall_ms: 300, stall_after_events: 7 },
+      ],
+    },
+  });
+  const early = splitAtLongestPause((await readTimed(await post(api.url, request))).chunks);
+  ok(early.pause >= 280, `paused ${early.pause} ms`);
+  assertEquals(parseSse(early.before).map((e) => e.event), ["message_start"]);
+  const late = splitAtLongestPause((await readTimed(await post(api.url, request))).chunks);
+  ok(late.pause >= 280, `paused ${late.pause} ms`);
+  assertEquals(parseSse(late.before).at(-1)?.event, "message_stop");
+  assertEquals(late.after, "");
+});
+
+Deno.test("fake API drops the connection after disconnect_after_events events", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { content: [{ type: "text", text: "Never finished" }], disconnect_after_events: 3 },
+        { content: [{ type: "text", text: "Never started" }], disconnect_after_events: 0 },
+        { content: [{ type: "text", text: "Next" }] },
+      ],
+    },
+  });
+  const dropped = await post(api.url, request);
+  assertEquals(dropped.status, 200);
+  const { text, error } = await readTimed(dropped);
+  ok(error instanceof TypeError, `body failed: ${String(error)}`);
+  assertEquals(parseSse(text).map((e) => e.event), [
+    "message_start",
+    "ping",
+    "content_block_start",
+  ]);
+  const empty = await readTimed(await post(api.url, request));
+  ok(empty.error instanceof TypeError);
+  assertEquals(empty.text, "");
+  const next = parseSse(await (await post(api.url, request)).text());
+  assertEquals(next.at(-1)?.event, "message_stop");
+  assertEquals(api.requests.map((r) => r.reply), [0, 1, 2]);
+});
+
+Deno.test("fake API stalls, then drops, when both are scripted at the same event", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [{
+        content: [{ type: "text", text: "Hi" }],
+        stall_ms: 300,
+        stall_after_events: 4,
+        disconnect_after_events: 4,
+      }],
+    },
+  });
+  const started = performance.now();
+  const { text, error } = await readTimed(await post(api.url, request));
+  ok(performance.now() - started >= 280);
+  ok(error instanceof TypeError);
+  assertEquals(parseSse(text).length, 4);
+});
+
+Deno.test("fake API splits a misbehaving non-streaming reply around the stall or drop", async () => {
+  const content = [{ type: "text" as const, text: "A whole JSON message" }];
+  await using api = await startFakeApi({
+    script: {
+      replies: [{ content, stall_ms: 300 }, { content, disconnect_after_events: 2 }],
+    },
+  });
+  const nonStreaming = { ...request, stream: false };
+  const stalled = await readTimed(await post(api.url, nonStreaming));
+  const { before, pause } = splitAtLongestPause(stalled.chunks);
+  ok(pause >= 280, `paused ${pause} ms`);
+  ok(before.length > 0 && before.length < stalled.text.length);
+  assertEquals(JSON.parse(stalled.text).content, content);
+  const dropped = await post(api.url, nonStreaming);
+  assertEquals(dropped.headers.get("content-type"), "application/json");
+  const { text, error } = await readTimed(dropped);
+  ok(error instanceof TypeError);
+  ok(text.startsWith('{"id":"msg_fake_2"'));
+  throws(() => JSON.parse(text), SyntaxError);
+});
+
+Deno.test("fake API sends an SSE error event inside a 200 stream, then ends it", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { sse_error: { type: "overloaded_error", message: "Overloaded" } },
+        {
+          sse_error: { type: "api_error", message: "Internal server error" },
+          content: [{ type: "text", text: "Half an answer" }],
+          chunk_size: 5,
+          after_events: 5,
+        },
+      ],
+    },
+  });
+  const first = await post(api.url, request);
+  assertEquals(first.status, 200);
+  assertEquals(first.headers.get("content-type"), "text/event-stream; charset=utf-8");
+  assertEquals(parseSse(await first.text()), [{
+    event: "error",
+    data: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+  }]);
+  const second = parseSse(await (await post(api.url, request)).text());
+  assertEquals(second.map((e) => e.event), [
+    "message_start",
+    "ping",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_delta",
+    "error",
+  ]);
+  assertEquals(second.at(3)?.data.delta, { type: "text_delta", text: "Half " });
+  assertEquals(second.at(-1)?.data.error, { type: "api_error", message: "Internal server error" });
+});
+
+Deno.test("fake API answers a non-streaming request to an SSE error reply with the HTTP error", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { sse_error: { type: "overloaded_error", message: "Overloaded" } },
+        { sse_error: { type: "rate_limit_error", message: "Slow down" } },
+        { sse_error: { type: "weird_error", message: "Odd" } },
+      ],
+    },
+  });
+  const statuses = [];
+  for (let i = 0; i < 3; i++) {
+    const response = await post(api.url, { ...request, stream: false });
+    statuses.push([response.status, (await response.json()).error]);
+  }
+  assertEquals(statuses, [
+    [529, { type: "overloaded_error", message: "Overloaded" }],
+    [429, { type: "rate_limit_error", message: "Slow down" }],
+    [500, { type: "weird_error", message: "Odd" }],
+  ]);
+});
+
+Deno.test("fake API sends a raw HTML body on an error reply", async () => {
+  const html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n" +
+    "<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>\r\n";
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { status: 502, body: html },
+        { status: 503, body: "upstream connect error", headers: { "Content-Type": "text/plain" } },
+      ],
+    },
+  });
+  const gateway = await post(api.url, request);
+  assertEquals(gateway.status, 502);
+  assertEquals(gateway.headers.get("content-type"), "text/html; charset=utf-8");
+  assertEquals(gateway.headers.get("request-id"), "req_fake_1");
+  assertEquals(await gateway.text(), html);
+  const plain = await post(api.url, request);
+  assertEquals(plain.headers.get("content-type"), "text/plain");
+  assertEquals(await plain.text(), "upstream connect error");
+});
+
+Deno.test("fake API sends retry-after on an overloaded reply", async () => {
+  await using api = await startFakeApi({
+    script: { replies: [{ status: 529, headers: { "retry-after": "2" } }] },
+  });
+  const response = await post(api.url, request);
+  assertEquals([response.status, response.headers.get("retry-after")], [529, "2"]);
+  assertEquals((await response.json()).error.type, "overloaded_error");
+});
+
+Deno.test("fake API holds the headers back for delay_ms, so a client timeout fires first", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [{ content: [{ type: "text", text: "too late" }], delay_ms: 400 }, {
+        content: [{ type: "text", text: "in time" }],
+      }],
+    },
+  });
+  await rejects(
+    fetch(`${api.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(100),
+    }),
+    (error: unknown) => error instanceof DOMException && error.name === "TimeoutError",
+  );
+  const next = await (await post(api.url, { ...request, stream: false })).json();
+  assertEquals(next.content[0].text, "in time");
+});
+
+Deno.test("fake API logs the whole request body, earlier turns and all", async () => {
+  await using api = await startFakeApi({
+    script: { replies: [{ content: [{ type: "text", text: "ok" }] }] },
+  });
+  const long = "x".repeat(300_000);
+  const turns = {
+    ...request,
+    system: [{ type: "text", text: "You are Claude Code" }],
+    messages: [
+      { role: "user", content: [{ type: "text", text: "first question" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "hmm", signature: "sig" },
+          { type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "ls" } },
+        ],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: long }],
+      },
+      { role: "user", content: "second question 日本語" },
+    ],
+  };
+  await (await post(api.url, turns)).body?.cancel();
+  assertEquals(api.requests[0]?.body, turns);
+});
+
+Deno.test("fake API close cuts a stall short", async () => {
+  const api = await startFakeApi({
+    script: { replies: [{ content: [{ type: "text", text: "Hi" }], stall_ms: 60_000 }] },
+  });
+  const response = await post(api.url, request);
+  const reading = readTimed(response);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = performance.now();
+  await api.close();
+  await reading;
+  ok(performance.now() - started < 5_000);
+});
+
+Deno.test("fake API keeps serving after a client leaves during a stall", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [
+        { content: [{ type: "text", text: "Hi" }], stall_ms: 60_000 },
+        { content: [{ type: "text", text: "Next" }] },
+      ],
+    },
+  });
+  const response = await post(api.url, request);
+  const reader = response.body?.getReader();
+  await reader?.read();
+  await reader?.cancel();
+  const next = await (await post(api.url, { ...request, stream: false })).json();
+  assertEquals(next.content[0].text, "Next");
+});
+
 Deno.test("parseFakeScript names the bad field", () => {
   const cases: [unknown, RegExp][] = [
     [[], /^Invalid fake API script: script must be an object$/],
@@ -377,6 +741,68 @@ Deno.test("parseFakeScript names the bad field", () => {
     [{ replies: [{ content: [], chunk_size: 0 }] }, /replies\[0\]\.chunk_size must be at least 1/],
     [{ replies: [{ content: [], delay_ms: -1 }] }, /replies\[0\]\.delay_ms must be a whole/],
     [{ replies: [], when_exhausted: "loop" }, /when_exhausted must be "error" or "repeat_last"/],
+    [{ replies: [{ content: [], stall_ms: "1" }] }, /replies\[0\]\.stall_ms must be a number/],
+    [
+      { replies: [{ content: [], stall_after_events: 1 }] },
+      /replies\[0\]\.stall_after_events needs stall_ms$/,
+    ],
+    [
+      { replies: [{ content: [], stall_ms: 5, stall_after_events: 5 }] },
+      /replies\[0\]\.stall_after_events must be at most 4, the events the reply streams$/,
+    ],
+    [
+      { replies: [{ content: [], disconnect_after_events: 1.5 }] },
+      /replies\[0\]\.disconnect_after_events must be a whole number/,
+    ],
+    [
+      { replies: [{ content: [{ type: "text", text: "Hi" }], disconnect_after_events: 7 }] },
+      /replies\[0\]\.disconnect_after_events must be less than 7, the events the reply streams$/,
+    ],
+    [
+      {
+        replies: [{
+          content: [],
+          stall_ms: 5,
+          stall_after_events: 3,
+          disconnect_after_events: 2,
+        }],
+      },
+      /replies\[0\]\.stall_after_events must not be after disconnect_after_events$/,
+    ],
+    [
+      { replies: [{ content: [], stall_ms: 5, disconnect_after_events: 1 }] },
+      /replies\[0\]\.stall_ms would never happen: the default stall comes after event 2, past/,
+    ],
+    [{ replies: [{ status: 502, body: 502 }] }, /replies\[0\]\.body must be a string$/],
+    [
+      { replies: [{ status: 502, body: "<html/>", error: { type: "api_error", message: "x" } }] },
+      /replies\[0\]\.body cannot be given with error/,
+    ],
+    [{ replies: [{ sse_error: "overloaded" }] }, /replies\[0\]\.sse_error must be an object$/],
+    [
+      { replies: [{ sse_error: { type: "overloaded_error" } }] },
+      /replies\[0\]\.sse_error\.message must be a string$/,
+    ],
+    [
+      { replies: [{ sse_error: { type: "api_error", message: "x" }, after_events: 4 }] },
+      /replies\[0\]\.after_events must be less than 4, the events its content streams$/,
+    ],
+    [
+      { replies: [{ sse_error: { type: "api_error", message: "x" }, stall_ms: 1 }] },
+      /replies\[0\]\.stall_ms is not a known field/,
+    ],
+    [
+      { replies: [{ sse_error: { type: "api_error", message: "x" }, content: [{}] }] },
+      /replies\[0\]\.content\[0\]\.type must be/,
+    ],
+    [
+      { replies: [{ sse_error: { type: "api_error", message: "x" }, chunk_size: 0 }] },
+      /replies\[0\]\.chunk_size must be at least 1/,
+    ],
+    [
+      { replies: [{ status: 500, sse_error: { type: "api_error", message: "x" } }] },
+      /replies\[0\]\.sse_error is not a known field/,
+    ],
   ];
   for (const [json, message] of cases) {
     throws(() => parseFakeScript(json), (error: unknown) => {
