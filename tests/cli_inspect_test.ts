@@ -3,6 +3,7 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
+import { run } from "../src/session/run.ts";
 
 const VERSION = "2.1.328";
 
@@ -120,4 +121,158 @@ Deno.test("claw inspect of a missing file says so and exits 1", async () => {
   assertEquals(out.code, 1);
   match(out.stderr, /^Cannot read "\/nonexistent\/transcript.ndjson"/);
   ok(out.stdout === "");
+});
+
+async function recordCassette(path: string): Promise<void> {
+  await using env = await offline({
+    replies: [
+      {
+        content: [
+          { type: "text", text: "Running it" },
+          { type: "tool_use", name: "Bash", input: { command: "echo inspected" } },
+        ],
+      },
+      { content: [{ type: "text", text: "Done" }] },
+    ],
+  });
+  await run(
+    "inspect me",
+    env.options(VERSION, { permissionMode: "bypassPermissions", record: path }),
+  )
+    .text();
+}
+
+Deno.test({
+  name: "claw inspect summarises a cassette's stdout with the cassette's line numbers",
+  ignore: !hasCli(VERSION),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = join(dir, "run.ndjson");
+      await recordCassette(file);
+      const text = await Deno.readTextFile(file);
+      const lines = text.trimEnd().split("\n");
+      const header = JSON.parse(lines[0]!);
+
+      const out = await claw(["inspect", file, "--json"]);
+      assertEquals(out.code, 0, out.stderr);
+      const summary = JSON.parse(out.stdout);
+      assertEquals(summary.cassette, {
+        key: header.key,
+        cli_version: VERSION,
+        argv: header.argv,
+        recorded_at: header.recorded_at,
+        exit: { code: 0, signal: null },
+        version_flag: null,
+      });
+      assertEquals(summary.lines, lines.length);
+      const resultLine = lines.findIndex((line) =>
+        line.includes('"stdout":{') && line.includes('"type":"result"')
+      ) + 1;
+      assertEquals(summary.results.map((r: { line: number }) => r.line), [resultLine]);
+      assertEquals([summary.kinds["system/init"], summary.kinds["result/success"]], [1, 1]);
+      assertEquals([summary.cli_version, summary.diagnostics, summary.unknown], [VERSION, [], {}]);
+      const stdoutRecords = lines.filter((line) => /^\{"t":[\d.]+,"stdout(_raw)?":/.test(line));
+      assertEquals(summary.events, stdoutRecords.length);
+
+      // From stdin too; and a transcript still has "cassette": null.
+      assertEquals(
+        JSON.parse((await claw(["inspect", "-", "--json"], { stdin: text })).stdout),
+        summary,
+      );
+      const transcript = JSON.parse(
+        (await inspectText(await recordRealTranscript("stream-json", true))).stdout,
+      );
+      assertEquals(transcript.cassette, null);
+
+      const human = await claw(["inspect", file]);
+      assertEquals(human.code, 0);
+      match(
+        human.stdout,
+        new RegExp(
+          `^cassette ${header.key} · recorded ${header.recorded_at} with CLI ${VERSION} · exit 0$`,
+          "m",
+        ),
+      );
+      match(
+        human.stdout,
+        /^argv: -p --output-format=stream-json --verbose --permission-mode=bypassPermissions -- "inspect me"$/m,
+      );
+      match(human.stdout, new RegExp(`^  line ${resultLine}: success, ok`, "m"));
+
+      // A cassette recorded with a CLI outside the supported range is flagged. (Header rewritten
+      // here, by code, to a version that was never recorded.)
+      for (
+        const [version, flag] of [["9.0.0", "newer_than_tested"], [
+          "1.0.0",
+          "below_minimum",
+        ]] as const
+      ) {
+        const moved = join(dir, `${version}.ndjson`);
+        await Deno.writeTextFile(
+          moved,
+          text.replace(`"cli_version":"${VERSION}"`, `"cli_version":"${version}"`),
+        );
+        assertEquals(
+          JSON.parse((await claw(["inspect", moved, "--json"])).stdout).cassette.version_flag,
+          flag,
+        );
+        match(
+          (await claw(["inspect", moved])).stdout,
+          new RegExp(`with CLI ${version} \\(${flag.replaceAll("_", " ")}\\)`),
+        );
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("claw inspect refuses a cassette of an unknown format version or with a broken line, exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Synthetic cassettes, made here by code.
+    const header = {
+      type: "claw_cassette",
+      format: 1,
+      key: "k1:0",
+      cli_version: "2.1.328",
+      argv: ["-p"],
+      env: [],
+      cwd: "$CWD",
+      recorded_at: "2026-11-21T06:00:00.000Z",
+    };
+    const future = join(dir, "future.ndjson");
+    await Deno.writeTextFile(future, JSON.stringify({ ...header, format: 2 }) + "\n");
+    const out = await claw(["inspect", future, "--json"]);
+    assertEquals([out.code, out.stdout], [1, ""]);
+    assertEquals(
+      out.stderr,
+      `Cannot read cassette "${future}": it has format 2 and this claw reads format 1; re-record it with this claw (claw record), or use the claw version that wrote it\n`,
+    );
+    const broken = join(dir, "broken.ndjson");
+    await Deno.writeTextFile(
+      broken,
+      [JSON.stringify(header), '{"t":1,"stdout_raw":"ok"}', '{"t":2,"std'].join("\n") + "\n",
+    );
+    const cut = await claw(["inspect", broken]);
+    assertEquals(cut.code, 1);
+    match(cut.stderr, new RegExp(`^Cannot read cassette "${broken}": line 3 is not JSON`));
+    // A cut last stdout line and the missing exit record show as they would in a transcript.
+    const partial = join(dir, "partial.ndjson");
+    await Deno.writeTextFile(
+      partial,
+      [JSON.stringify(header), '{"t":1,"stdout_raw":"{\\"type\\":\\"assis","eol":false}'].join(
+        "\n",
+      ) + "\n",
+    );
+    const summary = JSON.parse((await claw(["inspect", partial, "--json"])).stdout);
+    assertEquals(
+      summary.diagnostics.map((d: { line: number; kind: string }) => `${d.line}:${d.kind}`),
+      ["2:truncated_line"],
+    );
+    assertEquals(summary.cassette.exit, null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

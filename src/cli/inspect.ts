@@ -1,8 +1,17 @@
 /**
- * `claw inspect`: decode a stream-json or json transcript and summarise it.
+ * `claw inspect`: decode a stream-json or json transcript, or a cassette, and summarise it.
  *
  * @module
  */
+import {
+  CassetteFormatError,
+  type CassetteHeader,
+  looksLikeCassette,
+  parseCassetteHeader,
+  parseCassetteRecord,
+  stdoutText,
+} from "../harness/cassette.ts";
+import { versionStanding } from "../process/version.ts";
 import { decodeJsonOutput, decodeLine } from "../protocol/decode.ts";
 import { LineStream } from "../protocol/line_stream.ts";
 import { TranscriptSummarizer, type TranscriptSummary } from "../protocol/summary.ts";
@@ -13,8 +22,10 @@ import { colourEnabled, styles } from "./_style.ts";
 export const help = `Usage: claw inspect FILE|- [--json] [--strict]
 
 Decode a Claude Code transcript (--output-format stream-json, or json with or without --verbose)
-and summarise it: lines, events, counts per kind, unknown kinds, diagnostics with line numbers,
-sessions, CLI version, model, and each result with its error kind.
+or a claw cassette, and summarise it: lines, events, counts per kind, unknown kinds, diagnostics
+with line numbers, sessions, CLI version, model, and each result with its error kind. For a
+cassette, its stdout is summarised with the cassette's line numbers, plus its key, argv, recording
+time, exit, and whether its CLI version is outside the range claw supports.
 
 Options:
   --json      Print the summary as one JSON object (stable shape)
@@ -27,33 +38,105 @@ Exit codes: 0 the input was read, 1 it could not be read (or --strict found diag
 Examples:
   claude -p --output-format stream-json --verbose "hi" > run.ndjson; claw inspect run.ndjson
   claw inspect - --json < run.ndjson
+  claw inspect cassettes/hello.ndjson
 `;
 
-/** Decodes `bytes` (any transcript format) into a summary, streaming. */
-export async function summarize(bytes: ReadableStream<Uint8Array>): Promise<TranscriptSummary> {
+/** What `claw inspect` says about a cassette, on top of the summary of its stdout. */
+export interface CassetteSummary {
+  key: string;
+  cli_version: string | null;
+  argv: string[];
+  recorded_at: string;
+  /** The exit record; `null` when the cassette has none. */
+  exit: { code: number; signal: string | null } | null;
+  /** Set when the recording's CLI version is outside the range claw supports or was tested with. */
+  version_flag: null | "below_minimum" | "newer_than_tested";
+}
+
+/** The stable shape `claw inspect --json` prints: `cassette` is `null` for a transcript. */
+export interface InspectSummary extends TranscriptSummary {
+  cassette: CassetteSummary | null;
+}
+
+/**
+ * Decodes `bytes` (any transcript format, or a cassette) into a summary, streaming. Throws a
+ * `CassetteFormatError` for a cassette that cannot be read; `source` names it in the message.
+ */
+export async function summarize(
+  bytes: ReadableStream<Uint8Array>,
+  source = "<stdin>",
+): Promise<InspectSummary> {
   const summarizer = new TranscriptSummarizer();
   const [head, body] = bytes.tee();
-  if (await startsWithBracket(head)) {
+  const start = await peek(head);
+  if (start.startsWith("[")) {
     const text = await new Response(body).text();
     summarizer.lines = text.replace(/\n$/, "").split("\n").length;
     for (const item of decodeJsonOutput(text)) summarizer.add(item, 1);
-    return summarizer.summary();
+    return { ...summarizer.summary(), cassette: null };
   }
+  if (looksLikeCassette(start)) return await summarizeCassette(body, source, summarizer);
   for await (const line of body.pipeThrough(new LineStream())) {
     summarizer.lines = line.lineNumber;
     for (const item of decodeLine(line)) summarizer.add(item, line.lineNumber);
   }
-  return summarizer.summary();
+  return { ...summarizer.summary(), cassette: null };
 }
 
-async function startsWithBracket(stream: ReadableStream<Uint8Array>): Promise<boolean> {
+async function summarizeCassette(
+  body: ReadableStream<Uint8Array>,
+  source: string,
+  summarizer: TranscriptSummarizer,
+): Promise<InspectSummary> {
+  let header: CassetteHeader | undefined;
+  let exit: CassetteSummary["exit"] = null;
+  for await (const line of body.pipeThrough(new LineStream())) {
+    summarizer.lines = line.lineNumber;
+    if (line.text.trim() === "") continue;
+    if (!header) {
+      header = parseCassetteHeader(line.text, source, line.lineNumber);
+      continue;
+    }
+    const record = parseCassetteRecord(line.text, source, line.lineNumber);
+    if ("stdout" in record || "stdout_raw" in record) {
+      const text = stdoutText(record);
+      const terminated = !("eol" in record && record.eol === false);
+      const stdout = { text, lineNumber: line.lineNumber, terminated, invalidUtf8: false };
+      for (const item of decodeLine(stdout)) summarizer.add(item, line.lineNumber);
+    } else if ("exit" in record) {
+      exit = { code: record.exit.code, signal: record.exit.signal };
+    }
+  }
+  if (!header) {
+    throw new CassetteFormatError(`Cannot read cassette "${source}": it is empty`, source);
+  }
+  const standing = header.cli_version ? versionStanding(header.cli_version) : "unknown";
+  return {
+    ...summarizer.summary(),
+    cassette: {
+      key: header.key,
+      cli_version: header.cli_version,
+      argv: header.argv,
+      recorded_at: header.recorded_at,
+      exit,
+      version_flag: standing === "below_minimum" || standing === "newer_than_tested"
+        ? standing
+        : null,
+    },
+  };
+}
+
+/** The start of the stream: enough text to tell a JSON array, a cassette and a transcript apart. */
+async function peek(stream: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
   try {
     while (true) {
       const { value, done } = await reader.read();
-      if (done) return false;
-      const text = new TextDecoder().decode(value).trimStart();
-      if (text !== "") return text.startsWith("[");
+      if (done) return text + decoder.decode();
+      text = (text + decoder.decode(value, { stream: true })).trimStart();
+      if (text.length >= 64 || text.includes("\n")) return text;
     }
   } finally {
     // Not awaited: a tee branch's cancel settles only once the other branch is done too.
@@ -81,11 +164,12 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   const path = positionals[0]!;
-  let summary: TranscriptSummary;
+  let summary: InspectSummary;
   try {
-    summary = await summarize(await open(path));
+    summary = await summarize(await open(path), path === "-" ? "<stdin>" : path);
   } catch (error) {
-    console.error(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`);
+    if (error instanceof CassetteFormatError) console.error(error.message);
+    else console.error(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`);
     return 1;
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2));
@@ -93,17 +177,36 @@ export async function run(args: string[]): Promise<number> {
   return values.strict && summary.diagnostics.length > 0 ? 1 : 0;
 }
 
-function render(path: string, summary: TranscriptSummary): string {
+function render(path: string, summary: InspectSummary): string {
   const s = styles(colourEnabled(Deno.stdout));
   const out = [
     `${
       s.bold(path === "-" ? "stdin" : path)
     }: ${summary.lines} lines, ${summary.events} events, ${summary.diagnostics.length} diagnostics`,
+  ];
+  const cassette = summary.cassette;
+  if (cassette) {
+    const exit = cassette.exit === null
+      ? "no exit record"
+      : cassette.exit.signal
+      ? `killed by ${cassette.exit.signal}`
+      : `exit ${cassette.exit.code}`;
+    const flag = cassette.version_flag === null
+      ? ""
+      : ` ${s.yellow(`(${cassette.version_flag.replaceAll("_", " ")})`)}`;
+    out.push(
+      `cassette ${cassette.key} · recorded ${cassette.recorded_at} with CLI ${
+        cassette.cli_version ?? "unknown"
+      }${flag} · ${exit}`,
+      `argv: ${cassette.argv.map(shellWord).join(" ")}`,
+    );
+  }
+  out.push(
     `CLI ${summary.cli_version ?? "unknown"} · model ${summary.model ?? "unknown"} · sessions ${
       summary.sessions.join(", ") || "none"
     }`,
     s.bold("kinds:"),
-  ];
+  );
   const kinds = Object.entries(summary.kinds).sort(([a], [b]) => a.localeCompare(b));
   for (const [kind, count] of kinds) out.push(`  ${kind.padEnd(32)} ${count}`);
   if (summary.results.length) out.push(s.bold("results:"));
@@ -124,4 +227,8 @@ function render(path: string, summary: TranscriptSummary): string {
     out.push(s.yellow(`  line ${d.line}: ${d.kind}: ${d.message}`));
   }
   return out.join("\n");
+}
+
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg);
 }

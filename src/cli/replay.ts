@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { parseCassetteMode } from "../harness/cassette_spawner.ts";
-import { runFakeClaude } from "../harness/fake_claude.ts";
+import { launcherEnv, runFakeClaude, writeFakeClaude } from "../harness/fake_claude.ts";
 import { parseTiming } from "../harness/timing.ts";
 import { parseFlags, UsageError } from "./_args.ts";
 
@@ -46,53 +45,30 @@ export async function run(args: string[]): Promise<number> {
   });
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
   if (!values.cassettes) throw new UsageError("Missing --cassettes DIR");
-  const env: Record<string, string> = { CLAW_CASSETTES: resolve(values.cassettes) };
+  let launcher;
   try {
-    env.CLAW_CASSETTE_MODE = values.mode ? parseCassetteMode(values.mode) : "replay";
-    if (values.timing) env.CLAW_CASSETTE_TIMING = String(parseTiming(values.timing));
+    launcher = {
+      cassettes: values.cassettes,
+      mode: values.mode ? parseCassetteMode(values.mode) : "replay" as const,
+      ...(values.timing ? { timing: parseTiming(values.timing) } : {}),
+      ...(values["real-claude"] ? { realClaude: values["real-claude"] } : {}),
+    };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (values["real-claude"]) env.CLAW_REAL_CLAUDE = resolve(values["real-claude"]);
 
   if (values["write-bin"]) {
     if (separator !== -1) {
       throw new UsageError("Pass either --write-bin or -- CLAUDE_ARGS, not both");
     }
-    await writeLauncher(values["write-bin"], env);
+    await writeFakeClaude(values["write-bin"], launcher);
     console.log(values["write-bin"]);
     return 0;
   }
   if (separator === -1) throw new UsageError("Missing --write-bin PATH or -- CLAUDE_ARGS");
   const status = await runFakeClaude(args.slice(separator + 1), {
-    dir: env.CLAW_CASSETTES!,
-    env: { ...Deno.env.toObject(), ...env },
+    dir: resolve(values.cassettes),
+    env: { ...Deno.env.toObject(), ...launcherEnv(launcher) },
   });
   return status.code;
-}
-
-/** The command that starts claw again: the compiled binary itself, or deno with main.ts. */
-function clawCommand(): string[] {
-  const exec = Deno.execPath();
-  if (!/(^|\/)deno(\.exe)?$/.test(exec)) return [exec];
-  return [exec, "run", "-A", "--quiet", fileURLToPath(new URL("../../main.ts", import.meta.url))];
-}
-
-const quote = (value: string) => `'${value.replaceAll("'", `'"'"'`)}'`;
-
-async function writeLauncher(path: string, env: Record<string, string>): Promise<void> {
-  const defaults = Object.entries(env).map(([name, value]) =>
-    `: "\${${name}:=${value.replaceAll('"', '\\"')}}"; export ${name}`
-  );
-  const script = [
-    "#!/bin/sh",
-    "# A drop-in fake claude written by `claw replay --write-bin`: it replays claw cassettes.",
-    "# The variables below are defaults; set them in the environment to override.",
-    ...defaults,
-    `exec ${clawCommand().map(quote).join(" ")} fake-claude "$@"`,
-    "",
-  ].join("\n");
-  await Deno.mkdir(dirname(resolve(path)), { recursive: true });
-  await Deno.writeTextFile(path, script, { mode: 0o755 });
-  await Deno.chmod(path, 0o755);
 }

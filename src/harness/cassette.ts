@@ -169,38 +169,12 @@ export function serializeCassette(cassette: Cassette): string {
  * ```
  */
 export function parseCassette(text: string, source = "<memory>"): Cassette {
-  const lines = text.split("\n");
   let header: CassetteHeader | undefined;
   const records: CassetteRecord[] = [];
-  lines.forEach((line, index) => {
+  text.split("\n").forEach((line, index) => {
     if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new CassetteFormatError(
-        `Cannot read cassette "${source}": line ${index + 1} is not JSON (${
-          (error as Error).message
-        }); re-record it with claw record`,
-        source,
-        index + 1,
-      );
-    }
-    if (header === undefined) {
-      header = checkHeader(value, source);
-      return;
-    }
-    if (
-      typeof value !== "object" || value === null ||
-      typeof (value as { t?: unknown }).t !== "number"
-    ) {
-      throw new CassetteFormatError(
-        `Cannot read cassette "${source}": line ${index + 1} is not a record with a time "t"`,
-        source,
-        index + 1,
-      );
-    }
-    records.push(value as CassetteRecord);
+    if (header === undefined) header = parseCassetteHeader(line, source, index + 1);
+    else records.push(parseCassetteRecord(line, source, index + 1));
   });
   if (!header) {
     throw new CassetteFormatError(`Cannot read cassette "${source}": it is empty`, source);
@@ -208,32 +182,94 @@ export function parseCassette(text: string, source = "<memory>"): Cassette {
   return { header, records };
 }
 
+/**
+ * Reads the header line of a cassette (its first non-blank line, usually line 1). Throws
+ * {@linkcode CassetteFormatError} when it is not one, or has a format this claw does not read.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { parseCassetteHeader } from "./cassette.ts";
+ *
+ * const header = parseCassetteHeader('{"type":"claw_cassette","format":1,"key":"k1:0","argv":[]}', "run.ndjson");
+ * strictEqual(header.key, "k1:0");
+ * ```
+ */
+export function parseCassetteHeader(line: string, source: string, lineNumber = 1): CassetteHeader {
+  return checkHeader(parseLine(line, source, lineNumber), source, lineNumber);
+}
+
+/**
+ * Reads one record line of a cassette (any line after the header). Throws
+ * {@linkcode CassetteFormatError} naming the line when it is not JSON or has no time `t`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { parseCassetteRecord } from "./cassette.ts";
+ *
+ * deepStrictEqual(parseCassetteRecord('{"t":1,"stderr":"x"}', "run.ndjson", 2), { t: 1, stderr: "x" });
+ * ```
+ */
+export function parseCassetteRecord(
+  line: string,
+  source: string,
+  lineNumber: number,
+): CassetteRecord {
+  const value = parseLine(line, source, lineNumber);
+  if (
+    typeof value !== "object" || value === null ||
+    typeof (value as { t?: unknown }).t !== "number"
+  ) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": line ${lineNumber} is not a record with a time "t"`,
+      source,
+      lineNumber,
+    );
+  }
+  return value as CassetteRecord;
+}
+
+function parseLine(line: string, source: string, lineNumber: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": line ${lineNumber} is not JSON (${
+        (error as Error).message
+      }); re-record it with claw record`,
+      source,
+      lineNumber,
+    );
+  }
+}
+
 /** Whether `text` starts like a cassette (so `claw inspect` can tell it from a transcript). */
 export function looksLikeCassette(firstLine: string): boolean {
   return /^\s*\{"type":"claw_cassette"/.test(firstLine);
 }
 
-function checkHeader(value: unknown, source: string): CassetteHeader {
+function checkHeader(value: unknown, source: string, lineNumber: number): CassetteHeader {
   const header = value as Partial<CassetteHeader> | null;
   if (typeof header !== "object" || header === null || header.type !== "claw_cassette") {
     throw new CassetteFormatError(
       `Cannot read cassette "${source}": the first line is not a claw cassette header; record one with claw record -o FILE -- <claude args>`,
       source,
-      1,
+      lineNumber,
     );
   }
   if (header.format !== CASSETTE_FORMAT) {
     throw new CassetteFormatError(
       `Cannot read cassette "${source}": it has format ${header.format} and this claw reads format ${CASSETTE_FORMAT}; re-record it with this claw (claw record), or use the claw version that wrote it`,
       source,
-      1,
+      lineNumber,
     );
   }
   if (typeof header.key !== "string" || !Array.isArray(header.argv)) {
     throw new CassetteFormatError(
       `Cannot read cassette "${source}": the header has no key or argv`,
       source,
-      1,
+      lineNumber,
     );
   }
   return header as CassetteHeader;

@@ -6,10 +6,12 @@
  */
 import { join } from "node:path";
 import { denoSpawner } from "../process/deno_spawner.ts";
-import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
+import type { Spawner, SpawnRequest } from "../process/spawn.ts";
 import { CassetteStore } from "./cassette_store.ts";
-import { recordingSpawner, requestKey, saveCassette } from "./recorder.ts";
+import { recordingSpawner, requestKey, requestRules, saveCassette } from "./recorder.ts";
+import { redactLine } from "./redact.ts";
 import { replayProcess } from "./replay.ts";
+import { deferredProcess } from "./_deferred_process.ts";
 import { parseTiming, type ReplayTiming } from "./timing.ts";
 
 /** The cassette modes. */
@@ -104,76 +106,42 @@ export function cassetteSpawner(options: CassetteOptions): Spawner {
   const real = options.real ?? denoSpawner;
   let store: Promise<CassetteStore> | undefined;
 
-  const record = (request: SpawnRequest, argv: string[], key: string) =>
-    recordingSpawner(real, { save: saveCassette(join(options.dir, cassetteFileName(argv, key))) })(
-      request,
-    );
+  const record = (request: SpawnRequest, argv: string[], key: string) => {
+    const save = saveCassette(join(options.dir, cassetteFileName(argv, key)));
+    return recordingSpawner(real, {
+      save: async (cassette) => {
+        await save(cassette);
+        store = undefined; // the next run sees the new cassette
+      },
+    })(request);
+  };
 
   return (request) => {
     if (mode === "passthrough") return real(request);
     if (mode === "record") {
-      return deferred(async () => {
+      return deferredProcess(async () => {
         const { argv, key } = await requestKey(request);
         return record(request, argv, key);
       });
     }
-    return deferred(async () => {
+    return deferredProcess(async () => {
       const { argv, key } = await requestKey(request);
-      store ??= CassetteStore.open(options.dir);
-      const found = (await store).find(key);
+      const opened = store ??= CassetteStore.open(options.dir);
+      const found = (await opened).find(key);
       if (!found && mode === "auto") return record(request, argv, key);
-      const { path, cassette } = await (await store).load(key, argv);
+      const { path, cassette } = await (await opened).load(key, argv);
       const recordedWith = cassette.header.cli_version;
       if (options.cliVersion && recordedWith && recordedWith !== options.cliVersion) {
         options.onWarning?.(
           `The cassette "${path}" was recorded with Claude Code ${recordedWith}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
         );
       }
-      return replayProcess(cassette, { timing, source: path });
+      const rules = requestRules(request);
+      return replayProcess(cassette, {
+        timing,
+        source: path,
+        redact: (line) => redactLine(line, rules),
+      });
     });
-  };
-}
-
-/**
- * A process whose real implementation is decided asynchronously. Errors in deciding (a cassette
- * miss) surface as a failed start: stderr says `claw cassette miss: …` and the exit code is 1.
- */
-function deferred(start: () => Promise<ClaudeProcess>): ClaudeProcess {
-  const pending = start();
-  const stdin = new TransformStream<Uint8Array, Uint8Array>();
-  const stdout = new TransformStream<Uint8Array, Uint8Array>();
-  const stderr = new TransformStream<Uint8Array, Uint8Array>();
-  const status = pending.then(
-    (process) => {
-      stdin.readable.pipeTo(process.stdin).catch(() => {});
-      process.stdout.pipeTo(stdout.writable).catch(() => {});
-      process.stderr.pipeTo(stderr.writable).catch(() => {});
-      return process.status;
-    },
-    async (error: unknown) => {
-      const writer = stderr.writable.getWriter();
-      await writer.write(
-        new TextEncoder().encode(
-          `claw cassette miss: ${error instanceof Error ? error.message : error}\n`,
-        ),
-      );
-      await writer.close();
-      await stdout.writable.close();
-      await stdin.readable.cancel();
-      return { code: 1, signal: null };
-    },
-  );
-  return {
-    pid: undefined,
-    stdin: stdin.writable,
-    stdout: stdout.readable,
-    stderr: stderr.readable,
-    status: status as ClaudeProcess["status"],
-    kill(signal) {
-      pending.then((process) => process.kill(signal), () => {});
-    },
-    async [Symbol.asyncDispose]() {
-      await pending.then((process) => process[Symbol.asyncDispose](), () => {});
-    },
   };
 }

@@ -91,6 +91,21 @@ export class CassetteStore {
   }
 }
 
+/**
+ * The first difference between a recorded argv and a run's, in words.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { argvDifference } from "./cassette_store.ts";
+ *
+ * strictEqual(argvDifference(["-p", "hi"], ["-p", "ho"]), 'argv[1]: recorded "hi", this run "ho"');
+ * ```
+ */
+export function argvDifference(recorded: readonly string[], actual: readonly string[]): string {
+  return compareArgv(recorded, actual).difference;
+}
+
 /** How alike two argvs are, and the first difference in words. */
 function compareArgv(
   recorded: readonly string[],

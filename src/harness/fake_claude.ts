@@ -12,12 +12,14 @@
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { findClaude } from "../process/discover.ts";
 import type { Spawner, SpawnRequest } from "../process/spawn.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
-import { cassetteModeFromEnv, cassetteSpawner } from "./cassette_spawner.ts";
+import { type CassetteMode, cassetteModeFromEnv, cassetteSpawner } from "./cassette_spawner.ts";
 import { CassetteStore } from "./cassette_store.ts";
-import { parseTiming } from "./timing.ts";
+import { parseTiming, type ReplayTiming } from "./timing.ts";
 
 /** What the fake claude needs to know, read from the environment by {@linkcode fakeClaudeConfig}. */
 export interface FakeClaudeConfig {
@@ -93,4 +95,88 @@ export async function runFakeClaude(
   } finally {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   }
+}
+
+/** What a fake claude launcher serves: see {@linkcode writeFakeClaude}. */
+export interface FakeClaudeLauncher {
+  /** The folder of cassettes (made absolute). */
+  cassettes: string;
+  /** The cassette mode; `replay` by default. */
+  mode?: CassetteMode;
+  /** The replay speed; instant by default. */
+  timing?: ReplayTiming;
+  /** The real CLI, for `record`, `auto` and `passthrough` (made absolute). */
+  realClaude?: string;
+}
+
+/**
+ * The environment variables that configure the fake claude for `launcher`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { launcherEnv } from "./fake_claude.ts";
+ *
+ * deepStrictEqual(launcherEnv({ cassettes: "/c", timing: 0.5 }), {
+ *   CLAW_CASSETTES: "/c",
+ *   CLAW_CASSETTE_MODE: "replay",
+ *   CLAW_CASSETTE_TIMING: "0.5",
+ * });
+ * ```
+ */
+export function launcherEnv(launcher: FakeClaudeLauncher): Record<string, string> {
+  return {
+    CLAW_CASSETTES: resolve(launcher.cassettes),
+    CLAW_CASSETTE_MODE: launcher.mode ?? "replay",
+    ...(launcher.timing === undefined ? {} : { CLAW_CASSETTE_TIMING: String(launcher.timing) }),
+    ...(launcher.realClaude ? { CLAW_REAL_CLAUDE: resolve(launcher.realClaude) } : {}),
+  };
+}
+
+/**
+ * Writes an executable launcher script at `path` (name it `claude`) that runs this claw as the
+ * fake claude for `launcher`: what `claw replay --write-bin` does. The settings are defaults that
+ * the same variables in the environment override.
+ *
+ * @example Write a launcher and ask it for the CLI version
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { join } from "node:path";
+ * import { writeFakeClaude } from "./fake_claude.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeFakeClaude(join(dir, "bin", "claude"), { cassettes: join(dir, "cassettes") });
+ * const out = await new Deno.Command(join(dir, "bin", "claude"), { args: ["--version"] }).output();
+ * strictEqual(new TextDecoder().decode(out.stdout), "0.0.0 (Claude Code)\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeFakeClaude(path: string, launcher: FakeClaudeLauncher): Promise<void> {
+  // Inside "${NAME:=…}" a shell still expands $, ` and \, and " would end the word.
+  const escape = (value: string) => value.replace(/[\\"$`]/g, "\\$&");
+  const defaults = Object.entries(launcherEnv(launcher)).map(([name, value]) =>
+    `: "\${${name}:=${escape(value)}}"; export ${name}`
+  );
+  const script = [
+    "#!/bin/sh",
+    "# A drop-in fake claude written by `claw replay --write-bin`: it replays claw cassettes.",
+    "# The variables below are defaults; set them in the environment to override.",
+    ...defaults,
+    `exec ${clawCommand().map(quote).join(" ")} fake-claude "$@"`,
+    "",
+  ].join("\n");
+  await Deno.mkdir(dirname(resolve(path)), { recursive: true });
+  await Deno.writeTextFile(path, script, { mode: 0o755 });
+  await Deno.chmod(path, 0o755);
+}
+
+/** The command that starts claw again: the compiled binary itself, or deno with main.ts. */
+function clawCommand(): string[] {
+  const exec = Deno.execPath();
+  if (!/(^|\/)deno(\.exe)?$/.test(exec)) return [exec];
+  return [exec, "run", "-A", "--quiet", fileURLToPath(new URL("../../main.ts", import.meta.url))];
+}
+
+function quote(value: string): string {
+  return `'${value.replaceAll("'", `'"'"'`)}'`;
 }

@@ -13,7 +13,13 @@ import {
   stdoutRecord,
 } from "./cassette.ts";
 import { lineTap } from "./_line_tap.ts";
-import { redactionRules, redactLine, redactText, type RunPlaces } from "./redact.ts";
+import {
+  type RedactionRule,
+  redactionRules,
+  redactLine,
+  redactText,
+  type RunPlaces,
+} from "./redact.ts";
 
 /** Variables whose names (never values) a cassette header lists: those that configure the CLI. */
 const CONFIG_VARIABLE =
@@ -48,9 +54,43 @@ export function placesOf(request: SpawnRequest): RunPlaces {
   return places;
 }
 
+/**
+ * Variables whose values are secrets whatever their shape (a Bash tool running `env` prints them):
+ * a `_`-separated part of the name ends in KEY, TOKEN(S), SECRET, PASSWORD or CREDENTIAL(S).
+ */
+const SECRET_VARIABLE =
+  /(?:^|_)[A-Z0-9]*(?:KEY|TOKENS?|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(?:_|$)/i;
+
+/**
+ * The redaction rules of a request: {@linkcode redactionRules} for its places, then the values of
+ * its secret-named variables (8 characters or more) wherever they appear, which catches secrets
+ * that match no pattern.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { requestRules } from "./recorder.ts";
+ * import { redactText } from "./redact.ts";
+ *
+ * const rules = requestRules({ command: "claude", args: [], cwd: "/w", env: { GATEWAY_TOKEN: "gw-1234567890" } });
+ * strictEqual(redactText("token gw-1234567890 in /w", rules), "token [REDACTED_SECRET] in $CWD");
+ * ```
+ */
+export function requestRules(request: SpawnRequest): RedactionRule[] {
+  const secrets = Object.entries(request.env)
+    .filter(([name, value]) => SECRET_VARIABLE.test(name) && value.length >= 8)
+    .map(([, value]) => value)
+    .sort((a, b) => b.length - a.length)
+    .map((value) => ({
+      pattern: new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"),
+      replacement: "[REDACTED_SECRET]",
+    }));
+  return [...redactionRules(placesOf(request)), ...secrets];
+}
+
 /** The redacted argv of a request and its matching key. */
 export async function requestKey(request: SpawnRequest): Promise<{ argv: string[]; key: string }> {
-  const rules = redactionRules(placesOf(request));
+  const rules = requestRules(request);
   const argv = request.args.map((arg) => redactText(arg, rules));
   return { argv, key: await cassetteKey(argv) };
 }
@@ -75,7 +115,7 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
   return (request) => {
     const started = performance.now();
     const at = () => Math.round((performance.now() - started) * 10) / 10;
-    const rules = redactionRules(placesOf(request));
+    const rules = requestRules(request);
     const records: CassetteRecord[] = [];
     let cliVersion: string | null = null;
     const process = inner(request);
@@ -118,6 +158,8 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       const status = await process.status;
       const exitedAt = at();
       await Promise.all([stdout.done, stderr.done]);
+      // Output read after the exit was written before it: keep the times in order.
+      const exitAt = Math.max(exitedAt, records.at(-1)?.t ?? 0);
       const { argv, key } = await requestKey(request);
       await options.save({
         header: {
@@ -130,7 +172,7 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
           cwd: "$CWD",
           recorded_at: new Date().toISOString(),
         },
-        records: [...records, { t: exitedAt, exit: { code: status.code, signal: status.signal } }],
+        records: [...records, { t: exitAt, exit: { code: status.code, signal: status.signal } }],
       });
       return status;
     })();

@@ -6,6 +6,7 @@
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
 import { type Cassette, stdoutText } from "./cassette.ts";
 import { LineCollector } from "./_line_tap.ts";
+import { redactionRules, redactLine } from "./redact.ts";
 import { replayAt, type ReplayTiming } from "./timing.ts";
 
 /** Options for {@linkcode replayProcess}. */
@@ -14,6 +15,11 @@ export interface ReplayOptions {
   timing?: ReplayTiming;
   /** Where the cassette came from, for messages. */
   source?: string;
+  /**
+   * Redacts a stdin line before it is compared with the recorded (redacted) one; by default the
+   * secret patterns only. {@linkcode cassetteSpawner} passes the rules of the run's own places.
+   */
+  redact?: (line: string) => string;
 }
 
 const SIGNAL_NUMBERS: Partial<Record<string, number>> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
@@ -21,8 +27,10 @@ const SIGNAL_NUMBERS: Partial<Record<string, number>> = { SIGINT: 2, SIGKILL: 9,
 /**
  * Plays `cassette` as a {@linkcode ClaudeProcess}: its stdout and stderr lines come out in order
  * (at the chosen timing), and output recorded after a stdin line waits until the same line has
- * been written to stdin, as the real process did. A stdin line that differs from the recording
- * ends the replay with a message on stderr that starts with `claw cassette miss:` and exit code 1.
+ * been written to stdin, as the real process did; with recorded or scaled timing, the output after
+ * a stdin line that came late keeps its recorded delay from that line. A stdin line that differs
+ * from the recording (compared after redaction, as it was saved) ends the replay with a message on
+ * stderr that starts with `claw cassette miss:` and exit code 1.
  *
  * @example Replay a cassette in-process with run()
  * ```ts ignore
@@ -36,6 +44,8 @@ const SIGNAL_NUMBERS: Partial<Record<string, number>> = { SIGINT: 2, SIGKILL: 9,
  */
 export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): ClaudeProcess {
   const timing = options.timing ?? "instant";
+  const secrets = redactionRules();
+  const redact = options.redact ?? ((line: string) => redactLine(line, secrets));
   const encoder = new TextEncoder();
   let stdoutController!: ReadableStreamDefaultController<Uint8Array>;
   let stderrController!: ReadableStreamDefaultController<Uint8Array>;
@@ -65,7 +75,13 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
   const { promise: killed, resolve: kill } = Promise.withResolvers<Deno.Signal>();
   let killSignal: Deno.Signal | undefined;
   let finished = false;
-  const started = performance.now();
+  // When the recorded delays are kept, they count from the start or from the last stdin line that
+  // arrived later than recorded: output after it keeps its recorded delay.
+  let origin = performance.now();
+  const catchUp = (t: number) => {
+    const late = performance.now() - origin - replayAt(t, timing);
+    if (late > 0) origin += late;
+  };
 
   const waitFor = async (ready: () => boolean): Promise<boolean> => {
     while (!ready()) {
@@ -92,7 +108,7 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
   const play = async (): Promise<ProcessStatus> => {
     let stdinIndex = 0;
     for (const record of cassette.records) {
-      const due = replayAt(record.t, timing) - (performance.now() - started);
+      const due = replayAt(record.t, timing) - (performance.now() - origin);
       if (due > 0) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([new Promise((r) => timer = setTimeout(r, due)), killed]);
@@ -106,7 +122,9 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
       } else if ("stdin" in record) {
         const index = stdinIndex++;
         if (!await waitFor(() => received.length > index || stdinClosed)) break;
-        const got = received[index];
+        catchUp(record.t);
+        const line = received[index];
+        const got = line === undefined ? undefined : redact(line);
         if (got !== record.stdin) {
           emit(
             stderrController,
@@ -120,6 +138,7 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
         }
       } else if ("stdin_eof" in record) {
         if (!await waitFor(() => stdinClosed)) break;
+        catchUp(record.t);
       } else if ("exit" in record) {
         return { code: record.exit.code, signal: record.exit.signal as Deno.Signal | null };
       }
