@@ -102,10 +102,11 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { isFailedResult } from "./classify.ts";
  *
- * console.assert(isFailedResult({ subtype: "error_max_turns", is_error: false }));
- * console.assert(!isFailedResult({ subtype: "success", is_error: false }));
+ * assert(isFailedResult({ subtype: "error_max_turns", is_error: false }));
+ * assert(!isFailedResult({ subtype: "success", is_error: false }));
  * ```
  */
 export function isFailedResult(result: Pick<ResultEvent, "subtype" | "is_error">): boolean {

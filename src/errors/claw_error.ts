@@ -32,11 +32,12 @@ export interface ClawErrorDetails {
  *
  * @example Catch and branch on the kind
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { ClawError } from "./claw_error.ts";
  *
  * const error = new ClawError("context_window", "Prompt is too long", { sessionId: "s1" });
  * if (error instanceof ClawError && error.kind === "context_window") {
- *   console.assert(error.hint.includes("/compact"));
+ *   assert(error.hint.includes("/compact"));
  * }
  * ```
  */
@@ -94,10 +95,11 @@ export class ClawError extends Error {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { ClaudeNotFoundError } from "./claw_error.ts";
  *
  * const error = new ClaudeNotFoundError('Cannot find "claude" on PATH');
- * console.assert(error.kind === "cli_not_found");
+ * assert(error.kind === "cli_not_found");
  * ```
  */
 export class ClaudeNotFoundError extends ClawError {

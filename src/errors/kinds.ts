@@ -64,9 +64,10 @@ const HINTS: Record<ErrorKind, string> = {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { hintFor } from "./kinds.ts";
  *
- * console.assert(hintFor("auth").includes("claw auth login"));
+ * assert(hintFor("auth").includes("claw auth login"));
  * ```
  */
 export function hintFor(kind: ErrorKind): string {

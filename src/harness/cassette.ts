@@ -84,10 +84,11 @@ export class CassetteFormatError extends SyntaxError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { cassetteKey } from "./cassette.ts";
  *
  * const key = await cassetteKey(["-p", "--", "hi"]);
- * console.assert(key === await cassetteKey(["-p", "--", "hi"]) && key.startsWith("k1:"));
+ * assert(key === await cassetteKey(["-p", "--", "hi"]) && key.startsWith("k1:"));
  * ```
  */
 export async function cassetteKey(argv: readonly string[]): Promise<string> {
@@ -104,10 +105,11 @@ export async function cassetteKey(argv: readonly string[]): Promise<string> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { stdoutRecord } from "./cassette.ts";
  *
- * console.assert("stdout" in stdoutRecord(1, '{"type":"keep_alive"}', true));
- * console.assert("stdout_raw" in stdoutRecord(1, "debug noise", true));
+ * assert("stdout" in stdoutRecord(1, '{"type":"keep_alive"}', true));
+ * assert("stdout_raw" in stdoutRecord(1, "debug noise", true));
  * ```
  */
 export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecord {
@@ -127,9 +129,10 @@ export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecor
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { stdoutText } from "./cassette.ts";
  *
- * console.assert(stdoutText({ t: 0, stdout: { type: "keep_alive" } }) === '{"type":"keep_alive"}');
+ * assert(stdoutText({ t: 0, stdout: { type: "keep_alive" } }) === '{"type":"keep_alive"}');
  * ```
  */
 export function stdoutText(record: StdoutRecord): string {
@@ -141,11 +144,12 @@ export function stdoutText(record: StdoutRecord): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { parseCassette, serializeCassette } from "./cassette.ts";
  *
  * const header = { type: "claw_cassette" as const, format: 1, key: "k1:0", cli_version: null, argv: [], env: [], cwd: "$CWD", recorded_at: "2026-01-01T00:00:00.000Z" };
  * const text = serializeCassette({ header, records: [{ t: 1, exit: { code: 0, signal: null } }] });
- * console.assert(parseCassette(text).records.length === 1);
+ * assert(parseCassette(text).records.length === 1);
  * ```
  */
 export function serializeCassette(cassette: Cassette): string {
@@ -159,12 +163,13 @@ export function serializeCassette(cassette: Cassette): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { CassetteFormatError, parseCassette } from "./cassette.ts";
  *
  * try {
  *   parseCassette('{"type":"claw_cassette","format":99}\n', "old.ndjson");
  * } catch (error) {
- *   console.assert(error instanceof CassetteFormatError && error.message.includes("format 99"));
+ *   assert(error instanceof CassetteFormatError && error.message.includes("format 99"));
  * }
  * ```
  */

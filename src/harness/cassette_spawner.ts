@@ -42,9 +42,10 @@ export interface CassetteOptions {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { parseCassetteMode } from "./cassette_spawner.ts";
  *
- * console.assert(parseCassetteMode("auto") === "auto");
+ * assert(parseCassetteMode("auto") === "auto");
  * ```
  */
 export function parseCassetteMode(text: string): CassetteMode {
@@ -57,10 +58,11 @@ export function parseCassetteMode(text: string): CassetteMode {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { cassetteModeFromEnv } from "./cassette_spawner.ts";
  *
- * console.assert(cassetteModeFromEnv({ CI: "true" }) === "replay");
- * console.assert(cassetteModeFromEnv({ CLAW_CASSETTE_MODE: "record" }) === "record");
+ * assert(cassetteModeFromEnv({ CI: "true" }) === "replay");
+ * assert(cassetteModeFromEnv({ CLAW_CASSETTE_MODE: "record" }) === "record");
  * ```
  */
 export function cassetteModeFromEnv(

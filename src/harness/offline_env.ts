@@ -24,10 +24,11 @@ export const FAKE_API_KEY = "sk-ant-api03-fake-key-for-the-local-fake-api-0000";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { offlineEnv } from "./offline_env.ts";
  *
  * const env = offlineEnv({ apiUrl: "http://127.0.0.1:4000", home: "/tmp/home", maxRetries: 0 });
- * console.assert(env.ANTHROPIC_BASE_URL === "http://127.0.0.1:4000");
+ * assert(env.ANTHROPIC_BASE_URL === "http://127.0.0.1:4000");
  * ```
  */
 export function offlineEnv(options: OfflineEnvOptions): Record<string, string | undefined> {

@@ -37,10 +37,11 @@ export interface RecordOptions {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { placesOf } from "./recorder.ts";
  *
  * const places = placesOf({ command: "claude", args: [], cwd: "/w", env: { HOME: "/h", ANTHROPIC_BASE_URL: "http://127.0.0.1:4000" } });
- * console.assert(places.port === 4000 && places.cwd === "/w" && places.home === "/h");
+ * assert(places.port === 4000 && places.cwd === "/w" && places.home === "/h");
  * ```
  */
 export function placesOf(request: SpawnRequest): RunPlaces {

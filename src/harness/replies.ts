@@ -11,10 +11,11 @@ import type { FakeErrorReply } from "./script.ts";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { promptTooLongReply } from "./replies.ts";
  *
  * const script = { replies: [promptTooLongReply()], when_exhausted: "repeat_last" as const };
- * console.assert(script.replies[0]?.status === 400);
+ * assert(script.replies[0]?.status === 400);
  * ```
  */
 export function promptTooLongReply(): FakeErrorReply {

@@ -14,9 +14,10 @@ export type ReplayTiming = "instant" | "recorded" | number;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { parseTiming } from "./timing.ts";
  *
- * console.assert(parseTiming("recorded") === "recorded" && parseTiming("0.5") === 0.5);
+ * assert(parseTiming("recorded") === "recorded" && parseTiming("0.5") === 0.5);
  * ```
  */
 export function parseTiming(text: string | undefined): ReplayTiming {

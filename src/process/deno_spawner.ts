@@ -13,11 +13,12 @@ import type { ClaudeProcess, ProcessStatus, SpawnRequest } from "./spawn.ts";
  *
  * @example Run a command and read its output
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { denoSpawner } from "./deno_spawner.ts";
  *
  * await using child = denoSpawner({ command: "echo", args: ["hi"], env: { PATH: Deno.env.get("PATH") ?? "" } });
  * const text = await new Response(child.stdout).text();
- * console.assert(text === "hi\n");
+ * assert(text === "hi\n");
  * ```
  */
 export function denoSpawner(request: SpawnRequest): ClaudeProcess {

@@ -56,14 +56,15 @@ function isExecutableFile(path: string): boolean {
  *
  * @example Find the CLI, or say why not
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { ClaudeNotFoundError } from "../errors/claw_error.ts";
  * import { findClaude } from "./discover.ts";
  *
  * try {
  *   const found = findClaude({ env: { PATH: "/usr/local/bin:/usr/bin" } });
- *   console.assert(found.source === "PATH" || found.source === "known_location");
+ *   assert(found.source === "PATH" || found.source === "known_location");
  * } catch (error) {
- *   console.assert(error instanceof ClaudeNotFoundError);
+ *   assert(error instanceof ClaudeNotFoundError);
  * }
  * ```
  */

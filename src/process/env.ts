@@ -34,10 +34,11 @@ export interface EnvOptions {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { buildEnv } from "./env.ts";
  *
  * const env = buildEnv({ hostEnv: { PATH: "/bin", CLAUDECODE: "1" }, env: { DEBUG: "1" } });
- * console.assert(env.PATH === "/bin" && env.DEBUG === "1" && !("CLAUDECODE" in env));
+ * assert(env.PATH === "/bin" && env.DEBUG === "1" && !("CLAUDECODE" in env));
  * ```
  */
 export function buildEnv(options: EnvOptions = {}): Record<string, string> {

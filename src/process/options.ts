@@ -93,12 +93,13 @@ function usage(message: string): ClawError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { validateFlags } from "./options.ts";
  *
  * try {
  *   validateFlags({ maxTurns: 0 });
  * } catch (error) {
- *   console.assert(String(error).includes("maxTurns"));
+ *   assert(String(error).includes("maxTurns"));
  * }
  * ```
  */
@@ -148,10 +149,11 @@ export function validateFlags(flags: CliFlags): void {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { buildArgs } from "./options.ts";
  *
  * const args = buildArgs({ model: "sonnet", maxTurns: 3, allowedTools: ["Read", "Bash(git *)"] });
- * console.assert(args.join(" ") === "--model=sonnet --max-turns=3 --allowedTools=Read,Bash(git *)");
+ * deepStrictEqual(args, ["--model=sonnet", "--allowedTools=Read,Bash(git *)", "--max-turns=3"]);
  * ```
  */
 export function buildArgs(flags: CliFlags): string[] {

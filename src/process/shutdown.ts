@@ -19,12 +19,13 @@ export interface ShutdownOptions {
  *
  * @example Stop a sleeping process
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { denoSpawner } from "./deno_spawner.ts";
  * import { shutdown } from "./shutdown.ts";
  *
  * const child = denoSpawner({ command: "sleep", args: ["30"], env: { PATH: Deno.env.get("PATH") ?? "" } });
  * const status = await shutdown(child, { graceMs: 10 });
- * console.assert(status.signal === "SIGTERM");
+ * assert(status.signal === "SIGTERM");
  * ```
  */
 export async function shutdown(

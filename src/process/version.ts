@@ -12,9 +12,10 @@ export const SUPPORTED_CLI = { minimum: "2.0.76", tested: "2.1.328" } as const;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { parseCliVersion } from "./version.ts";
  *
- * console.assert(parseCliVersion("2.1.328 (Claude Code)")?.join(".") === "2.1.328");
+ * assert(parseCliVersion("2.1.328 (Claude Code)")?.join(".") === "2.1.328");
  * ```
  */
 export function parseCliVersion(text: string): [number, number, number] | undefined {
@@ -28,9 +29,10 @@ export function parseCliVersion(text: string): [number, number, number] | undefi
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { compareVersions } from "./version.ts";
  *
- * console.assert(compareVersions("2.0.76", "2.1.0") < 0);
+ * assert(compareVersions("2.0.76", "2.1.0") < 0);
  * ```
  */
 export function compareVersions(a: string, b: string): number {
@@ -47,10 +49,11 @@ export type VersionStanding = "below_minimum" | "supported" | "newer_than_tested
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { versionStanding } from "./version.ts";
  *
- * console.assert(versionStanding("1.0.0") === "below_minimum");
- * console.assert(versionStanding("2.1.328") === "supported");
+ * assert(versionStanding("1.0.0") === "below_minimum");
+ * assert(versionStanding("2.1.328") === "supported");
  * ```
  */
 export function versionStanding(version: string): VersionStanding {

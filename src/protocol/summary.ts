@@ -63,12 +63,13 @@ export function kindOf(item: DecodedItem): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert";
  * import { TranscriptSummarizer } from "./summary.ts";
  *
  * const summarizer = new TranscriptSummarizer();
  * summarizer.add({ type: "keep_alive" }, 1);
  * summarizer.lines = 1;
- * console.assert(summarizer.summary().kinds.keep_alive === 1);
+ * assert(summarizer.summary().kinds.keep_alive === 1);
  * ```
  */
 export class TranscriptSummarizer {
