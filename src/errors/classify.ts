@@ -54,11 +54,12 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
   const result = facts.result;
   if (result) {
     if (!isFailedResult(result)) return undefined;
-    const { kind, message } = classifyResult(result, facts);
+    const { kind, message, hint } = classifyResult(result, facts);
     const requestId = facts.assistantError?.requestId ?? findRequestId(message) ??
       facts.requestId;
     return new ClawError(kind, message, {
       ...details,
+      ...(hint === undefined ? {} : { hint }),
       result,
       ...(requestId === undefined ? {} : { requestId }),
     });
@@ -113,11 +114,18 @@ export function isFailedResult(result: Pick<ResultEvent, "subtype" | "is_error">
   return result.is_error === true || String(result.subtype).startsWith("error_");
 }
 
-/** The kind and message of a failed `result` event (see {@linkcode isFailedResult}). */
+/** How a failed result is reported: its kind, message and, where the kind's own is too vague, a hint. */
+export interface ResultFailure {
+  kind: ErrorKind;
+  message: string;
+  hint?: string;
+}
+
+/** The kind, message and hint of a failed `result` event (see {@linkcode isFailedResult}). */
 export function classifyResult(
   result: ResultEvent,
-  facts?: Pick<RunFacts, "assistantError">,
-): { kind: ErrorKind; message: string } {
+  facts?: Pick<RunFacts, "assistantError" | "interrupted">,
+): ResultFailure {
   const errors = Array.isArray(result.errors) ? result.errors.map(String) : [];
   const message = typeof result.result === "string" && result.result !== ""
     ? result.result
@@ -129,22 +137,52 @@ export function classifyResult(
       return { kind: "budget", message };
     case "error_max_structured_output_retries":
       return { kind: "structured_output", message };
-    case "error_during_execution":
+    case "error_during_execution": {
       if (/No conversation found/i.test(message)) return { kind: "session_not_found", message };
-      if (
-        typeof result.terminal_reason === "string" && result.terminal_reason.startsWith("aborted")
-      ) {
-        return { kind: "aborted", message };
-      }
+      const reason = typeof result.terminal_reason === "string" ? result.terminal_reason : "";
+      // 2.1.x says aborted_streaming; 2.0.x says nothing but printed "[Request interrupted by user]".
+      if (reason.startsWith("aborted") || facts?.interrupted) return { kind: "aborted", message };
       return { kind: "api_error", message };
+    }
   }
-  return { kind: apiErrorKind(result, message, facts?.assistantError?.error), message };
+  const kind = apiErrorKind(result, message, facts?.assistantError?.error);
+  const hint = kind === "api_error"
+    ? apiErrorHint(result, message, facts?.assistantError?.error)
+    : undefined;
+  return hint === undefined ? { kind, message } : { kind, message, hint };
+}
+
+/** A hint more precise than api_error's own, from the status and the CLI's error category. */
+function apiErrorHint(
+  result: ResultEvent,
+  text: string,
+  assistantError?: string,
+): string | undefined {
+  const status = statusOf(result, text);
+  if (status === 404 || assistantError === "model_not_found") {
+    return "Check the model name (--model): the API does not know it";
+  }
+  if (result.api_error === "connection_failed" || /ECONN|timed out|Connection/i.test(text)) {
+    return "Claude Code could not reach the API: check the network, proxy variables and ANTHROPIC_BASE_URL, then retry";
+  }
+  if (result.api_error === "max_output_tokens" || assistantError === "max_output_tokens") {
+    return "The answer hit the output token limit: ask for less at a time, or split the task";
+  }
+  if (result.stop_reason === "refusal" || /safeguards|refus/i.test(text)) {
+    return "The model declined the request: rephrase it";
+  }
+  if (status >= 500) return "The API failed on its side: retry in a moment";
+  return undefined;
+}
+
+function statusOf(result: ResultEvent, text: string): number {
+  return typeof result.api_error_status === "number"
+    ? result.api_error_status
+    : Number(/API Error: (\d{3})/.exec(text)?.[1] ?? NaN);
 }
 
 function apiErrorKind(result: ResultEvent, text: string, assistantError?: string): ErrorKind {
-  const status = typeof result.api_error_status === "number"
-    ? result.api_error_status
-    : Number(/API Error: (\d{3})/.exec(text)?.[1] ?? NaN);
+  const status = statusOf(result, text);
   const type = typeof result.api_error_type === "string" ? result.api_error_type : "";
   if (result.terminal_reason === "prompt_too_long" || /prompt is too long/i.test(text)) {
     return "context_window";

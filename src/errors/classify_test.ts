@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals, ok } from "node:assert";
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import type { ResultEvent } from "../protocol/events.ts";
 import { RunFacts } from "../session/_run_facts.ts";
 import { classifyRun, isFailedResult } from "./classify.ts";
@@ -125,4 +125,45 @@ Deno.test("claw's own stop reasons win when no result arrived", () => {
     assertEquals(error?.kind, reason);
     assertEquals(error?.signal, "SIGTERM");
   }
+});
+
+Deno.test("a 2.0.x interrupt (no terminal_reason, an interrupted user line) is aborted", () => {
+  const facts = new RunFacts();
+  facts.observe({
+    type: "user",
+    message: { role: "user", content: [{ type: "text", text: "[Request interrupted by user]" }] },
+    parent_tool_use_id: null,
+    session_id: "s1",
+  });
+  facts.result = result({ subtype: "error_during_execution", is_error: false, errors: [] });
+  assertEquals(classifyRun({ facts, status: undefined, stderrTail: undefined })?.kind, "aborted");
+});
+
+Deno.test("api_error gets a hint that fits what failed", () => {
+  const hintOf = (fields: Partial<ResultEvent>, assistantError?: string) => {
+    const facts = new RunFacts();
+    facts.result = result(fields);
+    if (assistantError) facts.assistantError = { error: assistantError, text: "" };
+    return classifyRun({ facts, status: undefined, stderrTail: undefined })?.hint ?? "";
+  };
+  match(
+    hintOf({ api_error_status: 404, result: "There's an issue with the selected model" }),
+    /model name/,
+  );
+  match(
+    hintOf({
+      api_error_status: null,
+      api_error: "connection_failed",
+      result: "API Error: Connection refused",
+    }),
+    /could not reach the API/,
+  );
+  match(
+    hintOf({ api_error_status: 502, result: "API Error: 502 Bad Gateway." }),
+    /failed on its side/,
+  );
+  match(
+    hintOf({ api_error_status: 400, result: "API Error: 400 Request was invalid." }),
+    /Check the request/,
+  );
 });

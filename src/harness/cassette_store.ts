@@ -43,7 +43,16 @@ export class CassetteStore {
 
   private constructor(dir: string, cassettes: StoredCassette[]) {
     this.dir = dir;
-    this.#byKey = new Map(cassettes.map((c) => [c.header.key, c]));
+    this.#byKey = new Map();
+    for (const cassette of cassettes) {
+      const other = this.#byKey.get(cassette.header.key);
+      if (other) {
+        throw new TypeError(
+          `Cassettes "${other.path}" and "${cassette.path}" in "${dir}" record the same arguments (key ${cassette.header.key}), so a run could not tell them apart: remove one, or record them with different arguments (for example --session-id)`,
+        );
+      }
+      this.#byKey.set(cassette.header.key, cassette);
+    }
   }
 
   /** Indexes the cassettes under `dir` (a missing folder is an empty store). */

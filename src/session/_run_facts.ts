@@ -29,6 +29,8 @@ export class RunFacts {
   assistantError: AssistantErrorReport | undefined;
   requestId: string | undefined;
   truncated = false;
+  /** A user line said the request was interrupted (how 2.0.x marks an interrupt). */
+  interrupted = false;
 
   observe(item: DecodedItem): void {
     switch (item.type) {
@@ -42,6 +44,13 @@ export class RunFacts {
       case "assistant":
         this.requestId = stringOr(item.request_id, this.requestId);
         if (typeof item.error === "string") this.assistantError = errorReport(item);
+        break;
+      case "user":
+        if (typeof item.message.content !== "string") {
+          this.interrupted ||= item.message.content.some((block) =>
+            isContentBlock(block, "text") && block.text.startsWith("[Request interrupted by user")
+          );
+        }
         break;
       case "result":
         this.result = item;
