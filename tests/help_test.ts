@@ -11,12 +11,12 @@ Deno.test("claw --version prints the version on stdout and exits 0", async () =>
 Deno.test("claw --help lists the commands on stdout and exits 0", async () => {
   const out = await claw(["--help"]);
   assertEquals(out.code, 0);
-  for (const command of ["run", "inspect", "fake-api"]) {
+  for (const command of ["run", "inspect", "record", "replay", "fake-api"]) {
     match(out.stdout, new RegExp(`\\n  ${command} `));
   }
 });
 
-for (const command of ["run", "inspect", "fake-api"]) {
+for (const command of ["run", "inspect", "record", "replay", "fake-api"]) {
   Deno.test(`claw ${command} --help prints usage and examples on stdout and exits 0`, async () => {
     const out = await claw([command, "--help"]);
     assertEquals(out.code, 0);

@@ -6,24 +6,18 @@
  * --output-format stream-json --verbose "Say hi"`, or `run(prompt, { record: path })`), commit it,
  * and replay it in every test run: no tokens, no network, the same events every time.
  *
- * @example Replay a run in-process and assert on its events
+ * @example Replay a recorded run in-process and assert on its events
  * ```ts
  * import { run } from "../session/run.ts";
- * import { type Cassette, cassetteKey } from "./cassette.ts";
- * import { assertFinalText, assertResultKind, replaySpawner } from "./testing.ts";
+ * import { assertFinalText, assertResultKind, assertToolCalled, replaySpawner } from "./testing.ts";
  *
- * // Usually: const cassette = await loadCassette("tests/cassettes/hi.ndjson");
- * const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
- * const cassette: Cassette = {
- *   header: { type: "claw_cassette", format: 1, key: await cassetteKey(argv), cli_version: "2.1.328", argv, env: [], cwd: "$CWD", recorded_at: "2026-11-21T06:00:00.000Z" },
- *   records: [
- *     { t: 0, stdin_eof: true },
- *     { t: 410, stdout: { type: "result", subtype: "success", is_error: false, result: "Hi!", session_id: "s-1" } },
- *     { t: 420, exit: { code: 0, signal: null } },
- *   ],
- * };
- * const events = await Array.fromAsync(run("Say hi", { spawner: replaySpawner(cassette) }));
- * assertFinalText(events, "Hi!");
+ * const cassette = new URL("../../fixtures/cassettes/2.1.328/tool_bash.ndjson", import.meta.url);
+ * const spawner = replaySpawner(cassette);
+ * const events = await Array.fromAsync(
+ *   run("Run a command", { spawner, permissionMode: "bypassPermissions" }),
+ * );
+ * assertToolCalled(events, "Bash");
+ * assertFinalText(events, /claw-42/);
  * assertResultKind(events, "success");
  * ```
  *
@@ -58,19 +52,14 @@ import { deferredProcess } from "./_deferred_process.ts";
  * Reads and checks a cassette file. Throws a `CassetteFormatError` (with the line number) for a
  * broken file or a format version this claw does not read.
  *
- * @example Load a cassette written by claw record
+ * @example Load a cassette from the recorded corpus
  * ```ts
  * import { strictEqual } from "node:assert";
- * import { join } from "node:path";
- * import { serializeCassette } from "./cassette.ts";
  * import { loadCassette } from "./testing.ts";
  *
- * const dir = await Deno.makeTempDir();
- * const header = { type: "claw_cassette" as const, format: 1, key: "k1:0", cli_version: "2.1.328", argv: [], env: [], cwd: "$CWD", recorded_at: "2026-11-21T06:00:00.000Z" };
- * await Deno.writeTextFile(join(dir, "run.ndjson"), serializeCassette({ header, records: [] }));
- * const cassette = await loadCassette(join(dir, "run.ndjson"));
+ * const cassette = await loadCassette(new URL("../../fixtures/cassettes/2.1.328/text_simple.ndjson", import.meta.url));
  * strictEqual(cassette.header.cli_version, "2.1.328");
- * await Deno.remove(dir, { recursive: true });
+ * strictEqual(cassette.header.argv.at(-1), "Say hello");
  * ```
  */
 export async function loadCassette(path: string | URL): Promise<Cassette> {
@@ -90,26 +79,16 @@ export interface ReplaySpawnerOptions {
  * `cassette_miss` and a message naming the first differing `argv[i]`. Each run replays from the
  * start, so one spawner serves any number of runs.
  *
- * @example Replay the same cassette twice, and miss with another prompt
+ * @example Replay the same recorded cassette twice, and miss with another prompt
  * ```ts
  * import { rejects, strictEqual } from "node:assert";
  * import { run } from "../session/run.ts";
- * import { type Cassette, cassetteKey } from "./cassette.ts";
  * import { replaySpawner } from "./testing.ts";
  *
- * const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
- * const cassette: Cassette = {
- *   header: { type: "claw_cassette", format: 1, key: await cassetteKey(argv), cli_version: "2.1.328", argv, env: [], cwd: "$CWD", recorded_at: "2026-11-21T06:00:00.000Z" },
- *   records: [
- *     { t: 0, stdin_eof: true },
- *     { t: 410, stdout: { type: "result", subtype: "success", is_error: false, result: "Hi!", session_id: "s-1" } },
- *     { t: 420, exit: { code: 0, signal: null } },
- *   ],
- * };
- * const spawner = replaySpawner(cassette);
- * strictEqual(await run("Say hi", { spawner }).text(), "Hi!");
- * strictEqual(await run("Say hi", { spawner }).text(), "Hi!");
- * await rejects(run("Say bye", { spawner }).text(), /differs at argv\[4\]: recorded "Say hi", this run "Say bye"/);
+ * const spawner = replaySpawner(new URL("../../fixtures/cassettes/2.1.328/text_simple.ndjson", import.meta.url));
+ * strictEqual(await run("Say hello", { spawner }).text(), "Hello from the fake API.");
+ * strictEqual(await run("Say hello", { spawner }).text(), "Hello from the fake API.");
+ * await rejects(run("Say bye", { spawner }).text(), /differs at argv\[4\]: recorded "Say hello", this run "Say bye"/);
  * ```
  */
 export function replaySpawner(
@@ -168,20 +147,13 @@ export interface WithFakeClaudeOptions {
  * @example Replay through a fake claude executable
  * ```ts
  * import { strictEqual } from "node:assert";
- * import { join } from "node:path";
+ * import { fileURLToPath } from "node:url";
  * import { run } from "../session/run.ts";
- * import { cassetteKey, serializeCassette } from "./cassette.ts";
  * import { withFakeClaude } from "./testing.ts";
  *
- * const dir = await Deno.makeTempDir();
- * const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
- * const header = { type: "claw_cassette" as const, format: 1, key: await cassetteKey(argv), cli_version: "2.1.328", argv, env: [], cwd: "$CWD", recorded_at: "2026-11-21T06:00:00.000Z" };
- * const result = { type: "result", subtype: "success", is_error: false, result: "Hi!", session_id: "s-1" };
- * await Deno.writeTextFile(join(dir, "hi.ndjson"), serializeCassette({ header, records: [{ t: 0, stdin_eof: true }, { t: 1, stdout: result }, { t: 2, exit: { code: 0, signal: null } }] }));
- *
- * const text = await withFakeClaude(dir, (cli) => run("Say hi", { cli }).text());
- * strictEqual(text, "Hi!");
- * await Deno.remove(dir, { recursive: true });
+ * const corpus = fileURLToPath(new URL("../../fixtures/cassettes/2.1.328", import.meta.url));
+ * const text = await withFakeClaude(corpus, (cli) => run("Say hello", { cli }).text());
+ * strictEqual(text, "Hello from the fake API.");
  * ```
  */
 export async function withFakeClaude<T>(

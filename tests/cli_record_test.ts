@@ -1,0 +1,86 @@
+/**
+ * `claw record` and `claw replay` as a user runs them: record the real CLI 2.1.328 against the
+ * fake API, then replay the cassette with no CLI and no API, and get the same bytes.
+ */
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
+import { join } from "node:path";
+import { parseCassette, stdoutText } from "../src/harness/cassette.ts";
+import { claw } from "./_claw.ts";
+import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
+
+const VERSION = "2.1.328";
+const ARGS = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
+
+Deno.test({
+  name: "claw record saves a replayable cassette and passes the run through untouched",
+  ignore: !hasCli(VERSION),
+  async fn() {
+    await using env = await offline({
+      replies: [{ content: [{ type: "text", text: "hi there" }] }],
+    });
+    const cassettes = join(env.home, "cassettes");
+    const file = join(cassettes, "hi.ndjson");
+    const vars = Object.fromEntries(
+      Object.entries(env.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>;
+
+    const recorded = await claw([
+      "record",
+      "-o",
+      file,
+      "--cli",
+      pinnedCliPath(VERSION),
+      "--",
+      ...ARGS,
+    ], {
+      env: vars,
+    });
+    assertEquals(recorded.code, 0, recorded.stderr);
+    match(recorded.stdout, /"result":"hi there"/);
+    match(recorded.stderr, /claw: recorded /);
+
+    const summary = JSON.parse((await claw(["inspect", file, "--json"])).stdout);
+    assertEquals(summary.cassette.cli_version, VERSION);
+    assertEquals(summary.cassette.exit.code, 0);
+    assertEquals(summary.results[0].is_error, false);
+
+    // Replay: no API (closed), another HOME: the cassette alone answers.
+    await env.api.close();
+    const replayed = await claw(["replay", "--cassettes", cassettes, "--", ...ARGS], {
+      env: { ...vars, HOME: join(env.home, "elsewhere") },
+    });
+    const cassette = parseCassette(await Deno.readTextFile(file));
+    const inCassette = cassette.records.flatMap((r) =>
+      "stdout" in r || "stdout_raw" in r ? [stdoutText(r) + "\n"] : []
+    );
+    assertEquals([replayed.code, replayed.stdout], [0, inCassette.join("")]);
+    // The cassette is the live run with its machine paths as placeholders, nothing else.
+    assertEquals(replayed.stdout, redactedStdout(recorded.stdout, Deno.cwd(), env.home));
+  },
+});
+
+Deno.test("claw record and claw replay refuse incomplete command lines with exit 2", async () => {
+  for (
+    const [args, expected] of [
+      [["record", "-o", "x.ndjson"], /Missing -- before the claude arguments/],
+      [["record", "--", "-p"], /Missing -o FILE/],
+      [["replay", "--cassettes", "x"], /Missing --write-bin PATH or -- CLAUDE_ARGS/],
+      [
+        ["replay", "--cassettes", "x", "--mode", "replya", "--", "-p"],
+        /Invalid cassette mode "replya"/,
+      ],
+    ] as const
+  ) {
+    const out = await claw([...args]);
+    assertEquals(out.code, 2, out.stderr);
+    match(out.stderr, expected);
+  }
+});
+
+/** The live stdout with the run's paths as the recorder's placeholders (cwd is the repo here). */
+function redactedStdout(stdout: string, cwd: string, home: string): string {
+  const replaced = stdout.replaceAll(join(home, "tmp"), "$TMP").replaceAll(home, "$HOME")
+    .replaceAll(cwd, "$CWD").replaceAll(cwd.replace(/[^A-Za-z0-9]/g, "-"), "$ESCAPED_CWD");
+  ok(!replaced.includes(home));
+  return replaced;
+}
