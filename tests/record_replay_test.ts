@@ -4,7 +4,6 @@
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
-import { ClawError } from "../src/errors/claw_error.ts";
 import { buildEnv } from "../src/process/env.ts";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import type { ClaudeProcess } from "../src/process/spawn.ts";
@@ -24,6 +23,7 @@ import { loadCassette, withFakeClaude } from "../src/harness/testing.ts";
 import { run } from "../src/session/run.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, PINNED_CLI_VERSIONS, pinnedCliPath } from "./_offline.ts";
+import { captureClawError } from "../src/errors/_capture.ts";
 
 const PROMPT = "Run the command";
 
@@ -46,16 +46,6 @@ async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ClawError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClawError) return error;
-    throw error;
-  }
-  throw new Error("expected the run to fail");
 }
 
 /** Reads a process's stdout line by line. */
@@ -200,7 +190,7 @@ for (const version of PINNED_CLI_VERSIONS) {
         'the nearest is "run.ndjson", which differs at argv[3]: recorded "--permission-mode=bypassPermissions", this run "--max-turns=3"';
 
       const spawner = cassetteSpawner({ dir: cassettes, mode: "replay" });
-      const error = await failureOf(run(PROMPT, { maxTurns: 3, spawner }).text());
+      const error = await captureClawError(run(PROMPT, { maxTurns: 3, spawner }).text());
       assertEquals(error.kind, "cassette_miss");
       match(error.message, /^No cassette in ".+cassettes" matches this run \(key k1:[0-9a-f]+\)/);
       ok(error.message.endsWith(difference), error.message);
@@ -246,7 +236,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       ).text().catch(() => {});
       // argv (--resume) and stderr: both CLIs refuse the id, quoting it on stderr.
       const refused = join(root, "resume.ndjson");
-      await failureOf(
+      await captureClawError(
         run("Go on", env.options(version, { resume: key, env: plantedEnv, record: refused }))
           .text(),
       );

@@ -4,21 +4,11 @@
  * 127.0.0.1.
  */
 import { deepStrictEqual as assertEquals, match as assertMatch, ok as assert } from "node:assert";
-import { ClawError } from "../src/errors/claw_error.ts";
 import type { DecodedItem } from "../src/protocol/events.ts";
 import { run } from "../src/session/run.ts";
 import { promptTooLongReply } from "../src/harness/replies.ts";
 import { childrenOf, hasCli, offline, PINNED_CLI_VERSIONS, processAlive } from "./_offline.ts";
-
-async function failureOf(promise: Promise<unknown>): Promise<ClawError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClawError) return error;
-    throw new Error(`expected a ClawError, got ${error}`, { cause: error });
-  }
-  throw new Error("expected the run to fail");
-}
+import { captureClawError } from "../src/errors/_capture.ts";
 
 for (const version of PINNED_CLI_VERSIONS) {
   const ignore = !hasCli(version);
@@ -90,7 +80,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       when_exhausted: "repeat_last",
     });
     const claude = run("hi", env.options(version));
-    const error = await failureOf(Array.fromAsync(claude));
+    const error = await captureClawError(Array.fromAsync(claude));
     assertEquals(error.kind, "api_error");
     assertMatch(error.requestId ?? "", /^req_fake_\d+$/);
     assertEquals(error.sessionId, claude.sessionId);
@@ -102,7 +92,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       replies: [promptTooLongReply()],
       when_exhausted: "repeat_last",
     });
-    const error = await failureOf(run("hi", env.options(version)).result());
+    const error = await captureClawError(run("hi", env.options(version)).result());
     assertEquals(error.kind, "context_window");
     assertMatch(error.hint, /\/compact/);
   });
@@ -111,7 +101,7 @@ for (const version of PINNED_CLI_VERSIONS) {
     await using env = await offline({
       replies: [{ content: [{ type: "text", text: "unreachable" }] }],
     });
-    const error = await failureOf(
+    const error = await captureClawError(
       run("hi", env.options(version, { env: { ANTHROPIC_API_KEY: undefined } })).result(),
     );
     assertEquals(error.kind, "auth");
@@ -132,7 +122,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       "loop",
       env.options(version, { maxTurns: 1, permissionMode: "bypassPermissions" }),
     );
-    const error = await failureOf(claude.result());
+    const error = await captureClawError(claude.result());
     assertEquals(error.kind, "max_turns");
     assertEquals(claude.lastResult?.subtype, "error_max_turns");
   });
@@ -145,7 +135,7 @@ for (const version of PINNED_CLI_VERSIONS) {
     const claude = run("hi", env.options(version, { signal: controller.signal }));
     let pid: number | undefined;
     const seen: string[] = [];
-    const error = await failureOf((async () => {
+    const error = await captureClawError((async () => {
       for await (const item of claude) {
         seen.push(item.type);
         if (item.type === "system") {

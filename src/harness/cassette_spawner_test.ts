@@ -3,7 +3,6 @@
 // tests/record_replay_test.ts drives the modes with the real CLI.
 import { deepStrictEqual as assertEquals, match, ok, throws } from "node:assert";
 import { join } from "node:path";
-import { ClawError } from "../errors/claw_error.ts";
 import type { Spawner, SpawnRequest } from "../process/spawn.ts";
 import { run } from "../session/run.ts";
 import { type Cassette, type CassetteRecord, parseCassette } from "./cassette.ts";
@@ -14,6 +13,7 @@ import {
   parseCassetteMode,
 } from "./cassette_spawner.ts";
 import { replayProcess } from "./replay.ts";
+import { captureClawError } from "../errors/_capture.ts";
 
 const SESSION = "0b9a3c1e-5d2f-4e8a-9c7b-1a2b3c4d5e6f";
 
@@ -110,16 +110,6 @@ async function files(dir: string): Promise<string[]> {
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<ClawError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClawError) return error;
-    throw error;
-  }
-  throw new Error("expected the run to fail");
-}
-
 Deno.test("record mode runs the real CLI and writes a cassette named after the prompt", () =>
   withDir(async (dir) => {
     const real = realCli();
@@ -165,7 +155,7 @@ Deno.test("replay mode fails a miss with cassette_miss, naming the nearest casse
     const spawner = cassetteSpawner({ dir, mode: "replay", real: real.spawner });
     assertEquals(await run("Say hi", { spawner }).text(), "Hi from the real CLI");
 
-    const error = await failure(run("Say hi", { spawner, maxTurns: 2 }).text());
+    const error = await captureClawError(run("Say hi", { spawner, maxTurns: 2 }).text());
     assertEquals(error.kind, "cassette_miss");
     match(
       error.message,

@@ -4,10 +4,10 @@
  * die mid-line or ignore SIGTERM on demand. The real CLI is exercised in tests/run_e2e_test.ts.
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
-import { ClawError } from "../errors/claw_error.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner } from "../process/spawn.ts";
 import { ARGV_PROMPT_LIMIT, run, type RunOptions } from "./run.ts";
+import { captureClawError } from "../errors/_capture.ts";
 
 const INIT =
   '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.328"}';
@@ -22,16 +22,6 @@ function shell(script: string): Spawner {
 
 function options(script: string, extra: RunOptions = {}): RunOptions {
   return { cli: "claude-stand-in", spawner: shell(script), ...extra };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClawError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClawError) return error;
-    throw error;
-  }
-  throw new Error("expected the run to fail");
 }
 
 Deno.test("run passes -p, stream-json and the flags, with the prompt after --", async () => {
@@ -69,7 +59,7 @@ Deno.test("a prompt over the argv limit goes through stdin, byte for byte", asyn
 });
 
 Deno.test("an empty prompt is a usage error before anything starts", async () => {
-  const error = await failure(run("  ", options("exit 99")).result());
+  const error = await captureClawError(run("  ", options("exit 99")).result());
   assertEquals(error.kind, "usage");
 });
 
@@ -79,14 +69,14 @@ Deno.test("invalid options fail before spawning", async () => {
     spawned = true;
     return denoSpawner(request);
   };
-  const error = await failure(run("hi", { cli: "x", spawner, maxTurns: 0 }).result());
+  const error = await captureClawError(run("hi", { cli: "x", spawner, maxTurns: 0 }).result());
   assertEquals([error.kind, spawned], ["usage", false]);
 });
 
 Deno.test("a CLI that exits without a result fails with no_result and keeps the events and stderr", async () => {
   const claude = run("hi", options(`printf '%s\\n' '${INIT}'; echo 'boom' >&2; exit 3`));
   const seen: string[] = [];
-  const error = await failure((async () => {
+  const error = await captureClawError((async () => {
     for await (const item of claude) seen.push(item.type);
   })());
   assertEquals(seen, ["system"]);
@@ -99,7 +89,7 @@ Deno.test("a CLI that exits without a result fails with no_result and keeps the 
 });
 
 Deno.test("a CLI that refuses its command line fails with kind usage and its stderr line", async () => {
-  const error = await failure(
+  const error = await captureClawError(
     run("hi", options(`echo "error: unknown option '--nope'" >&2; exit 1`)).result(),
   );
   assertEquals(error.kind, "usage");
@@ -109,7 +99,7 @@ Deno.test("a CLI that refuses its command line fails with kind usage and its std
 Deno.test("a CLI killed mid-line fails with cli_crashed and reports the truncated line", async () => {
   const claude = run("hi", options(`printf '%s\\n{"type":"assis' '${INIT}'; kill -9 $$`));
   const items: string[] = [];
-  const error = await failure((async () => {
+  const error = await captureClawError((async () => {
     for await (const item of claude) items.push(item.type === "diagnostic" ? item.kind : item.type);
   })());
   assertEquals(items, ["system", "truncated_line"]);
@@ -117,20 +107,22 @@ Deno.test("a CLI killed mid-line fails with cli_crashed and reports the truncate
 });
 
 Deno.test("the idle watchdog stops a CLI that goes silent and fails with kind hang", async () => {
-  const error = await failure(
+  const error = await captureClawError(
     run("hi", options(`printf '%s\\n' '${INIT}'; exec sleep 30`, { idleTimeoutMs: 300 })).result(),
   );
   assertEquals([error.kind, error.sessionId], ["hang", "s-1"]);
 });
 
 Deno.test("the timeout stops a long run with kind timeout", async () => {
-  const error = await failure(run("hi", options("exec sleep 30", { timeoutMs: 200 })).result());
+  const error = await captureClawError(
+    run("hi", options("exec sleep 30", { timeoutMs: 200 })).result(),
+  );
   assertEquals(error.kind, "timeout");
 });
 
 Deno.test("a CLI that ignores SIGTERM is killed after the grace period", async () => {
   const started = Date.now();
-  const error = await failure(
+  const error = await captureClawError(
     run(
       "hi",
       options(`trap '' TERM; printf '%s\\n' '${INIT}'; while :; do sleep 0.1; done`, {
@@ -165,7 +157,7 @@ Deno.test("breaking out of the iteration stops the process", async () => {
 });
 
 Deno.test("an already aborted signal fails with kind aborted without starting", async () => {
-  const error = await failure(
+  const error = await captureClawError(
     run("hi", options("exit 99", { signal: AbortSignal.abort() })).result(),
   );
   assertEquals(error.kind, "aborted");
@@ -190,7 +182,7 @@ Deno.test("a CLI too old to understand the flags fails with kind cli_version", a
       `#!/bin/sh\nif [ "$1" = --version ]; then echo "1.0.3 (Claude Code)"; exit 0; fi\necho "error: unknown option '--verbose'" >&2\nexit 1\n`,
     );
     await Deno.chmod(cli, 0o755);
-    const error = await failure(run("hi", { cli }).result());
+    const error = await captureClawError(run("hi", { cli }).result());
     assertEquals(error.kind, "cli_version");
     match(error.message, /Claude Code 1\.0\.3 is older than 2\.0\.76.*unknown option '--verbose'/);
   } finally {
