@@ -36,7 +36,9 @@ async function withFakeApiProcess(
     }
     const home = join(dir, "home");
     await Deno.mkdir(home);
-    const env = offlineEnv({ apiUrl: url.trim(), home, maxRetries: 0 });
+    await Deno.mkdir(join(home, "tmp"));
+    const tmp = { TMPDIR: join(home, "tmp"), CLAUDE_CODE_TMPDIR: join(home, "tmp") };
+    const env = { ...offlineEnv({ apiUrl: url.trim(), home, maxRetries: 0 }), ...tmp };
     await fn(
       Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
         string,
