@@ -11,7 +11,7 @@ import { decodeEvents } from "../src/protocol/decode.ts";
 import type { DecodedItem } from "../src/protocol/events.ts";
 import {
   type Cassette,
-  cassetteKey,
+  cassetteHeader,
   parseCassette,
   serializeCassette,
   stdoutText,
@@ -331,16 +331,10 @@ Deno.test("claw replay -- ARGS replays one run directly; a misspelled --mode is 
   withTemp(async (root) => {
     // A synthetic cassette, made here by code: this test is about the command line only.
     const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
-    const header = {
-      type: "claw_cassette" as const,
-      format: 1,
-      key: await cassetteKey(argv),
+    const header = await cassetteHeader(argv, {
       cli_version: "2.1.328",
-      argv,
-      env: [],
-      cwd: "$CWD",
       recorded_at: "2026-11-21T06:00:00.000Z",
-    };
+    });
     await Deno.writeTextFile(
       join(root, "hi.ndjson"),
       serializeCassette({

@@ -100,6 +100,35 @@ export async function cassetteKey(argv: readonly string[]): Promise<string> {
 }
 
 /**
+ * A header for a cassette of a run with `argv` (already redacted): the key is computed, the rest
+ * defaults to an unknown CLI version, no variables and the current time.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { cassetteHeader, cassetteKey } from "./cassette.ts";
+ *
+ * const header = await cassetteHeader(["-p", "--", "hi"], { cli_version: "2.1.328" });
+ * strictEqual(header.key, await cassetteKey(["-p", "--", "hi"]));
+ * ```
+ */
+export async function cassetteHeader(
+  argv: string[],
+  fields: Partial<Pick<CassetteHeader, "cli_version" | "env" | "recorded_at">> = {},
+): Promise<CassetteHeader> {
+  return {
+    type: "claw_cassette",
+    format: CASSETTE_FORMAT,
+    key: await cassetteKey(argv),
+    cli_version: fields.cli_version ?? null,
+    argv,
+    env: fields.env ?? [],
+    cwd: "$CWD",
+    recorded_at: fields.recorded_at ?? new Date().toISOString(),
+  };
+}
+
+/**
  * The record for one stdout line: the object itself when it re-serialises byte for byte, else the
  * raw text.
  *

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, match, throws } from "node:assert";
 import { join } from "node:path";
-import { cassetteKey, type CassetteRecord, serializeCassette } from "./cassette.ts";
+import { cassetteHeader, type CassetteRecord, serializeCassette } from "./cassette.ts";
 import { fakeClaudeConfig, launcherEnv, writeFakeClaude } from "./fake_claude.ts";
 
 const ARGV = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
@@ -11,16 +11,10 @@ async function writeCassette(
   records: CassetteRecord[],
   cliVersion = "2.1.328",
 ): Promise<void> {
-  const header = {
-    type: "claw_cassette" as const,
-    format: 1,
-    key: await cassetteKey(argv),
+  const header = await cassetteHeader(argv, {
     cli_version: cliVersion,
-    argv,
-    env: [],
-    cwd: "$CWD",
     recorded_at: "2026-11-21T06:00:00.000Z",
-  };
+  });
   await Deno.writeTextFile(path, serializeCassette({ header, records }));
 }
 

@@ -6,7 +6,7 @@
 import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
 import {
   type Cassette,
-  CASSETTE_FORMAT,
+  cassetteHeader,
   cassetteKey,
   type CassetteRecord,
   serializeCassette,
@@ -161,18 +161,12 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       await Promise.all([stdout.done, stderr.done]);
       // Output read after the exit was written before it: keep the times in order.
       const exitAt = Math.max(exitedAt, records.at(-1)?.t ?? 0);
-      const { argv, key } = await requestKey(request);
+      const { argv } = await requestKey(request);
       await options.save({
-        header: {
-          type: "claw_cassette",
-          format: CASSETTE_FORMAT,
-          key,
+        header: await cassetteHeader(argv, {
           cli_version: cliVersion,
-          argv,
           env: Object.keys(request.env).filter((name) => CONFIG_VARIABLE.test(name)).sort(),
-          cwd: "$CWD",
-          recorded_at: new Date().toISOString(),
-        },
+        }),
         records: [...records, { t: exitAt, exit: { code: status.code, signal: status.signal } }],
       });
       return status;

@@ -7,7 +7,7 @@
 import { decodeEvents } from "../protocol/decode.ts";
 import { _sampleLines } from "../protocol/_sample_lines.ts";
 import { run } from "../session/run.ts";
-import { type Cassette, cassetteKey, type CassetteRecord, stdoutRecord } from "./cassette.ts";
+import { type Cassette, cassetteHeader, type CassetteRecord, stdoutRecord } from "./cassette.ts";
 import { replayProcess } from "./replay.ts";
 import { replaySpawner } from "./testing.ts";
 
@@ -42,16 +42,10 @@ async function largeCassette(): Promise<{ cassette: Cassette; stdout: Uint8Array
   ];
   const argv = ["-p", "--output-format=stream-json", "--verbose", "--", PROMPT];
   const cassette: Cassette = {
-    header: {
-      type: "claw_cassette",
-      format: 1,
-      key: await cassetteKey(argv),
+    header: await cassetteHeader(argv, {
       cli_version: "2.1.328",
-      argv,
-      env: [],
-      cwd: "$CWD",
       recorded_at: new Date(0).toISOString(),
-    },
+    }),
     records,
   };
   return { cassette, stdout: new TextEncoder().encode(lines.join("\n") + "\n") };

@@ -7,6 +7,7 @@ import { run } from "../session/run.ts";
 import {
   type Cassette,
   CassetteFormatError,
+  cassetteHeader,
   cassetteKey,
   type CassetteRecord,
   serializeCassette,
@@ -90,16 +91,10 @@ async function cassetteOf(argv: string[], stdout: DecodedItem[]): Promise<Casset
     { t: 200, exit: { code: 0, signal: null } },
   ];
   return {
-    header: {
-      type: "claw_cassette",
-      format: 1,
-      key: await cassetteKey(argv),
+    header: await cassetteHeader(argv, {
       cli_version: "2.1.328",
-      argv,
-      env: [],
-      cwd: "$CWD",
       recorded_at: "2026-11-21T06:00:00.000Z",
-    },
+    }),
     records,
   };
 }
