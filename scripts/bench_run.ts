@@ -40,7 +40,7 @@ await using api = await startFakeApi({
   },
 });
 const home = await Deno.makeTempDir({ prefix: "claw-bench-" });
-const env = buildEnv({ env: { ...offlineEnv({ apiUrl: api.url, home }), TMPDIR: home } });
+const env = buildEnv({ env: offlineEnv({ apiUrl: api.url, home, tmpDir: home }) });
 
 async function bare(): Promise<void> {
   const out = await new Deno.Command(cli, {

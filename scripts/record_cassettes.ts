@@ -1098,9 +1098,12 @@ async function recordScenario(scenario: Scenario, version: string, outDir: strin
     await using api = await startFakeApi({ script: scenario.script({ cwd }) });
     const env = buildEnv({
       env: {
-        ...offlineEnv({ apiUrl: api.url, home, maxRetries: scenario.maxRetries ?? 0 }),
-        TMPDIR: root,
-        CLAUDE_CODE_TMPDIR: root,
+        ...offlineEnv({
+          apiUrl: api.url,
+          home,
+          maxRetries: scenario.maxRetries ?? 0,
+          tmpDir: root,
+        }),
         XDG_RUNTIME_DIR: undefined,
         ...await scenario.env?.(),
       },

@@ -39,7 +39,7 @@ const root = await Deno.makeTempDir({ prefix: "claw-demo-record-" });
 try {
   await Deno.mkdir(`${root}/home`);
   await Deno.mkdir(`${root}/cwd`);
-  const env = { ...offlineEnv({ apiUrl: api.url, home: `${root}/home` }), TMPDIR: root };
+  const env = offlineEnv({ apiUrl: api.url, home: `${root}/home`, tmpDir: root });
   const claude = run(DEMO_PROMPT, {
     cli: pinnedCliPath(PINNED_CLI_VERSIONS[0]),
     cwd: `${root}/cwd`,

@@ -38,11 +38,12 @@ export async function offline(
   // The CLI writes temp files under TMPDIR: keep them inside the throw-away HOME.
   const tmp = `${home}/tmp`;
   await Deno.mkdir(tmp);
-  const env = {
-    ...offlineEnv({ apiUrl: api.url, home, maxRetries: settings.maxRetries ?? 0 }),
-    TMPDIR: tmp,
-    CLAUDE_CODE_TMPDIR: tmp,
-  };
+  const env = offlineEnv({
+    apiUrl: api.url,
+    home,
+    maxRetries: settings.maxRetries ?? 0,
+    tmpDir: tmp,
+  });
   return {
     api,
     home,

@@ -37,8 +37,7 @@ async function withFakeApiProcess(
     const home = join(dir, "home");
     await Deno.mkdir(home);
     await Deno.mkdir(join(home, "tmp"));
-    const tmp = { TMPDIR: join(home, "tmp"), CLAUDE_CODE_TMPDIR: join(home, "tmp") };
-    const env = { ...offlineEnv({ apiUrl: url.trim(), home, maxRetries: 0 }), ...tmp };
+    const env = offlineEnv({ apiUrl: url.trim(), home, maxRetries: 0, tmpDir: join(home, "tmp") });
     await fn(
       Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
         string,

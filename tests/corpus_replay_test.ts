@@ -16,56 +16,15 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { join } from "node:path";
 import { CASSETTES_DIR } from "../scripts/record_cassettes.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
-import { type Cassette, parseCassette, stdoutText } from "../src/harness/cassette.ts";
+import { type Cassette, stdoutText } from "../src/harness/cassette.ts";
 import { replayProcess } from "../src/harness/replay.ts";
+import { type CorpusEntry, type Golden, readCorpus } from "./_corpus.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 /** Replays of `claw run` that run at once: each is two Deno processes (claw and the fake claude). */
 const CONCURRENCY = 4;
 /** How long one in-process replay may wait for output it owes before a stdin line. */
 const OUTPUT_WAIT_MS = 5_000;
-
-/** What `claw run` printed while the cassette was recorded. */
-interface Golden {
-  args: string[];
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-interface Entry {
-  version: string;
-  name: string;
-  path: string;
-  cassette: Cassette;
-  golden: Golden | undefined;
-}
-
-function readCorpus(): Entry[] {
-  const entries: Entry[] = [];
-  for (const version of PINNED_CLI_VERSIONS) {
-    const dir = join(CASSETTES_DIR, version);
-    for (const file of [...Deno.readDirSync(dir)].map((e) => e.name).sort()) {
-      if (!file.endsWith(".ndjson")) continue;
-      const name = file.slice(0, -".ndjson".length);
-      const path = join(dir, file);
-      let golden: Golden | undefined;
-      try {
-        golden = JSON.parse(Deno.readTextFileSync(join(dir, `${name}.claw-run.json`)));
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      }
-      entries.push({
-        version,
-        name,
-        path,
-        cassette: parseCassette(Deno.readTextFileSync(path), path),
-        golden,
-      });
-    }
-  }
-  return entries;
-}
 
 const corpus = readCorpus();
 
@@ -144,7 +103,7 @@ function launcher(version: string): Promise<string> {
 }
 
 /** Runs `claw run --cli <fake claude> ARGS…` as the recording did, in a fresh HOME and cwd. */
-async function replayClawRun(entry: Entry, golden: Golden): Promise<Golden> {
+async function replayClawRun(entry: CorpusEntry, golden: Golden): Promise<Golden> {
   const bin = await launcher(entry.version);
   const place = join(root, `${entry.version}-${entry.name}`);
   await Deno.mkdir(place);
@@ -232,7 +191,7 @@ function recordedOutput(cassette: Cassette): { stdout: string; stderr: string; c
  * after the stdout recorded before it has come out, as a driver reacting to output would.
  */
 async function replayWithStdin(
-  entry: Entry,
+  entry: CorpusEntry,
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   const process = replayProcess(entry.cassette, { source: entry.path });
   let stdout = "";

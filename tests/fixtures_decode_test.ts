@@ -9,15 +9,15 @@ import { deepStrictEqual as assertEquals, match as assertMatch, ok } from "node:
 import { join, relative } from "node:path";
 import { allSteps, CASSETTES_DIR, scenariosFor } from "../scripts/record_cassettes.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
-import { type Cassette, parseCassette, stdoutText } from "../src/harness/cassette.ts";
+import { stdoutText } from "../src/harness/cassette.ts";
+import { type CorpusEntry, readCorpus } from "./_corpus.ts";
 import { EMAIL } from "../src/harness/redact.ts";
 import { classifyRun, isFailedResult } from "../src/errors/classify.ts";
 import type { ErrorKind } from "../src/errors/kinds.ts";
 import { type AssembledMessage, MessageAssembler } from "../src/protocol/assemble.ts";
-import { decodeEvents } from "../src/protocol/decode.ts";
+import { decodeEvents, KNOWN_EVENT_TYPES } from "../src/protocol/decode.ts";
 import {
   type AssistantEvent,
-  type ClaudeEventMap,
   type ContentBlock,
   type ContentBlockMap,
   type DecodedItem,
@@ -36,18 +36,6 @@ import { RunFacts } from "../src/session/_run_facts.ts";
 const FIXTURES_DIR = new URL("../fixtures/", import.meta.url).pathname;
 
 // The kinds events.ts types; anything else in the corpus is reported.
-const EVENT_TYPES = [
-  "system",
-  "assistant",
-  "user",
-  "stream_event",
-  "result",
-  "rate_limit_event",
-  "tool_progress",
-  "control_request",
-  "control_response",
-  "keep_alive",
-] satisfies (keyof ClaudeEventMap)[] as string[];
 const SYSTEM_SUBTYPES = [
   "init",
   "status",
@@ -86,75 +74,37 @@ const DELTA_TYPES = [
   "signature_delta",
 ] satisfies (keyof DeltaMap)[] as string[];
 
-/** What `claw run` printed while a cassette was recorded. */
-interface Golden {
-  args: string[];
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** One cassette of the corpus. */
-interface Recorded {
-  version: string;
-  /** The step name, e.g. `tool_bash`. */
-  name: string;
+/** One cassette of the corpus, with what it recorded the process printing. */
+interface Recorded extends CorpusEntry {
   /** Path relative to `fixtures/`. */
   path: string;
-  cassette: Cassette;
   /** The stdout lines, as the CLI printed them. */
   lines: string[];
   /** The whole stdout, newlines included. */
   stdout: string;
   stderr: string;
   code: number;
-  golden: Golden | undefined;
 }
 
-function readCorpus(): Recorded[] {
-  const corpus: Recorded[] = [];
-  for (const version of PINNED_CLI_VERSIONS) {
-    const dir = join(CASSETTES_DIR, version);
-    for (const entry of Deno.readDirSync(dir)) {
-      if (!entry.name.endsWith(".ndjson")) continue;
-      const name = entry.name.slice(0, -".ndjson".length);
-      const path = join(dir, entry.name);
-      const cassette = parseCassette(Deno.readTextFileSync(path), path);
-      const lines: string[] = [];
-      let stdout = "";
-      let stderr = "";
-      let code: number | undefined;
-      for (const record of cassette.records) {
-        if ("stdout" in record || "stdout_raw" in record) {
-          lines.push(stdoutText(record));
-          stdout += stdoutText(record) + ("eol" in record && record.eol === false ? "" : "\n");
-        } else if ("stderr" in record) {
-          stderr += record.stderr + (record.eol === false ? "" : "\n");
-        } else if ("exit" in record) {
-          code = record.exit.code;
-        }
+function readRecorded(): Recorded[] {
+  return readCorpus().map((entry) => {
+    const lines: string[] = [];
+    let stdout = "";
+    let stderr = "";
+    let code: number | undefined;
+    for (const record of entry.cassette.records) {
+      if ("stdout" in record || "stdout_raw" in record) {
+        lines.push(stdoutText(record));
+        stdout += stdoutText(record) + ("eol" in record && record.eol === false ? "" : "\n");
+      } else if ("stderr" in record) {
+        stderr += record.stderr + (record.eol === false ? "" : "\n");
+      } else if ("exit" in record) {
+        code = record.exit.code;
       }
-      ok(code !== undefined, `${path} has an exit record`);
-      let golden: Golden | undefined;
-      try {
-        golden = JSON.parse(Deno.readTextFileSync(join(dir, `${name}.claw-run.json`)));
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      }
-      corpus.push({
-        version,
-        name,
-        path: relative(FIXTURES_DIR, path),
-        cassette,
-        lines,
-        stdout,
-        stderr,
-        code,
-        golden,
-      });
     }
-  }
-  return corpus.sort((a, b) => a.path < b.path ? -1 : 1);
+    ok(code !== undefined, `${entry.path} has an exit record`);
+    return { ...entry, path: relative(FIXTURES_DIR, entry.path), lines, stdout, stderr, code };
+  }).sort((a, b) => a.path < b.path ? -1 : 1);
 }
 
 function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
@@ -181,7 +131,7 @@ function unknownKinds(items: DecodedItem[]): string[] {
   };
   for (const item of items) {
     if (item.type === "unknown") found.push(`event "${String(item.raw.type)}"`);
-    else if (!EVENT_TYPES.includes(item.type) && item.type !== "diagnostic") {
+    else if (!KNOWN_EVENT_TYPES.has(item.type) && item.type !== "diagnostic") {
       found.push(`event "${item.type}"`);
     }
     if (item.type === "system" && !SYSTEM_SUBTYPES.includes(item.subtype)) {
@@ -614,7 +564,7 @@ const EXPECTATIONS: Record<string, (decoded: Decoded) => void> = {
 // ---------------------------------------------------------------------------------------------
 // tests
 
-const corpus = readCorpus();
+const corpus = readRecorded();
 
 Deno.test("corpus holds every step of every scenario for every pinned CLI version", () => {
   const expected = PINNED_CLI_VERSIONS.flatMap((version) =>

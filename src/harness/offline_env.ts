@@ -12,6 +12,8 @@ export interface OfflineEnvOptions {
   home: string;
   /** `CLAUDE_CODE_MAX_RETRIES`; keep it low in error tests (the default loop takes ~3 minutes). */
   maxRetries?: number;
+  /** An existing folder for the CLI's temp files (`TMPDIR`), so nothing is left in /tmp. */
+  tmpDir?: string;
 }
 
 /** A fake key in the shape of a real one; it only ever reaches the fake API on 127.0.0.1. */
@@ -47,6 +49,9 @@ export function offlineEnv(options: OfflineEnvOptions): Record<string, string | 
     DISABLE_AUTOUPDATER: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     IS_SANDBOX: "1",
+    ...(options.tmpDir === undefined
+      ? {}
+      : { TMPDIR: options.tmpDir, CLAUDE_CODE_TMPDIR: options.tmpDir }),
     ...(options.maxRetries === undefined
       ? {}
       : { CLAUDE_CODE_MAX_RETRIES: String(options.maxRetries) }),

@@ -5,7 +5,7 @@
 // same stdout bytes, in the same run. Events per second = the events printed below divided by the
 // time per iteration.
 import { decodeEvents } from "../protocol/decode.ts";
-import { _sampleLines } from "../protocol/_sample_lines.ts";
+import { _sampleLines, _sampleTurnBody } from "../protocol/_sample_lines.ts";
 import { run } from "../session/run.ts";
 import { type Cassette, cassetteHeader, type CassetteRecord, stdoutRecord } from "./cassette.ts";
 import { replayProcess } from "./replay.ts";
@@ -17,18 +17,7 @@ const PROMPT = "Replay me";
 
 async function largeCassette(): Promise<{ cassette: Cassette; stdout: Uint8Array }> {
   const s = _sampleLines();
-  const turn = [
-    s.status,
-    s.messageStart,
-    s.textStart,
-    ...Array.from({ length: 40 }, () => s.textDelta),
-    s.assistantText,
-    s.blockStop,
-    s.assistantToolUse,
-    s.messageDelta,
-    s.messageStop,
-    s.toolResult,
-  ];
+  const turn = _sampleTurnBody(s);
   const turnBytes = turn.reduce((sum, line) => sum + line.length + 1, 0);
   const lines = [
     s.init,

@@ -179,3 +179,22 @@ export function _sampleLines(options: { toolOutputBytes?: number } = {}) {
   };
   return lines;
 }
+
+/**
+ * The middle of a typical turn, between `init` and `result`: partial text (40 deltas), the
+ * assistant lines, a tool call and its large result.
+ */
+export function _sampleTurnBody(s: ReturnType<typeof _sampleLines>): string[] {
+  return [
+    s.status,
+    s.messageStart,
+    s.textStart,
+    ...Array.from({ length: 40 }, () => s.textDelta),
+    s.assistantText,
+    s.blockStop,
+    s.assistantToolUse,
+    s.messageDelta,
+    s.messageStop,
+    s.toolResult,
+  ];
+}

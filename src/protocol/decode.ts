@@ -14,7 +14,8 @@ import type {
 import { _LineSplitter } from "./_line_splitter.ts";
 import type { Line } from "./line_stream.ts";
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set<keyof ClaudeEventMap>([
+/** The `type` values decoded as known events; anything else becomes an `unknown` event. */
+export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<keyof ClaudeEventMap>([
   "system",
   "assistant",
   "user",
@@ -175,7 +176,9 @@ function _classify(value: unknown, lineNumber: number, text: string): DecodedIte
 
 function _event(value: Record<string, unknown>): ClaudeEvent {
   const type = value.type;
-  if (typeof type === "string" && KNOWN_TYPES.has(type)) return value as unknown as ClaudeEvent;
+  if (typeof type === "string" && KNOWN_EVENT_TYPES.has(type)) {
+    return value as unknown as ClaudeEvent;
+  }
   return { type: "unknown", raw: value };
 }
 

@@ -1,27 +1,13 @@
 // Decoding throughput on a ~64 MB stream-json transcript: `deno bench -A src/protocol/`.
 import { decodeEvents } from "./decode.ts";
-import { _sampleLines } from "./_sample_lines.ts";
+import { _sampleLines, _sampleTurnBody } from "./_sample_lines.ts";
 
 const CHUNK = 64 * 1024;
 const TARGET = 64 * 1024 * 1024;
 
 function transcript(): Uint8Array {
   const s = _sampleLines();
-  const deltas = Array.from({ length: 40 }, () => s.textDelta);
-  const turn = [
-    s.init,
-    s.status,
-    s.messageStart,
-    s.textStart,
-    ...deltas,
-    s.assistantText,
-    s.blockStop,
-    s.assistantToolUse,
-    s.messageDelta,
-    s.messageStop,
-    s.toolResult,
-    s.result,
-  ].join("\n") + "\n";
+  const turn = [s.init, ..._sampleTurnBody(s), s.result].join("\n") + "\n";
   return new TextEncoder().encode(turn.repeat(Math.ceil(TARGET / turn.length)));
 }
 

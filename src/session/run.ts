@@ -21,7 +21,6 @@ import type { ClaudeProcess, ProcessStatus, Spawner } from "../process/spawn.ts"
 import { StderrTail } from "../process/_stderr_tail.ts";
 import { readCliVersion, SUPPORTED_CLI, versionStanding } from "../process/version.ts";
 import { RunFacts } from "./_run_facts.ts";
-import { recordingSpawner, saveCassette } from "../harness/recorder.ts";
 
 /** Prompts longer than this many bytes go through stdin instead of argv. */
 export const ARGV_PROMPT_LIMIT = 100_000;
@@ -133,10 +132,12 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     if (options.signal?.aborted) {
       throw new ClawError("aborted", "The run was aborted before it started");
     }
-    const base = options.spawner ?? denoSpawner;
-    const spawn = options.record
-      ? recordingSpawner(base, { save: saveCassette(options.record) })
-      : base;
+    let spawn = options.spawner ?? denoSpawner;
+    if (options.record) {
+      // Loaded only when recording: a plain run does not pay for the recorder's modules.
+      const { recordingSpawner, saveCassette } = await import("../harness/recorder.ts");
+      spawn = recordingSpawner(spawn, { save: saveCassette(options.record) });
+    }
     let process: ClaudeProcess;
     try {
       process = spawn({
