@@ -17,8 +17,8 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { cassetteKey, type CassetteRecord, serializeCassette } from "../src/harness/cassette.ts";
-import { writeFakeClaude } from "../src/harness/fake_claude.ts";
+import { cassetteKey, type CassetteRecord, serializeCassette } from "../src/cassette/cassette.ts";
+import { writeFakeClaude } from "../src/cassette/fake_claude.ts";
 import { _sampleLines } from "../src/protocol/_sample_lines.ts";
 import { run } from "../src/session/run.ts";
 
@@ -44,7 +44,7 @@ try {
     type: "claw_cassette" as const,
     format: 1,
     key: await cassetteKey(ARGV),
-    cli_version: "2.1.328",
+    cli_version: "2.1.332",
     argv: ARGV,
     env: [],
     cwd: "$CWD",

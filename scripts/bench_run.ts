@@ -15,8 +15,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { startFakeApi } from "../src/harness/fake_api.ts";
-import { offlineEnv } from "../src/harness/offline_env.ts";
+import { startFakeApi } from "../src/fake_api/fake_api.ts";
+import { offlineEnv } from "../src/fake_api/offline_env.ts";
 import { buildEnv } from "../src/process/env.ts";
 import { run } from "../src/session/run.ts";
 import { pinnedCliPath } from "./install_cli.ts";
@@ -25,7 +25,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     runs: { type: "string", default: "15" },
-    version: { type: "string", default: "2.1.328" },
+    version: { type: "string", default: "2.1.332" },
   },
 });
 const runs = Number(values.runs);

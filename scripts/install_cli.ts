@@ -14,7 +14,7 @@
 import { join } from "node:path";
 
 /** The Claude Code versions claw is tested against: the newest first, the oldest supported last. */
-export const PINNED_CLI_VERSIONS = ["2.1.328", "2.0.76"] as const;
+export const PINNED_CLI_VERSIONS = ["2.1.332", "2.0.76"] as const;
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -32,7 +32,8 @@ async function answersVersion(path: string, version: string): Promise<boolean> {
   }
 }
 
-async function install(version: string): Promise<void> {
+/** Installs `@anthropic-ai/claude-code@<version>` into the cache, unless it is there already. */
+export async function install(version: string): Promise<void> {
   const prefix = join(root, ".cache", "claude", version);
   if (await answersVersion(pinnedCliPath(version), version)) return;
   console.error(`Installing @anthropic-ai/claude-code@${version} into ${prefix}`);

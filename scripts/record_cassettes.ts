@@ -31,20 +31,22 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseCassette } from "../src/harness/cassette.ts";
-import { type FakeApi, startFakeApi } from "../src/harness/fake_api.ts";
-import { offlineEnv } from "../src/harness/offline_env.ts";
-import { recordingSpawner, requestRules, saveCassette } from "../src/harness/recorder.ts";
-import { redactLines, redactText } from "../src/harness/redact.ts";
-import { promptTooLongReply } from "../src/harness/replies.ts";
-import type { FakeReply, FakeScript } from "../src/harness/script.ts";
+import { parseCassette } from "../src/cassette/cassette.ts";
+import { type FakeApi, startFakeApi } from "../src/fake_api/fake_api.ts";
+import { offlineEnv } from "../src/fake_api/offline_env.ts";
+import { recordingSpawner, saveCassette } from "../src/cassette/recorder.ts";
+import { requestRules } from "../src/cassette/request.ts";
+import { redactLines, redactText } from "../src/cassette/redact.ts";
+import { promptTooLongReply } from "../src/fake_api/replies.ts";
+import type { FakeReply, FakeScript } from "../src/fake_api/script.ts";
 import { decodeEvents } from "../src/protocol/decode.ts";
 import type { ControlRequestEvent, DecodedItem } from "../src/protocol/events.ts";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { buildEnv } from "../src/process/env.ts";
 import { shutdown } from "../src/process/shutdown.ts";
 import type { ClaudeProcess } from "../src/process/spawn.ts";
-import { run, type RunOptions } from "../src/session/run.ts";
+import { run } from "../src/session/run.ts";
+import type { RunOptions } from "../src/session/run_options.ts";
 import { PINNED_CLI_VERSIONS, pinnedCliPath } from "./install_cli.ts";
 
 /** Where the corpus lives: one folder per CLI version. */
@@ -368,7 +370,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "jsonSchema: the model calls StructuredOutput with valid input; structured_output",
     { prompt: "Answer in JSON", options: () => ({ jsonSchema: ANSWER_SCHEMA }) },
     {
-      // 2.0.76 asks for one more message after the StructuredOutput call; 2.1.328 does not.
+      // 2.0.76 asks for one more message after the StructuredOutput call; 2.1.332 does not.
       script: () => ({ replies: [tool("StructuredOutput", { answer: "42" }), text("Done.")] }),
     },
   ),
@@ -1000,7 +1002,7 @@ async function recordRun(step: RunStep, place: Place, cassette: string): Promise
     env: place.env,
     inheritEnv: false,
     timeoutMs: STEP_TIMEOUT_MS,
-    record: cassette,
+    spawner: recordingSpawner(denoSpawner, { save: saveCassette(cassette) }),
     ...step.options?.(place),
   });
   try {
@@ -1013,7 +1015,7 @@ async function recordRun(step: RunStep, place: Place, cassette: string): Promise
 
 async function recordStdin(step: StdinStep, place: Place, cassette: string): Promise<void> {
   const spawn = recordingSpawner(denoSpawner, { save: saveCassette(cassette) });
-  const process = spawn({
+  const process = await spawn({
     command: place.cli,
     args: [
       "-p",
@@ -1087,7 +1089,12 @@ async function cassetteFacts(path: string): Promise<{ sessionId?: string; code: 
 }
 
 /** Records every step of `scenario` with `version` into `outDir`; throws when a check fails. */
-async function recordScenario(scenario: Scenario, version: string, outDir: string): Promise<void> {
+async function recordScenario(
+  scenario: Scenario,
+  version: string,
+  outDir: string,
+  cli: string,
+): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "claw-rec-" });
   try {
     const home = join(root, "home");
@@ -1113,7 +1120,7 @@ async function recordScenario(scenario: Scenario, version: string, outDir: strin
       root,
       cwd,
       home,
-      cli: pinnedCliPath(version),
+      cli,
       api,
       env,
       staging,
@@ -1212,6 +1219,9 @@ async function main(args: string[]): Promise<number> {
     options: {
       only: { type: "string", multiple: true },
       version: { type: "string", multiple: true },
+      // For scripts/drift.ts: record an unpinned CLI into another folder.
+      cli: { type: "string" },
+      out: { type: "string" },
     },
   });
   const only = values.only ?? [];
@@ -1224,7 +1234,14 @@ async function main(args: string[]): Promise<number> {
   }
   const versions = values.version ?? [...PINNED_CLI_VERSIONS];
   const unpinned = versions.find((v) => !(PINNED_CLI_VERSIONS as readonly string[]).includes(v));
-  if (unpinned !== undefined) {
+  if (
+    (values.cli === undefined) !== (values.out === undefined) ||
+    (values.cli && versions.length !== 1)
+  ) {
+    console.error("Pass --cli PATH and --out DIR together, with one --version");
+    return 2;
+  }
+  if (unpinned !== undefined && values.cli === undefined) {
     console.error(
       `Unknown version "${unpinned}": choose one of ${PINNED_CLI_VERSIONS.join(", ")}`,
     );
@@ -1238,23 +1255,24 @@ async function main(args: string[]): Promise<number> {
 
   let failed = 0;
   for (const version of versions) {
-    if (!await exists(pinnedCliPath(version))) {
+    const cli = values.cli ?? pinnedCliPath(version);
+    if (!await exists(cli)) {
       console.error(`Cannot find Claude Code ${version}: install it with deno task setup`);
       return 1;
     }
-    const outDir = join(CASSETTES_DIR, version);
+    const outDir = join(values.out ?? CASSETTES_DIR, version);
     const chosen = scenariosFor(version).filter((s) => only.length === 0 || only.includes(s.name));
     if (only.length === 0) await Deno.remove(outDir, { recursive: true }).catch(() => {});
     for (const scenario of chosen) {
       try {
-        await recordScenario(scenario, version, outDir);
+        await recordScenario(scenario, version, outDir, cli);
       } catch (error) {
         failed++;
         console.error(`${version} ${scenario.name}: FAILED: ${(error as Error).message}`);
       }
     }
   }
-  await writeTable();
+  if (values.out === undefined) await writeTable();
   if (failed > 0) console.error(`${failed} scenarios failed: their cassettes were not written`);
   return failed > 0 ? 1 : 0;
 }

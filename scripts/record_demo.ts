@@ -9,10 +9,12 @@
  *
  * @module
  */
-import { startFakeApi } from "../src/harness/fake_api.ts";
-import { offlineEnv } from "../src/harness/offline_env.ts";
-import type { FakeScript } from "../src/harness/script.ts";
+import { startFakeApi } from "../src/fake_api/fake_api.ts";
+import { offlineEnv } from "../src/fake_api/offline_env.ts";
+import type { FakeScript } from "../src/fake_api/script.ts";
 import { DEMO_CASSETTE, DEMO_PROMPT } from "../src/cli/_demo.ts";
+import { recordingSpawner, saveCassette } from "../src/cassette/recorder.ts";
+import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { run } from "../src/session/run.ts";
 import { PINNED_CLI_VERSIONS, pinnedCliPath } from "./install_cli.ts";
 
@@ -44,7 +46,9 @@ try {
     cli: pinnedCliPath(PINNED_CLI_VERSIONS[0]),
     cwd: `${root}/cwd`,
     env,
-    record: new URL(DEMO_CASSETTE, new URL("../src/cli/", import.meta.url)).pathname,
+    spawner: recordingSpawner(denoSpawner, {
+      save: saveCassette(new URL(DEMO_CASSETTE, new URL("../src/cli/", import.meta.url)).pathname),
+    }),
   });
   console.log(await claude.text());
 } finally {

@@ -1,25 +1,52 @@
 /**
  * claw: drive the Claude Code CLI (`claude`) from Deno programs, scripts and CI, with typed events,
- * a clean process lifecycle, honest errors, and a fake Messages API for offline tests.
+ * a clean process lifecycle and honest errors. This is the core: runs, events, decoding, the
+ * process layer and the error taxonomy. Record/replay lives in `claw/cassette`, the fake Messages
+ * API in `claw/fake-api`, test helpers in `claw/testing`.
  *
- * @example Run a prompt and read the answer
- * ```ts ignore
+ * @example Run a prompt and read the answer (here replayed from a recorded run)
+ * ```ts
+ * import { strictEqual } from "node:assert";
  * import { ClawError, run } from "./mod.ts";
+ * import { cassetteSpawner } from "./cassette/mod.ts";
  *
+ * // Without `spawner`, run() starts the real claude; this one replays the recorded corpus.
+ * const spawner = cassetteSpawner({ dir: "fixtures/cassettes/2.1.332", mode: "replay" });
  * try {
- *   await using claude = run("List the TODOs in src/", { model: "sonnet", maxTurns: 3 });
+ *   await using claude = run("Say hello", { spawner });
  *   for await (const event of claude) {
  *     if (event.type === "assistant") console.log(event.message.content);
  *   }
- *   console.log(claude.lastResult?.total_cost_usd);
+ *   strictEqual(claude.lastResult?.result, "Hello from the fake API.");
  * } catch (error) {
  *   if (error instanceof ClawError) console.error(`error[${error.kind}]: ${error.message}\n${error.hint}`);
+ *   throw error;
  * }
  * ```
  *
  * @module
  */
-export { ARGV_PROMPT_LIMIT, ClaudeRun, run, type RunOptions } from "./session/run.ts";
+export { ClaudeRun, run } from "./session/run.ts";
+export { type RunOptions, validateRunOptions } from "./session/run_options.ts";
+export {
+  ARGV_PROMPT_LIMIT,
+  launch,
+  type Launched,
+  type LaunchPlan,
+  planLaunch,
+} from "./session/launch.ts";
+export {
+  classifyResult,
+  isFailedResult,
+  type ResultContext,
+  type ResultFailure,
+} from "./session/classify.ts";
+export {
+  type DiagnosticSummary,
+  type ResultSummary,
+  TranscriptSummarizer,
+  type TranscriptSummary,
+} from "./session/summary.ts";
 
 export * from "./protocol/events.ts";
 export {
@@ -27,6 +54,7 @@ export {
   decodeJsonOutput,
   decodeLine,
   EventDecoderStream,
+  KNOWN_EVENT_TYPES,
 } from "./protocol/decode.ts";
 export { type Line, LineStream } from "./protocol/line_stream.ts";
 export {
@@ -36,22 +64,17 @@ export {
   MessageAssembler,
   textDelta,
 } from "./protocol/assemble.ts";
-export {
-  type DiagnosticSummary,
-  type ResultSummary,
-  TranscriptSummarizer,
-  type TranscriptSummary,
-} from "./protocol/summary.ts";
 
-export { ClaudeNotFoundError, ClawError, type ClawErrorDetails } from "./errors/claw_error.ts";
-export { ERROR_KINDS, type ErrorKind, hintFor } from "./errors/kinds.ts";
 export {
-  classifyResult,
-  classifyRun,
-  isFailedResult,
-  type RunEnding,
-  type StopReason,
-} from "./errors/classify.ts";
+  CASSETTE_MISS_PREFIX,
+  CassetteMissError,
+  ClaudeNotFoundError,
+  ClawError,
+  type ClawErrorDetails,
+  InvalidOptionError,
+  type OptionNamer,
+} from "./errors/claw_error.ts";
+export { ERROR_KINDS, type ErrorKind, hintFor } from "./errors/kinds.ts";
 
 export type { ClaudeProcess, ProcessStatus, Spawner, SpawnRequest } from "./process/spawn.ts";
 export { denoSpawner } from "./process/deno_spawner.ts";
@@ -70,53 +93,9 @@ export {
   compareVersions,
   parseCliVersion,
   readCliVersion,
+  type ReadCliVersionOptions,
   SUPPORTED_CLI,
   type VersionStanding,
   versionStanding,
+  versionWarning,
 } from "./process/version.ts";
-
-export {
-  type FakeApi,
-  type FakeApiOptions,
-  type RecordedRequest,
-  startFakeApi,
-} from "./harness/fake_api.ts";
-export * from "./harness/script.ts";
-export { FAKE_API_KEY, offlineEnv, type OfflineEnvOptions } from "./harness/offline_env.ts";
-export { promptTooLongReply } from "./harness/replies.ts";
-
-export {
-  type Cassette,
-  CASSETTE_FORMAT,
-  CassetteFormatError,
-  type CassetteHeader,
-  cassetteKey,
-  type CassetteRecord,
-  parseCassette,
-  serializeCassette,
-} from "./harness/cassette.ts";
-export { CassetteMissError, CassetteStore, type StoredCassette } from "./harness/cassette_store.ts";
-export {
-  CASSETTE_MODES,
-  type CassetteMode,
-  cassetteModeFromEnv,
-  type CassetteOptions,
-  cassetteSpawner,
-  parseCassetteMode,
-} from "./harness/cassette_spawner.ts";
-export {
-  placesOf,
-  recordingSpawner,
-  type RecordOptions,
-  requestKey,
-  saveCassette,
-} from "./harness/recorder.ts";
-export { type ReplayOptions, replayProcess } from "./harness/replay.ts";
-export { parseTiming, type ReplayTiming } from "./harness/timing.ts";
-export {
-  type RedactionRule,
-  redactionRules,
-  redactLine,
-  redactText,
-  type RunPlaces,
-} from "./harness/redact.ts";

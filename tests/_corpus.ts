@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { CASSETTES_DIR } from "../scripts/record_cassettes.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
-import { type Cassette, parseCassette } from "../src/harness/cassette.ts";
+import { type Cassette, parseCassette } from "../src/cassette/cassette.ts";
 
 /** What `claw run` printed while a cassette was recorded (`<step>.claw-run.json`). */
 export interface Golden {

@@ -2,10 +2,12 @@
  * Test support: the real pinned `claude` CLIs running offline against claw's fake Messages API.
  */
 import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../scripts/install_cli.ts";
-import { type FakeApi, startFakeApi } from "../src/harness/fake_api.ts";
-import { offlineEnv } from "../src/harness/offline_env.ts";
-import type { FakeScript } from "../src/harness/script.ts";
-import type { RunOptions } from "../src/session/run.ts";
+import { type FakeApi, startFakeApi } from "../src/fake_api/fake_api.ts";
+import { offlineEnv } from "../src/fake_api/offline_env.ts";
+import type { FakeScript } from "../src/fake_api/script.ts";
+import { recordingSpawner, saveCassette } from "../src/cassette/recorder.ts";
+import { denoSpawner } from "../src/process/deno_spawner.ts";
+import type { RunOptions } from "../src/session/run_options.ts";
 
 export { PINNED_CLI_VERSIONS, pinnedCliPath };
 
@@ -87,4 +89,9 @@ export function childrenOf(pid: number): number[] {
     }
   }
   return children;
+}
+
+/** Run options that record the run (the real CLI, found from `cli`) as a cassette at `path`. */
+export function recordTo(path: string): Pick<RunOptions, "spawner"> {
+  return { spawner: recordingSpawner(denoSpawner, { save: saveCassette(path) }) };
 }

@@ -2,10 +2,10 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
 import { claw } from "./_claw.ts";
-import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
+import { hasCli, offline, pinnedCliPath, recordTo } from "./_offline.ts";
 import { run } from "../src/session/run.ts";
 
-const VERSION = "2.1.328";
+const VERSION = "2.1.332";
 
 async function recordRealTranscript(
   format: "stream-json" | "json",
@@ -137,7 +137,7 @@ async function recordCassette(path: string): Promise<void> {
   });
   await run(
     "inspect me",
-    env.options(VERSION, { permissionMode: "bypassPermissions", record: path }),
+    env.options(VERSION, { permissionMode: "bypassPermissions", ...recordTo(path) }),
   )
     .text();
 }
@@ -236,7 +236,7 @@ Deno.test("claw inspect refuses a cassette of an unknown format version or with 
       type: "claw_cassette",
       format: 1,
       key: "k1:0",
-      cli_version: "2.1.328",
+      cli_version: "2.1.332",
       argv: ["-p"],
       env: [],
       cwd: "$CWD",

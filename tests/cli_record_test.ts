@@ -1,14 +1,14 @@
 /**
- * `claw record` and `claw replay` as a user runs them: record the real CLI 2.1.328 against the
+ * `claw record` and `claw replay` as a user runs them: record the real CLI 2.1.332 against the
  * fake API, then replay the cassette with no CLI and no API, and get the same bytes.
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
-import { parseCassette, stdoutText } from "../src/harness/cassette.ts";
+import { parseCassette, stdoutText } from "../src/cassette/cassette.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
 
-const VERSION = "2.1.328";
+const VERSION = "2.1.332";
 const ARGS = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
 
 Deno.test({

@@ -1,16 +1,16 @@
 /**
- * `claw run` as a user runs it: main.ts driving the real pinned CLI 2.1.328 against a fake API
+ * `claw run` as a user runs it: main.ts driving the real pinned CLI 2.1.332 against a fake API
  * served by `claw fake-api` in another process.
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
-import type { FakeScript } from "../src/harness/script.ts";
-import { offlineEnv } from "../src/harness/offline_env.ts";
-import { promptTooLongReply } from "../src/harness/replies.ts";
+import type { FakeScript } from "../src/fake_api/script.ts";
+import { offlineEnv } from "../src/fake_api/offline_env.ts";
+import { promptTooLongReply } from "../src/fake_api/replies.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, pinnedCliPath } from "./_offline.ts";
 
-const VERSION = "2.1.328";
+const VERSION = "2.1.332";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** Serves `script` with `claw fake-api` in its own process and runs `fn` with the base URL. */

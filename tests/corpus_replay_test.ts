@@ -16,8 +16,8 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { join } from "node:path";
 import { CASSETTES_DIR } from "../scripts/record_cassettes.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
-import { type Cassette, stdoutText } from "../src/harness/cassette.ts";
-import { replayProcess } from "../src/harness/replay.ts";
+import { type Cassette, stdoutText } from "../src/cassette/cassette.ts";
+import { replayProcess } from "../src/cassette/replay.ts";
 import { type CorpusEntry, type Golden, readCorpus } from "./_corpus.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;

@@ -9,10 +9,10 @@ import { deepStrictEqual as assertEquals, match as assertMatch, ok } from "node:
 import { join, relative } from "node:path";
 import { allSteps, CASSETTES_DIR, scenariosFor } from "../scripts/record_cassettes.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
-import { stdoutText } from "../src/harness/cassette.ts";
+import { stdoutText } from "../src/cassette/cassette.ts";
 import { type CorpusEntry, readCorpus } from "./_corpus.ts";
-import { EMAIL } from "../src/harness/redact.ts";
-import { classifyRun, isFailedResult } from "../src/errors/classify.ts";
+import { EMAIL } from "../src/cassette/redact.ts";
+import { classifyRun, isFailedResult } from "../src/session/classify.ts";
 import type { ErrorKind } from "../src/errors/kinds.ts";
 import { type AssembledMessage, MessageAssembler } from "../src/protocol/assemble.ts";
 import { decodeEvents, KNOWN_EVENT_TYPES } from "../src/protocol/decode.ts";
@@ -31,7 +31,7 @@ import {
   type ToolUseBlock,
   type UserEvent,
 } from "../src/protocol/events.ts";
-import { RunFacts } from "../src/session/_run_facts.ts";
+import { ProcessFacts, TurnFacts } from "../src/session/facts.ts";
 
 const FIXTURES_DIR = new URL("../fixtures/", import.meta.url).pathname;
 
@@ -233,11 +233,16 @@ class Decoded {
 
   /** The error kind claw gives the run, as `run()` would classify it. */
   kind(): ErrorKind | undefined {
-    const facts = new RunFacts();
-    for (const item of this.items) facts.observe(item);
+    const turn = new TurnFacts();
+    const process = new ProcessFacts();
+    for (const item of this.items) {
+      turn.observe(item);
+      process.observe(item);
+    }
     const stderr = this.recorded.stderr;
     return classifyRun({
-      facts,
+      turn,
+      process,
       status: { code: this.recorded.code, signal: null },
       stderrTail: stderr === "" ? undefined : stderr,
     })?.kind;
@@ -420,7 +425,7 @@ const EXPECTATIONS: Record<string, (decoded: Decoded) => void> = {
   structured_never(decoded) {
     assertEquals(decoded.toolUses(), []);
     ok(decoded.userTexts().some((text) => /You MUST call the StructuredOutput tool/.test(text)));
-    // 2.1.328 gives up after one nudge; 2.0.76 nudges until --max-turns stops it.
+    // 2.1.332 gives up after one nudge; 2.0.76 nudges until --max-turns stops it.
     if (decoded.is21) succeeds(decoded, "No structured output here.");
     else assertEquals(decoded.result.subtype, "error_max_turns");
     assertEquals(decoded.result.structured_output, undefined);

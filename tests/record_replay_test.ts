@@ -15,14 +15,15 @@ import {
   parseCassette,
   serializeCassette,
   stdoutText,
-} from "../src/harness/cassette.ts";
-import { cassetteSpawner } from "../src/harness/cassette_spawner.ts";
-import { recordingSpawner, requestRules, saveCassette } from "../src/harness/recorder.ts";
-import { redactLine } from "../src/harness/redact.ts";
-import { loadCassette, withFakeClaude } from "../src/harness/testing.ts";
+} from "../src/cassette/cassette.ts";
+import { cassetteSpawner } from "../src/cassette/cassette_spawner.ts";
+import { recordingSpawner, saveCassette } from "../src/cassette/recorder.ts";
+import { requestRules } from "../src/cassette/request.ts";
+import { redactLine } from "../src/cassette/redact.ts";
+import { loadCassette, withFakeClaude } from "../src/cassette/testing.ts";
 import { run } from "../src/session/run.ts";
 import { claw } from "./_claw.ts";
-import { hasCli, offline, PINNED_CLI_VERSIONS, pinnedCliPath } from "./_offline.ts";
+import { hasCli, offline, PINNED_CLI_VERSIONS, pinnedCliPath, recordTo } from "./_offline.ts";
 import { captureClawError } from "../src/errors/_capture.ts";
 
 const PROMPT = "Run the command";
@@ -134,7 +135,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       const cassettes = join(root, "cassettes");
       const path = join(cassettes, "run.ndjson");
       const flags = { permissionMode: "bypassPermissions" } as const;
-      const options = env.options(version, { ...flags, record: path });
+      const options = env.options(version, { ...flags, ...recordTo(path) });
       const live = await Array.fromAsync(run(PROMPT, options));
       const cassette = await loadCassette(path);
       assertEquals(cassette.header.cli_version, version);
@@ -184,7 +185,10 @@ for (const version of PINNED_CLI_VERSIONS) {
       await using env = await offline({ replies: [{ content: [{ type: "text", text: "Hi" }] }] });
       const cassettes = join(root, "cassettes");
       const flags = { permissionMode: "bypassPermissions" } as const;
-      await run(PROMPT, env.options(version, { ...flags, record: join(cassettes, "run.ndjson") }))
+      await run(
+        PROMPT,
+        env.options(version, { ...flags, ...recordTo(join(cassettes, "run.ndjson")) }),
+      )
         .text();
       const difference =
         'the nearest is "run.ndjson", which differs at argv[3]: recorded "--permission-mode=bypassPermissions", this run "--max-turns=3"';
@@ -215,7 +219,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       const email = "planted.owner@example.org";
       await using env = await offline({
         replies: [
-          // 2.1.328 echoes the unknown model on stderr after a 404, then retries.
+          // 2.1.332 echoes the unknown model on stderr after a 404, then retries.
           { status: 404, error: { type: "not_found_error", message: `model: ${key}` } },
           { content: [{ type: "text", text: `Your key is ${key}; write to ${email}` }] },
         ],
@@ -224,20 +228,20 @@ for (const version of PINNED_CLI_VERSIONS) {
       const secrets = [key, "PLANTEDKEY", email, env.home, env.cwd, String(env.api.port)];
       const plantedEnv = { ANTHROPIC_API_KEY: key };
 
-      // argv (--model), env, stdout (the reply), and on 2.1.328 stderr.
+      // argv (--model), env, stdout (the reply), and on 2.1.332 stderr.
       const answered = join(root, "model.ndjson");
       await run(
         "Tell me my key",
         env.options(version, {
           model: key,
           env: plantedEnv,
-          record: answered,
+          ...recordTo(answered),
         }),
       ).text().catch(() => {});
       // argv (--resume) and stderr: both CLIs refuse the id, quoting it on stderr.
       const refused = join(root, "resume.ndjson");
       await captureClawError(
-        run("Go on", env.options(version, { resume: key, env: plantedEnv, record: refused }))
+        run("Go on", env.options(version, { resume: key, env: plantedEnv, ...recordTo(refused) }))
           .text(),
       );
 
@@ -255,7 +259,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       ok(stdout.includes("Your key is [REDACTED_API_KEY]; write to [REDACTED_EMAIL]"), stdout);
       const stderrOf = (cassette: Cassette) =>
         cassette.records.flatMap((r) => "stderr" in r ? [r.stderr] : []);
-      if (version === "2.1.328") {
+      if (version === "2.1.332") {
         ok(
           stderrOf(model).some((line) =>
             line.startsWith("[claude-code:unrecognized_model]") &&
@@ -285,7 +289,7 @@ for (const version of PINNED_CLI_VERSIONS) {
         save: saveCassette(join(cassettes, "session.ndjson")),
       });
       const options = env.options(version);
-      await using live = spawn({
+      await using live = await spawn({
         command: pinnedCliPath(version),
         args,
         env: buildEnv({ env: options.env ?? {} }),
@@ -332,7 +336,7 @@ Deno.test("claw replay -- ARGS replays one run directly; a misspelled --mode is 
     // A synthetic cassette, made here by code: this test is about the command line only.
     const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
     const header = await cassetteHeader(argv, {
-      cli_version: "2.1.328",
+      cli_version: "2.1.332",
       recorded_at: "2026-11-21T06:00:00.000Z",
     });
     await Deno.writeTextFile(

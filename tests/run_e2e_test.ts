@@ -6,7 +6,7 @@
 import { deepStrictEqual as assertEquals, match as assertMatch, ok as assert } from "node:assert";
 import type { DecodedItem } from "../src/protocol/events.ts";
 import { run } from "../src/session/run.ts";
-import { promptTooLongReply } from "../src/harness/replies.ts";
+import { promptTooLongReply } from "../src/fake_api/replies.ts";
 import { childrenOf, hasCli, offline, PINNED_CLI_VERSIONS, processAlive } from "./_offline.ts";
 import { captureClawError } from "../src/errors/_capture.ts";
 
@@ -105,7 +105,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       run("hi", env.options(version, { env: { ANTHROPIC_API_KEY: undefined } })).result(),
     );
     assertEquals(error.kind, "auth");
-    assertMatch(error.hint, /claw auth login/);
+    assertMatch(error.hint, /claude auth login/);
     const main = env.api.requests.filter((r) => r.path.startsWith("/v1/messages"));
     assertEquals(main.length, 0, "no request reaches the API without credentials");
   });

@@ -3,8 +3,8 @@
  * fake Messages API (scripts/record_demo.ts), so claw's main job can be seen working anywhere:
  * no `claude`, no credentials, no tokens.
  */
-import { parseCassette } from "../harness/cassette.ts";
-import { replayProcess } from "../harness/replay.ts";
+import { readCassetteFile } from "../cassette/cassette.ts";
+import { replayProcess } from "../cassette/replay.ts";
 import type { Spawner } from "../process/spawn.ts";
 
 /** The prompt the demo cassette was recorded with. */
@@ -16,6 +16,6 @@ export const DEMO_CASSETTE = "../../fixtures/demo/demo.ndjson";
 /** A spawner that replays the demo cassette at its recorded pace, whatever the arguments. */
 export async function demoSpawner(): Promise<Spawner> {
   const url = new URL(DEMO_CASSETTE, import.meta.url);
-  const cassette = parseCassette(await Deno.readTextFile(url), url.pathname);
+  const cassette = await readCassetteFile(url);
   return () => replayProcess(cassette, { timing: "recorded", source: url.pathname });
 }

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { startFakeApi } from "../harness/fake_api.ts";
-import { parseFakeScript } from "../harness/script.ts";
+import { startFakeApi } from "../fake_api/fake_api.ts";
+import { parseFakeScript } from "../fake_api/script.ts";
 import { numberFlag, parseFlags, UsageError } from "./_args.ts";
 
 /** Help for `claw fake-api`. */
@@ -15,7 +15,7 @@ real CLI at it with ANTHROPIC_BASE_URL and any ANTHROPIC_API_KEY. The first line
 base URL.
 
 Options:
-  --script FILE   The replies to serve, as JSON (see src/harness/script.ts)
+  --script FILE   The replies to serve, as JSON (see src/fake_api/script.ts)
   --port N        The port (default: a free one)
   -h, --help      Show this help
 

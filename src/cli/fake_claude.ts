@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { fakeClaudeConfig, runFakeClaude } from "../harness/fake_claude.ts";
+import { fakeClaudeConfig, runFakeClaude } from "../cassette/fake_claude.ts";
 
 /** Help for `claw fake-claude` (shown only by `claw help fake-claude`: every argument is the CLI's). */
 export const help = `Usage: claw fake-claude CLAUDE_ARGS…
@@ -14,7 +14,7 @@ CLAW_CASSETTE_TIMING (instant|recorded|FACTOR) and CLAW_REAL_CLAUDE. claw replay
 writes a launcher named claude that runs this.
 
 Example:
-  CLAW_CASSETTES=fixtures/cassettes/2.1.328 claw fake-claude -p --output-format=stream-json --verbose -- "Say hello"
+  CLAW_CASSETTES=fixtures/cassettes/2.1.332 claw fake-claude -p --output-format=stream-json --verbose -- "Say hello"
 `;
 
 /** Runs the fake claude; returns its exit code (a signal becomes 128 + n). */
@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     config = fakeClaudeConfig();
   } catch (error) {
-    console.error(`claw cassette miss: ${(error as Error).message}`);
+    console.error(`claw fake-claude: ${(error as Error).message}`);
     return 1;
   }
   const status = await runFakeClaude(args, config);

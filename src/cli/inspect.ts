@@ -5,16 +5,14 @@
  */
 import {
   CassetteFormatError,
-  type CassetteHeader,
+  CassetteReader,
   looksLikeCassette,
-  parseCassetteHeader,
-  parseCassetteRecord,
   stdoutText,
-} from "../harness/cassette.ts";
+} from "../cassette/cassette.ts";
 import { versionStanding } from "../process/version.ts";
 import { decodeJsonOutput, decodeLine } from "../protocol/decode.ts";
 import { LineStream } from "../protocol/line_stream.ts";
-import { TranscriptSummarizer, type TranscriptSummary } from "../protocol/summary.ts";
+import { TranscriptSummarizer, type TranscriptSummary } from "../session/summary.ts";
 import { parseFlags, UsageError } from "./_args.ts";
 import { colourEnabled, styles } from "./_style.ts";
 
@@ -88,16 +86,12 @@ async function summarizeCassette(
   source: string,
   summarizer: TranscriptSummarizer,
 ): Promise<InspectSummary> {
-  let header: CassetteHeader | undefined;
+  const reader = new CassetteReader(source);
   let exit: CassetteSummary["exit"] = null;
   for await (const line of body.pipeThrough(new LineStream())) {
     summarizer.lines = line.lineNumber;
-    if (line.text.trim() === "") continue;
-    if (!header) {
-      header = parseCassetteHeader(line.text, source, line.lineNumber);
-      continue;
-    }
-    const record = parseCassetteRecord(line.text, source, line.lineNumber);
+    const record = reader.read(line.text, line.lineNumber);
+    if (!record) continue;
     if ("stdout" in record || "stdout_raw" in record) {
       const text = stdoutText(record);
       const terminated = !("eol" in record && record.eol === false);
@@ -107,9 +101,7 @@ async function summarizeCassette(
       exit = { code: record.exit.code, signal: record.exit.signal };
     }
   }
-  if (!header) {
-    throw new CassetteFormatError(`Cannot read cassette "${source}": it is empty`, source);
-  }
+  const header = reader.finish();
   const standing = header.cli_version ? versionStanding(header.cli_version) : "unknown";
   return {
     ...summarizer.summary(),

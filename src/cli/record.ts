@@ -5,8 +5,9 @@
  */
 import { findClaude } from "../process/discover.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
-import { recordingSpawner, saveCassette } from "../harness/recorder.ts";
-import { parseFlags, UsageError } from "./_args.ts";
+import { recordingSpawner, saveCassette } from "../cassette/recorder.ts";
+import { ClawError } from "../errors/claw_error.ts";
+import { assertWritable, parseFlags, UsageError } from "./_args.ts";
 
 /** Help for `claw record`. */
 export const help = `Usage: claw record -o FILE [--cli PATH] -- CLAUDE_ARGS…
@@ -37,10 +38,19 @@ export async function run(args: string[]): Promise<number> {
   if (!values.output) throw new UsageError("Missing -o FILE: where to write the cassette");
   const claudeArgs = args.slice(separator + 1);
   if (!claudeArgs.length) throw new UsageError("Missing the claude arguments after --");
+  // Checked before anything starts: a run that spent tokens must not fail on a bad path.
+  await assertWritable("-o", values.output);
   const env = Deno.env.toObject();
-  const cli = findClaude({ ...(values.cli ? { cli: values.cli } : {}), env }).path;
-  const spawn = recordingSpawner(denoSpawner, { save: saveCassette(values.output) });
-  const child = spawn({ command: cli, args: claudeArgs, env, cwd: Deno.cwd() });
+  let child;
+  try {
+    const cli = findClaude({ ...(values.cli ? { cli: values.cli } : {}), env }).path;
+    const spawn = recordingSpawner(denoSpawner, { save: saveCassette(values.output) });
+    child = await spawn({ command: cli, args: claudeArgs, env, cwd: Deno.cwd() });
+  } catch (error) {
+    if (!(error instanceof ClawError)) throw error;
+    console.error(`error[${error.kind}]: ${error.message}\nhint: ${error.hint}`);
+    return 1;
+  }
   Deno.stdin.readable.pipeTo(child.stdin).catch(() => {});
   await Promise.all([
     child.stdout.pipeTo(Deno.stdout.writable, { preventClose: true }),

@@ -4,9 +4,9 @@
  * @module
  */
 import { resolve } from "node:path";
-import { parseCassetteMode } from "../harness/cassette_spawner.ts";
-import { launcherEnv, runFakeClaude, writeFakeClaude } from "../harness/fake_claude.ts";
-import { parseTiming } from "../harness/timing.ts";
+import { parseCassetteMode } from "../cassette/cassette_spawner.ts";
+import { launcherEnv, runFakeClaude, writeFakeClaude } from "../cassette/fake_claude.ts";
+import { parseTiming } from "../cassette/timing.ts";
 import { parseFlags, UsageError } from "./_args.ts";
 
 /** Help for `claw replay`. */
@@ -27,7 +27,7 @@ Options:
   -h, --help          Show this help
 
 Examples:
-  claw replay --cassettes fixtures/cassettes/2.1.328 --write-bin /tmp/bin/claude
+  claw replay --cassettes fixtures/cassettes/2.1.332 --write-bin /tmp/bin/claude
   claw run --cli /tmp/bin/claude "Say hello"
   claw replay --cassettes cassettes --mode auto -- -p --output-format stream-json --verbose "Hi"
 `;

@@ -1,5 +1,6 @@
 /**
- * The one error type claw throws for a failed run, with a stable {@linkcode ErrorKind}.
+ * The errors claw throws: {@linkcode ClawError} with a stable {@linkcode ErrorKind}, and the
+ * subclasses for conditions callers catch by class.
  *
  * @module
  */
@@ -75,6 +76,22 @@ export class ClawError extends Error {
     this.assistantError = details.assistantError;
   }
 
+  /**
+   * What this error knows about the run, to build an error of another kind that keeps it: every
+   * detail but the hint, with `cause` set to this error.
+   */
+  get details(): ClawErrorDetails {
+    const details: ClawErrorDetails = { cause: this };
+    if (this.requestId !== undefined) details.requestId = this.requestId;
+    if (this.sessionId !== undefined) details.sessionId = this.sessionId;
+    if (this.stderrTail !== undefined) details.stderrTail = this.stderrTail;
+    if (this.exitCode !== undefined) details.exitCode = this.exitCode;
+    if (this.signal !== undefined) details.signal = this.signal;
+    if (this.result !== undefined) details.result = this.result;
+    if (this.assistantError !== undefined) details.assistantError = this.assistantError;
+    return details;
+  }
+
   /** A stable JSON shape for `--json` reports. */
   toJSON(): Record<string, unknown> {
     return {
@@ -106,5 +123,67 @@ export class ClaudeNotFoundError extends ClawError {
   constructor(message: string, details: ClawErrorDetails = {}) {
     super("cli_not_found", message, details);
     this.name = "ClaudeNotFoundError";
+  }
+}
+
+/** How {@linkcode InvalidOptionError.describe} names an option: the CLI passes its flag names. */
+export type OptionNamer = (option: string) => string;
+
+/**
+ * An option or argument claw refused before starting anything (kind `usage`). The message names
+ * the library option (`maxTurns`); {@linkcode InvalidOptionError.describe} renders it with other
+ * names, so `claw run` can say `--max-turns` from the same check.
+ *
+ * @example Name the flag instead of the option
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { InvalidOptionError } from "./claw_error.ts";
+ *
+ * const error = new InvalidOptionError(["maxTurns"], (name) => `Invalid ${name("maxTurns")} "0"`);
+ * strictEqual(error.message, 'Invalid maxTurns "0"');
+ * strictEqual(error.describe((option) => option === "maxTurns" ? "--max-turns" : option), 'Invalid --max-turns "0"');
+ * ```
+ */
+export class InvalidOptionError extends ClawError {
+  /** The options the message is about, by their library names. */
+  readonly options: readonly string[];
+  readonly #describe: (name: OptionNamer) => string;
+
+  constructor(options: readonly string[], describe: (name: OptionNamer) => string) {
+    super("usage", describe((option) => option));
+    this.name = "InvalidOptionError";
+    this.options = options;
+    this.#describe = describe;
+  }
+
+  /** The message, with each option named by `name`. */
+  describe(name: OptionNamer): string {
+    return this.#describe(name);
+  }
+}
+
+/**
+ * The prefix of the one stderr line a fake `claude` (a replay in another process) writes when no
+ * cassette matches; a run reading that line reports a {@linkcode CassetteMissError}.
+ */
+export const CASSETTE_MISS_PREFIX = "claw cassette miss: ";
+
+/**
+ * No cassette matches a run in replay mode (kind `cassette_miss`). The message names the nearest
+ * cassette and the first difference.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { CassetteMissError, ClawError } from "./claw_error.ts";
+ *
+ * const error = new CassetteMissError('No cassette in "cassettes" matches this run');
+ * assert(error instanceof ClawError && error.kind === "cassette_miss");
+ * ```
+ */
+export class CassetteMissError extends ClawError {
+  constructor(message: string, details: ClawErrorDetails = {}) {
+    super("cassette_miss", message, details);
+    this.name = "CassetteMissError";
   }
 }

@@ -9,6 +9,7 @@ export const ERROR_KINDS = [
   "cli_not_found",
   "cli_version",
   "usage",
+  "cli_usage",
   "spawn",
   "protocol",
   "cli_crashed",
@@ -29,19 +30,27 @@ export const ERROR_KINDS = [
   "cassette_miss",
 ] as const;
 
-/** A stable error kind: branch on it, print it, never parse the message instead. */
+/**
+ * A stable error kind: branch on it, print it, never parse the message instead.
+ *
+ * Two kinds are about command lines: `usage` means claw refused an option or argument before
+ * anything was started; `cli_usage` means Claude Code itself refused the command line claw gave it.
+ */
 export type ErrorKind = typeof ERROR_KINDS[number];
 
+// Hints name only commands that exist: tests/help_test.ts checks every `claw <command>` below.
 const HINTS: Record<ErrorKind, string> = {
   cli_not_found:
     "Install Claude Code with npm i -g @anthropic-ai/claude-code, or pass --cli / set CLAUDE_CLI_PATH",
-  cli_version: "Install a supported Claude Code version (claw doctor shows the tested range)",
-  usage: "Check the flags: the CLI refused the command line before making any request",
+  cli_version: "Install a supported Claude Code version (claude --version says which one runs)",
+  usage: "Fix the option: nothing was started",
+  cli_usage:
+    "Claude Code refused the command line before making any request: check extra flags against claude --help for this CLI version",
   spawn: "Check that the claude executable exists and is executable",
-  protocol: "The CLI printed something claw could not read: run claw inspect on the output",
+  protocol: "The CLI printed something unreadable: save its output and run claw inspect on it",
   cli_crashed: "The CLI died mid-run: rerun, and check the stderr tail and the process limits",
   no_result: "The CLI exited without a result: check the stderr tail, then rerun",
-  auth: "Run claw auth login, or set a valid ANTHROPIC_API_KEY",
+  auth: "Log in with claude auth login (claude /login on 2.0.x), or set a valid ANTHROPIC_API_KEY",
   rate_limit: "Wait before retrying, or lower the request rate",
   overloaded: "The API is overloaded: retry later or pass a fallback model",
   context_window:
@@ -54,7 +63,8 @@ const HINTS: Record<ErrorKind, string> = {
   aborted: "The run was aborted by the caller",
   timeout: "Raise --timeout or make the task smaller",
   hang: "The CLI stopped producing output: check the network and the API, then rerun",
-  session_not_found: "Check the session id: claw session list shows the sessions of this directory",
+  session_not_found:
+    "Check the session id: the CLI keeps sessions under ~/.claude/projects/<working directory>/",
   cassette_miss:
     "Record the run once against the real CLI: set CLAW_CASSETTE_MODE=record (or auto) and rerun",
 };
@@ -67,7 +77,7 @@ const HINTS: Record<ErrorKind, string> = {
  * import { ok as assert } from "node:assert";
  * import { hintFor } from "./kinds.ts";
  *
- * assert(hintFor("auth").includes("claw auth login"));
+ * assert(hintFor("context_window").includes("/compact"));
  * ```
  */
 export function hintFor(kind: ErrorKind): string {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ClawError } from "../errors/claw_error.ts";
+import { InvalidOptionError } from "../errors/claw_error.ts";
 
 /** Permission modes accepted by the supported CLI versions (2.0.x and 2.1.x differ slightly). */
 export const PERMISSION_MODES = [
@@ -81,65 +81,86 @@ export interface CliFlags {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function usage(message: string): ClawError {
-  return new ClawError("usage", message, {
-    hint: "Fix the option; nothing was started",
-  });
+/** `Invalid <option> "<value>": it must be <requirement>`, naming the option as the caller does. */
+function invalid(option: string, value: unknown, requirement: string): InvalidOptionError {
+  return new InvalidOptionError(
+    [option],
+    (name) => `Invalid ${name(option)} "${value}": it must be ${requirement}`,
+  );
+}
+
+/** `Pass either <a> or <b>, not both`. */
+function exclusive(a: string, b: string): InvalidOptionError {
+  return new InvalidOptionError([a, b], (name) => `Pass either ${name(a)} or ${name(b)}, not both`);
 }
 
 /**
  * Checks `flags` for values and combinations the CLI would refuse, so the mistake is reported
- * before anything is spawned. Throws a {@linkcode ClawError} of kind `usage`.
+ * before anything is spawned. Throws an {@linkcode InvalidOptionError} (kind `usage`) that names
+ * the option.
  *
  * @example
  * ```ts
- * import { ok as assert } from "node:assert";
+ * import { throws } from "node:assert";
+ * import { InvalidOptionError } from "../errors/claw_error.ts";
  * import { validateFlags } from "./options.ts";
  *
- * try {
- *   validateFlags({ maxTurns: 0 });
- * } catch (error) {
- *   assert(String(error).includes("maxTurns"));
- * }
+ * throws(
+ *   () => validateFlags({ maxTurns: 0 }),
+ *   (error) => error instanceof InvalidOptionError && error.options[0] === "maxTurns",
+ * );
  * ```
  */
 export function validateFlags(flags: CliFlags): void {
   const { maxTurns, maxBudgetUsd, permissionMode, sessionId } = flags;
   if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns >= 1)) {
-    throw usage(`Invalid maxTurns "${maxTurns}": it must be a whole number of at least 1`);
+    throw invalid("maxTurns", maxTurns, "a whole number of at least 1");
   }
   if (maxBudgetUsd !== undefined && !(Number.isFinite(maxBudgetUsd) && maxBudgetUsd > 0)) {
-    throw usage(`Invalid maxBudgetUsd "${maxBudgetUsd}": it must be a positive number of dollars`);
+    throw invalid("maxBudgetUsd", maxBudgetUsd, "a positive number of dollars");
   }
   if (permissionMode !== undefined && !PERMISSION_MODES.includes(permissionMode)) {
-    throw usage(
-      `Invalid permission mode "${permissionMode}": use one of ${PERMISSION_MODES.join(", ")}`,
-    );
+    throw invalid("permissionMode", permissionMode, `one of ${PERMISSION_MODES.join(", ")}`);
   }
   if (sessionId !== undefined && !UUID.test(sessionId)) {
-    throw usage(`Invalid session id "${sessionId}": it must be a UUID`);
+    throw invalid("sessionId", sessionId, "a UUID");
+  }
+  if (flags.resume !== undefined && flags.resume.trim() === "") {
+    throw invalid("resume", flags.resume, "a session id");
   }
   if (flags.systemPrompt !== undefined && flags.systemPromptFile !== undefined) {
-    throw usage("Pass either systemPrompt or systemPromptFile, not both");
+    throw exclusive("systemPrompt", "systemPromptFile");
   }
   if (flags.appendSystemPrompt !== undefined && flags.appendSystemPromptFile !== undefined) {
-    throw usage("Pass either appendSystemPrompt or appendSystemPromptFile, not both");
+    throw exclusive("appendSystemPrompt", "appendSystemPromptFile");
   }
-  if (flags.continue && flags.resume !== undefined) {
-    throw usage("Pass either continue or resume, not both");
-  }
+  if (flags.continue && flags.resume !== undefined) throw exclusive("continue", "resume");
   if (flags.forkSession && !flags.continue && flags.resume === undefined) {
-    throw usage("forkSession needs resume or continue: there is no session to fork");
+    throw new InvalidOptionError(
+      ["forkSession", "resume", "continue"],
+      (name) =>
+        `${name("forkSession")} needs ${name("resume")} or ${
+          name("continue")
+        }: there is no session to fork`,
+    );
   }
   if (
     sessionId !== undefined && (flags.continue || flags.resume !== undefined) && !flags.forkSession
   ) {
-    throw usage(
-      "sessionId with resume or continue needs forkSession: the resumed session keeps its id",
+    throw new InvalidOptionError(
+      ["sessionId", "resume", "continue", "forkSession"],
+      (name) =>
+        `${name("sessionId")} with ${name("resume")} or ${name("continue")} needs ${
+          name("forkSession")
+        }: the resumed session keeps its id`,
     );
   }
   if (flags.strictMcpConfig && !flags.mcpConfig?.length) {
-    throw usage("strictMcpConfig needs mcpConfig: it would load no MCP server at all");
+    throw new InvalidOptionError(
+      ["strictMcpConfig", "mcpConfig"],
+      (name) =>
+        `${name("strictMcpConfig")} needs ${name("mcpConfig")}: it would load no MCP server at all`,
+    );
   }
 }
 

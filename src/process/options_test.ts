@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert";
-import { ClawError } from "../errors/claw_error.ts";
+import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import { buildArgs, type CliFlags, validateFlags } from "./options.ts";
 
 function usageMessage(flags: CliFlags): string {
@@ -81,9 +81,22 @@ Deno.test("validateFlags refuses bad numbers, modes and ids with the offending v
   );
   throws(
     () => validateFlags({ permissionMode: "yolo" as never }),
-    /Invalid permission mode "yolo"/,
+    /Invalid permissionMode "yolo": it must be one of default, /,
   );
-  throws(() => validateFlags({ sessionId: "abc" }), /Invalid session id "abc": it must be a UUID/);
+  throws(() => validateFlags({ sessionId: "abc" }), /Invalid sessionId "abc": it must be a UUID/);
+});
+
+Deno.test("validateFlags names the options so a caller can say them its own way", () => {
+  try {
+    validateFlags({ continue: true, resume: "x" });
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    assertEquals(error.options, ["continue", "resume"]);
+    const flag = (option: string) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    assertEquals(error.describe(flag), "Pass either --continue or --resume, not both");
+    return;
+  }
+  throw new Error("expected an InvalidOptionError");
 });
 
 Deno.test("validateFlags refuses combinations the CLI would reject or ignore", () => {

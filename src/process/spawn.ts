@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ClawError } from "../errors/claw_error.ts";
 
 /** What to start. `env` is the complete environment of the child (claw has already merged it). */
 export interface SpawnRequest {
@@ -25,6 +26,11 @@ export interface ProcessStatus {
   code: number;
   /** The signal that ended the process, or `null`. */
   signal: Deno.Signal | null;
+  /**
+   * A failure the process implementation reports itself, in-process and typed (a replay whose stdin
+   * differs from the recording); a run reports it as it is.
+   */
+  failure?: ClawError;
 }
 
 /**
@@ -47,5 +53,9 @@ export interface ClaudeProcess extends AsyncDisposable {
   kill(signal?: Deno.Signal): void;
 }
 
-/** Starts a process for a {@linkcode SpawnRequest}. Throws when it cannot start. */
-export type Spawner = (request: SpawnRequest) => ClaudeProcess;
+/**
+ * Starts a process for a {@linkcode SpawnRequest}, at once or asynchronously (a replay looks its
+ * cassette up first). Throws, or rejects, when it cannot start: a `ClawError` is reported as it is
+ * (a `CassetteMissError` reaches the caller of `run()` unchanged), anything else as kind `spawn`.
+ */
+export type Spawner = (request: SpawnRequest) => ClaudeProcess | Promise<ClaudeProcess>;

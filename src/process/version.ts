@@ -3,9 +3,13 @@
  *
  * @module
  */
+import { denoSpawner } from "./deno_spawner.ts";
+import { buildEnv, type EnvOptions } from "./env.ts";
+import { shutdown } from "./shutdown.ts";
+import type { ClaudeProcess, Spawner } from "./spawn.ts";
 
 /** The oldest CLI version claw supports, and the newest it was tested with. */
-export const SUPPORTED_CLI = { minimum: "2.0.76", tested: "2.1.328" } as const;
+export const SUPPORTED_CLI = { minimum: "2.0.76", tested: "2.1.332" } as const;
 
 /**
  * Parses `X.Y.Z (Claude Code)` (or a bare `X.Y.Z`) into numbers; `undefined` when it is not one.
@@ -15,7 +19,7 @@ export const SUPPORTED_CLI = { minimum: "2.0.76", tested: "2.1.328" } as const;
  * import { ok as assert } from "node:assert";
  * import { parseCliVersion } from "./version.ts";
  *
- * assert(parseCliVersion("2.1.328 (Claude Code)")?.join(".") === "2.1.328");
+ * assert(parseCliVersion("2.1.332 (Claude Code)")?.join(".") === "2.1.332");
  * ```
  */
 export function parseCliVersion(text: string): [number, number, number] | undefined {
@@ -53,7 +57,7 @@ export type VersionStanding = "below_minimum" | "supported" | "newer_than_tested
  * import { versionStanding } from "./version.ts";
  *
  * assert(versionStanding("1.0.0") === "below_minimum");
- * assert(versionStanding("2.1.328") === "supported");
+ * assert(versionStanding("2.1.332") === "supported");
  * ```
  */
 export function versionStanding(version: string): VersionStanding {
@@ -63,34 +67,78 @@ export function versionStanding(version: string): VersionStanding {
   return "supported";
 }
 
-const cache = new Map<string, Promise<string | undefined>>();
-
 /**
- * Runs `<cli> --version` once per path (cached) and returns the version, or `undefined` when it
- * does not answer like Claude Code. Lazy: claw calls it only to explain a failure, never before a
- * run, so a run pays nothing for it.
+ * The warning for a CLI version outside the supported range, or `undefined` when it is inside (or
+ * unreadable): the one judgement every part of claw reports versions with.
  *
  * @example
- * ```ts ignore
- * import { readCliVersion } from "./version.ts";
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { versionWarning } from "./version.ts";
  *
- * console.log(await readCliVersion("claude")); // "2.1.328"
+ * assert(versionWarning("1.0.0")?.includes("older than the oldest supported"));
+ * assert(versionWarning("2.0.76") === undefined);
  * ```
  */
-export function readCliVersion(cli: string): Promise<string | undefined> {
-  let pending = cache.get(cli);
-  if (!pending) {
-    pending = (async () => {
-      try {
-        const out = await new Deno.Command(cli, { args: ["--version"], stdin: "null" }).output();
-        const text = new TextDecoder().decode(out.stdout);
-        const version = parseCliVersion(text);
-        return out.success && version ? version.join(".") : undefined;
-      } catch {
-        return undefined;
-      }
-    })();
-    cache.set(cli, pending);
+export function versionWarning(version: string): string | undefined {
+  const standing = versionStanding(version);
+  if (standing !== "below_minimum" && standing !== "newer_than_tested") return undefined;
+  return `Claude Code ${version} is ${
+    standing === "below_minimum" ? "older than the oldest supported" : "newer than the tested"
+  } version: claw is tested with ${SUPPORTED_CLI.minimum} to ${SUPPORTED_CLI.tested}`;
+}
+
+/** Options for {@linkcode readCliVersion}. */
+export interface ReadCliVersionOptions extends EnvOptions {
+  /** The executable to ask. */
+  cli: string;
+  /** Starts the process; the real one by default (a replay answers with its recorded version). */
+  spawner?: Spawner;
+  /** Gives up after this many milliseconds. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `<cli> --version` through the spawn seam, with the environment a run would get, and
+ * returns the version; `undefined` when it does not answer like Claude Code within the time limit.
+ * Lazy: claw calls it only to explain a failure, never before a run, so a run pays nothing for it.
+ *
+ * @example Ask a stand-in that answers like Claude Code
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { readCliVersion } from "./version.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/claude`, "#!/bin/sh\necho '2.1.332 (Claude Code)'\n", { mode: 0o755 });
+ * strictEqual(await readCliVersion({ cli: `${dir}/claude` }), "2.1.332");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function readCliVersion(options: ReadCliVersionOptions): Promise<string | undefined> {
+  const spawn = options.spawner ?? denoSpawner;
+  let process: ClaudeProcess;
+  try {
+    process = await spawn({ command: options.cli, args: ["--version"], env: buildEnv(options) });
+  } catch {
+    return undefined;
   }
-  return pending;
+  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const timer = setTimeout(() => reader.cancel().catch(() => {}), options.timeoutMs ?? 10_000);
+  try {
+    process.stderr.cancel().catch(() => {});
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const version = parseCliVersion(text);
+    return version && (await process.status).code === 0 ? version.join(".") : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    reader.cancel().catch(() => {});
+    await shutdown(process);
+  }
 }

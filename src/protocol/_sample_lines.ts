@@ -1,4 +1,4 @@
-// Stdout lines shaped as PROTOCOL.md describes CLI 2.1.328 output (key order as observed), for
+// Stdout lines shaped as PROTOCOL.md describes CLI 2.1.332 output (key order as observed), for
 // tests and benchmarks. Hand-built from the protocol notes, not recorded: recorded cassettes live
 // in fixtures/.
 
@@ -38,7 +38,7 @@ export function _sampleLines(options: { toolOutputBytes?: number } = {}) {
     slash_commands: Array.from({ length: 40 }, (_, i) => `command-${i}`),
     terminal_slash_commands: ["clear", "compact", "config", "cost", "doctor", "help", "login"],
     apiKeySource: "ANTHROPIC_API_KEY",
-    claude_code_version: "2.1.328",
+    claude_code_version: "2.1.332",
     output_style: "default",
     agents: ["general-purpose", "statusline-setup", "Explore", "Plan"],
     skills: ["pdf", "xlsx", "docx"],

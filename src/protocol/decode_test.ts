@@ -22,7 +22,7 @@ Deno.test("decoder yields known events as the parsed line", async () => {
   assertEquals(items.map((item) => JSON.stringify(item)), lines);
   const [init] = items;
   ok(init !== undefined && isSystemEvent(init, "init"));
-  strictEqual(init.claude_code_version, "2.1.328");
+  strictEqual(init.claude_code_version, "2.1.332");
 });
 
 Deno.test("decoder keeps a result line whose type is not the first key", async () => {

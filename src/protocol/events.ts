@@ -761,3 +761,23 @@ export function isStreamPayload<K extends keyof StreamPayloadMap>(
 export function isDelta<K extends keyof DeltaMap>(delta: Delta, type: K): delta is DeltaMap[K] {
   return delta.type === type;
 }
+
+/**
+ * The CLI version a `system/init` line names (decoded or raw JSON), else `undefined`: the one
+ * place claw reads the version from the CLI's output.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { cliVersionOf } from "./events.ts";
+ *
+ * strictEqual(cliVersionOf({ type: "system", subtype: "init", claude_code_version: "2.1.332" }), "2.1.332");
+ * strictEqual(cliVersionOf({ type: "result", subtype: "success" }), undefined);
+ * ```
+ */
+export function cliVersionOf(line: Record<string, unknown> | DecodedItem): string | undefined {
+  const { type, subtype, claude_code_version: version } = line as Record<string, unknown>;
+  return type === "system" && subtype === "init" && typeof version === "string" && version !== ""
+    ? version
+    : undefined;
+}

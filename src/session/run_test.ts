@@ -6,11 +6,13 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner } from "../process/spawn.ts";
-import { ARGV_PROMPT_LIMIT, run, type RunOptions } from "./run.ts";
+import { ARGV_PROMPT_LIMIT } from "./launch.ts";
+import { run } from "./run.ts";
+import type { RunOptions } from "./run_options.ts";
 import { captureClawError } from "../errors/_capture.ts";
 
 const INIT =
-  '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.328"}';
+  '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.332"}';
 const RESULT =
   '{"duration_ms":5,"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","session_id":"s-1","total_cost_usd":0,"usage":{},"modelUsage":{},"permission_denials":[]}';
 
@@ -88,12 +90,12 @@ Deno.test("a CLI that exits without a result fails with no_result and keeps the 
   ]);
 });
 
-Deno.test("a CLI that refuses its command line fails with kind usage and its stderr line", async () => {
+Deno.test("a CLI that refuses its command line fails with kind cli_usage and its stderr line", async () => {
   const error = await captureClawError(
     run("hi", options(`echo "error: unknown option '--nope'" >&2; exit 1`)).result(),
   );
-  assertEquals(error.kind, "usage");
-  match(error.message, /unknown option '--nope'/);
+  assertEquals(error.kind, "cli_usage");
+  match(error.message, /^Claude Code refused the command line: error: unknown option '--nope'$/);
 });
 
 Deno.test("a CLI killed mid-line fails with cli_crashed and reports the truncated line", async () => {
@@ -165,7 +167,7 @@ Deno.test("an already aborted signal fails with kind aborted without starting", 
 
 Deno.test("a version outside the tested range is reported as a warning", async () => {
   const warnings: string[] = [];
-  const old = INIT.replace("2.1.328", "1.0.0");
+  const old = INIT.replace("2.1.332", "1.0.0");
   await run(
     "hi",
     options(`printf '%s\\n%s\\n' '${old}' '${RESULT}'`, { onWarning: (m) => warnings.push(m) }),

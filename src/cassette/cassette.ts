@@ -1,0 +1,381 @@
+/**
+ * The cassette format: one recorded run of the Claude Code CLI as versioned, diffable NDJSON.
+ *
+ * ```ndjson
+ * {"type":"claw_cassette","format":1,"key":"k1:3f2a…","cli_version":"2.1.332","argv":["-p","--output-format=stream-json","--verbose","--","Say hi"],"env":["ANTHROPIC_API_KEY","HOME"],"cwd":"$CWD","recorded_at":"2026-11-21T06:00:00.000Z"}
+ * {"t":0,"stdin_eof":true}
+ * {"t":412.5,"stdout":{"type":"system","subtype":"init","session_id":"…"}}
+ * {"t":530.1,"stdout":{"type":"result","subtype":"success","is_error":false}}
+ * {"t":541.9,"exit":{"code":0,"signal":null}}
+ * ```
+ *
+ * - The header comes first: format version, a stable matching key, the CLI version, the argv (with
+ *   the machine's paths as placeholders), the names (never the values) of the variables that
+ *   configure the CLI, the cwd placeholder and the recording time.
+ * - Then one record per line the process wrote or read, in order, with `t`, the milliseconds since
+ *   the start: `stdout` holds a JSON line as the object itself when that re-serialises to the same
+ *   bytes, else `stdout_raw` holds the text; `stderr` and `stdin` hold text; `eol: false` marks a
+ *   last line that had no newline; `stdin_eof` marks stdin closing.
+ * - Last, the `exit` record: the exit code and the signal, if one ended the process.
+ *
+ * Everything is redacted when the cassette is saved (see `redact.ts`).
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { LineStream } from "../protocol/line_stream.ts";
+
+/** The cassette format version this claw writes and reads. */
+export const CASSETTE_FORMAT = 1;
+
+/** The first line of a cassette. */
+export interface CassetteHeader {
+  type: "claw_cassette";
+  format: number;
+  /** The matching key: see {@linkcode cassetteKey}. */
+  key: string;
+  /** The CLI version from `system/init` (or `--version`), when known. */
+  cli_version: string | null;
+  /** The arguments after the executable, redacted. */
+  argv: string[];
+  /** Names of the CLI-relevant variables that were set; values are never saved. */
+  env: string[];
+  /** Always the placeholder `$CWD`: the real cwd is redacted everywhere. */
+  cwd: string;
+  /** ISO time of the recording. */
+  recorded_at: string;
+}
+
+/** A line the process wrote on stdout. */
+export type StdoutRecord =
+  | { t: number; stdout: Record<string, unknown> }
+  | { t: number; stdout_raw: string; eol?: false };
+
+/** One recorded event of the run, after the header. */
+export type CassetteRecord =
+  | StdoutRecord
+  | { t: number; stderr: string; eol?: false }
+  | { t: number; stdin: string; eol?: false }
+  | { t: number; stdin_eof: true }
+  | { t: number; exit: { code: number; signal: string | null } };
+
+/** A whole cassette. */
+export interface Cassette {
+  header: CassetteHeader;
+  records: CassetteRecord[];
+}
+
+/** A cassette that cannot be read: a broken line or an unknown format version. */
+export class CassetteFormatError extends SyntaxError {
+  /** The file (or `<memory>`). */
+  readonly source: string;
+  /** The 1-based line, when one is to blame. */
+  readonly lineNumber: number | undefined;
+
+  constructor(message: string, source: string, lineNumber?: number) {
+    super(message);
+    this.name = "CassetteFormatError";
+    this.source = source;
+    this.lineNumber = lineNumber;
+  }
+}
+
+/**
+ * The stable matching key of a run: a hash of its redacted argv. Two runs with the same flags and
+ * prompt in different folders or on different machines get the same key.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { cassetteKey } from "./cassette.ts";
+ *
+ * const key = await cassetteKey(["-p", "--", "hi"]);
+ * assert(key === await cassetteKey(["-p", "--", "hi"]) && key.startsWith("k1:"));
+ * ```
+ */
+export async function cassetteKey(argv: readonly string[]): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(argv));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return `k1:${
+    Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")
+  }`;
+}
+
+/**
+ * A header for a cassette of a run with `argv` (already redacted): the key is computed, the rest
+ * defaults to an unknown CLI version, no variables and the current time.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { cassetteHeader, cassetteKey } from "./cassette.ts";
+ *
+ * const header = await cassetteHeader(["-p", "--", "hi"], { cli_version: "2.1.332" });
+ * strictEqual(header.key, await cassetteKey(["-p", "--", "hi"]));
+ * ```
+ */
+export async function cassetteHeader(
+  argv: string[],
+  fields: Partial<Pick<CassetteHeader, "cli_version" | "env" | "recorded_at">> = {},
+): Promise<CassetteHeader> {
+  return {
+    type: "claw_cassette",
+    format: CASSETTE_FORMAT,
+    key: await cassetteKey(argv),
+    cli_version: fields.cli_version ?? null,
+    argv,
+    env: fields.env ?? [],
+    cwd: "$CWD",
+    recorded_at: fields.recorded_at ?? new Date().toISOString(),
+  };
+}
+
+/**
+ * The record for one stdout line: the object itself when it re-serialises byte for byte, else the
+ * raw text.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { stdoutRecord } from "./cassette.ts";
+ *
+ * assert("stdout" in stdoutRecord(1, '{"type":"keep_alive"}', true));
+ * assert("stdout_raw" in stdoutRecord(1, "debug noise", true));
+ * ```
+ */
+export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecord {
+  if (eol && line.startsWith("{")) {
+    try {
+      const value = JSON.parse(line);
+      if (JSON.stringify(value) === line) return { t, stdout: value };
+    } catch {
+      // not JSON: kept as text
+    }
+  }
+  return eol ? { t, stdout_raw: line } : { t, stdout_raw: line, eol: false };
+}
+
+/**
+ * The text of a stdout record, as the process printed it (without the newline).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { stdoutText } from "./cassette.ts";
+ *
+ * assert(stdoutText({ t: 0, stdout: { type: "keep_alive" } }) === '{"type":"keep_alive"}');
+ * ```
+ */
+export function stdoutText(record: StdoutRecord): string {
+  return "stdout" in record ? JSON.stringify(record.stdout) : record.stdout_raw;
+}
+
+/**
+ * Serialises a cassette to NDJSON text.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { parseCassette, serializeCassette } from "./cassette.ts";
+ *
+ * const header = { type: "claw_cassette" as const, format: 1, key: "k1:0", cli_version: null, argv: [], env: [], cwd: "$CWD", recorded_at: "2026-01-01T00:00:00.000Z" };
+ * const text = serializeCassette({ header, records: [{ t: 1, exit: { code: 0, signal: null } }] });
+ * assert(parseCassette(text).records.length === 1);
+ * ```
+ */
+export function serializeCassette(cassette: Cassette): string {
+  return [cassette.header, ...cassette.records].map((line) => JSON.stringify(line)).join("\n") +
+    "\n";
+}
+
+/**
+ * Reads a cassette line by line, the header first, then the records: the one cassette reader,
+ * for whole texts ({@linkcode parseCassette}), files ({@linkcode readCassetteFile}) and
+ * `claw inspect`. Throws {@linkcode CassetteFormatError} for a broken line, a missing header or a
+ * format version this claw does not know.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { CassetteReader } from "./cassette.ts";
+ *
+ * const reader = new CassetteReader("run.ndjson");
+ * reader.read('{"type":"claw_cassette","format":1,"key":"k1:0","argv":[]}', 1);
+ * const record = reader.read('{"t":1,"exit":{"code":0,"signal":null}}', 2);
+ * strictEqual(record && "exit" in record ? record.exit.code : -1, 0);
+ * strictEqual(reader.finish().key, "k1:0");
+ * ```
+ */
+export class CassetteReader {
+  readonly #source: string;
+  #header: CassetteHeader | undefined;
+
+  /** `source` names the cassette in messages. */
+  constructor(source = "<memory>") {
+    this.#source = source;
+  }
+
+  /** Takes the line numbered `lineNumber`: returns its record, or `undefined` for the header or a blank line. */
+  read(line: string, lineNumber: number): CassetteRecord | undefined {
+    if (line.trim() === "") return undefined;
+    if (this.#header === undefined) {
+      this.#header = parseCassetteHeader(line, this.#source, lineNumber);
+      return undefined;
+    }
+    return parseCassetteRecord(line, this.#source, lineNumber);
+  }
+
+  /** The header, once every line was read; throws when there was none. */
+  finish(): CassetteHeader {
+    if (!this.#header) {
+      throw new CassetteFormatError(
+        `Cannot read cassette "${this.#source}": it is empty`,
+        this.#source,
+      );
+    }
+    return this.#header;
+  }
+}
+
+/**
+ * Reads cassette text. Throws {@linkcode CassetteFormatError} for a broken line, a missing header or
+ * a format version this claw does not know.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { CassetteFormatError, parseCassette } from "./cassette.ts";
+ *
+ * try {
+ *   parseCassette('{"type":"claw_cassette","format":99}\n', "old.ndjson");
+ * } catch (error) {
+ *   assert(error instanceof CassetteFormatError && error.message.includes("format 99"));
+ * }
+ * ```
+ */
+export function parseCassette(text: string, source = "<memory>"): Cassette {
+  const reader = new CassetteReader(source);
+  const records: CassetteRecord[] = [];
+  text.split("\n").forEach((line, index) => {
+    const record = reader.read(line, index + 1);
+    if (record) records.push(record);
+  });
+  return { header: reader.finish(), records };
+}
+
+/**
+ * Reads a cassette file, streaming it line by line (see {@linkcode CassetteReader}).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { readCassetteFile } from "./cassette.ts";
+ *
+ * const cassette = await readCassetteFile("fixtures/demo/demo.ndjson");
+ * strictEqual(cassette.records.at(-1)?.t !== undefined, true);
+ * ```
+ */
+export async function readCassetteFile(path: string | URL): Promise<Cassette> {
+  const source = path instanceof URL ? fileURLToPath(path) : path;
+  const reader = new CassetteReader(source);
+  const records: CassetteRecord[] = [];
+  const file = await Deno.open(path);
+  for await (const line of file.readable.pipeThrough(new LineStream())) {
+    const record = reader.read(line.text, line.lineNumber);
+    if (record) records.push(record);
+  }
+  return { header: reader.finish(), records };
+}
+
+/**
+ * Reads the header line of a cassette (its first non-blank line, usually line 1). Throws
+ * {@linkcode CassetteFormatError} when it is not one, or has a format this claw does not read.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { parseCassetteHeader } from "./cassette.ts";
+ *
+ * const header = parseCassetteHeader('{"type":"claw_cassette","format":1,"key":"k1:0","argv":[]}', "run.ndjson");
+ * strictEqual(header.key, "k1:0");
+ * ```
+ */
+export function parseCassetteHeader(line: string, source: string, lineNumber = 1): CassetteHeader {
+  return checkHeader(parseLine(line, source, lineNumber), source, lineNumber);
+}
+
+/**
+ * Reads one record line of a cassette (any line after the header). Throws
+ * {@linkcode CassetteFormatError} naming the line when it is not JSON or has no time `t`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { parseCassetteRecord } from "./cassette.ts";
+ *
+ * deepStrictEqual(parseCassetteRecord('{"t":1,"stderr":"x"}', "run.ndjson", 2), { t: 1, stderr: "x" });
+ * ```
+ */
+export function parseCassetteRecord(
+  line: string,
+  source: string,
+  lineNumber: number,
+): CassetteRecord {
+  const value = parseLine(line, source, lineNumber);
+  if (
+    typeof value !== "object" || value === null ||
+    typeof (value as { t?: unknown }).t !== "number"
+  ) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": line ${lineNumber} is not a record with a time "t"`,
+      source,
+      lineNumber,
+    );
+  }
+  return value as CassetteRecord;
+}
+
+function parseLine(line: string, source: string, lineNumber: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": line ${lineNumber} is not JSON (${
+        (error as Error).message
+      }); re-record it with claw record`,
+      source,
+      lineNumber,
+    );
+  }
+}
+
+/** Whether `text` starts like a cassette (so `claw inspect` can tell it from a transcript). */
+export function looksLikeCassette(firstLine: string): boolean {
+  return /^\s*\{"type":"claw_cassette"/.test(firstLine);
+}
+
+function checkHeader(value: unknown, source: string, lineNumber: number): CassetteHeader {
+  const header = value as Partial<CassetteHeader> | null;
+  if (typeof header !== "object" || header === null || header.type !== "claw_cassette") {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": the first line is not a claw cassette header; record one with claw record -o FILE -- <claude args>`,
+      source,
+      lineNumber,
+    );
+  }
+  if (header.format !== CASSETTE_FORMAT) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": it has format ${header.format} and this claw reads format ${CASSETTE_FORMAT}; re-record it with this claw (claw record), or use the claw version that wrote it`,
+      source,
+      lineNumber,
+    );
+  }
+  if (typeof header.key !== "string" || !Array.isArray(header.argv)) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": the header has no key or argv`,
+      source,
+      lineNumber,
+    );
+  }
+  return header as CassetteHeader;
+}

@@ -1,0 +1,142 @@
+/**
+ * Cassette modes: replay recorded runs, record new ones, record only what is missing, or pass
+ * through to the real CLI, all behind the process seam.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { denoSpawner } from "../process/deno_spawner.ts";
+import type { Spawner, SpawnRequest } from "../process/spawn.ts";
+import { CassetteStore } from "./cassette_store.ts";
+import { recordingSpawner, saveCassette } from "./recorder.ts";
+import { replayRequest } from "./replay.ts";
+import { asksVersion, requestKey } from "./request.ts";
+import { parseTiming, type ReplayTiming } from "./timing.ts";
+
+/** The cassette modes. */
+export const CASSETTE_MODES = ["replay", "record", "auto", "passthrough"] as const;
+
+/** `replay`: never reaches a real CLI, a miss fails. `record`: always run the real CLI and save.
+ * `auto`: replay when recorded, else record. `passthrough`: the real CLI, nothing saved. */
+export type CassetteMode = typeof CASSETTE_MODES[number];
+
+/** Options for {@linkcode cassetteSpawner}. */
+export interface CassetteOptions {
+  /** The folder of cassettes. */
+  dir: string;
+  /** The mode; see {@linkcode cassetteModeFromEnv} for the default. */
+  mode?: CassetteMode;
+  /** Replay speed; instant by default. */
+  timing?: ReplayTiming;
+  /** Starts the real CLI in record, auto and passthrough modes; `denoSpawner` by default. */
+  real?: Spawner;
+  /** Receives warnings, such as a cassette recorded with another CLI version. */
+  onWarning?: (message: string) => void;
+  /** The CLI version in use; a cassette recorded with another one is flagged through `onWarning`. */
+  cliVersion?: string;
+}
+
+/**
+ * Parses a cassette mode; a misspelled one is an error that lists the modes.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { parseCassetteMode } from "./cassette_spawner.ts";
+ *
+ * assert(parseCassetteMode("auto") === "auto");
+ * ```
+ */
+export function parseCassetteMode(text: string): CassetteMode {
+  if ((CASSETTE_MODES as readonly string[]).includes(text)) return text as CassetteMode;
+  throw new TypeError(`Invalid cassette mode "${text}": use ${CASSETTE_MODES.join(", ")}`);
+}
+
+/**
+ * The mode from `CLAW_CASSETTE_MODE`, else `replay` under CI (`CI` set) and `auto` elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { cassetteModeFromEnv } from "./cassette_spawner.ts";
+ *
+ * assert(cassetteModeFromEnv({ CI: "true" }) === "replay");
+ * assert(cassetteModeFromEnv({ CLAW_CASSETTE_MODE: "record" }) === "record");
+ * ```
+ */
+export function cassetteModeFromEnv(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): CassetteMode {
+  const chosen = env.CLAW_CASSETTE_MODE;
+  if (chosen) {
+    try {
+      return parseCassetteMode(chosen);
+    } catch {
+      throw new TypeError(
+        `Invalid CLAW_CASSETTE_MODE "${chosen}": use ${CASSETTE_MODES.join(", ")}`,
+      );
+    }
+  }
+  return env.CI && env.CI !== "false" ? "replay" : "auto";
+}
+
+/** A file name for a new cassette: a slug of the prompt and the key. */
+function cassetteFileName(argv: readonly string[], key: string): string {
+  const prompt = argv.at(-1) ?? "run";
+  const slug =
+    prompt.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "run";
+  return `${slug}-${key.slice(3, 11)}.ndjson`;
+}
+
+/**
+ * A spawner that serves runs from a folder of cassettes according to the mode. A miss in replay
+ * mode throws a `CassetteMissError` naming the nearest cassette and the first differing field;
+ * `run()` rethrows it as it is. `--version` is answered with the recorded CLI version in replay and
+ * auto mode.
+ *
+ * @example Test code that calls run() without spending tokens
+ * ```ts
+ * import { rejects, strictEqual } from "node:assert";
+ * import { CassetteMissError } from "../errors/claw_error.ts";
+ * import { run } from "../session/run.ts";
+ * import { cassetteSpawner } from "./cassette_spawner.ts";
+ *
+ * const spawner = cassetteSpawner({ dir: "fixtures/cassettes/2.1.332", mode: "replay" });
+ * strictEqual(await run("Say hello", { spawner }).text(), "Hello from the fake API.");
+ * await rejects(run("Say something new", { spawner }).text(), CassetteMissError);
+ * ```
+ */
+export function cassetteSpawner(options: CassetteOptions): Spawner {
+  const mode = options.mode ?? cassetteModeFromEnv();
+  const timing = options.timing ?? parseTiming(Deno.env.get("CLAW_CASSETTE_TIMING"));
+  const real = options.real ?? denoSpawner;
+  let store: Promise<CassetteStore> | undefined;
+
+  const record = async (request: SpawnRequest) => {
+    const { argv, key } = await requestKey(request);
+    const save = saveCassette(join(options.dir, cassetteFileName(argv, key)));
+    return recordingSpawner(real, {
+      save: async (cassette) => {
+        await save(cassette);
+        store = undefined; // the next run sees the new cassette
+      },
+    })(request);
+  };
+
+  return async (request) => {
+    if (mode === "passthrough" || (mode === "record" && asksVersion(request.args))) {
+      return real(request);
+    }
+    if (mode === "record") return record(request);
+    const opened = await (store ??= CassetteStore.open(options.dir));
+    if (mode === "auto" && !asksVersion(request.args)) {
+      const { key } = await requestKey(request);
+      if (!opened.find(key)) return record(request);
+    }
+    return replayRequest(request, opened, {
+      timing,
+      ...(options.cliVersion === undefined ? {} : { cliVersion: options.cliVersion }),
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    });
+  };
+}

@@ -1,0 +1,133 @@
+import { deepStrictEqual as assertEquals, ok, rejects } from "node:assert";
+import { join } from "node:path";
+import { ClawError } from "../errors/claw_error.ts";
+import { CassetteFormatError, cassetteKey, serializeCassette } from "./cassette.ts";
+import { CassetteMissError } from "../errors/claw_error.ts";
+import { argvDifference, CassetteStore } from "./cassette_store.ts";
+
+const BASE = ["-p", "--output-format=stream-json", "--verbose"];
+
+async function writeCassette(path: string, argv: string[]): Promise<string> {
+  const key = await cassetteKey(argv);
+  const header = {
+    type: "claw_cassette" as const,
+    format: 1,
+    key,
+    cli_version: "2.1.332",
+    argv,
+    env: [],
+    cwd: "$CWD",
+    recorded_at: "2026-11-21T06:00:00.000Z",
+  };
+  await Deno.mkdir(join(path, ".."), { recursive: true });
+  await Deno.writeTextFile(
+    path,
+    serializeCassette({ header, records: [{ t: 1, exit: { code: 0, signal: null } }] }),
+  );
+  return key;
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "claw-store-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the store indexes cassettes in nested folders and skips other files", () =>
+  withDir(async (dir) => {
+    const hello = await writeCassette(join(dir, "hello.ndjson"), [...BASE, "--", "Say hello"]);
+    const nested = await writeCassette(join(dir, "2.1.332", "tools", "bash.ndjson"), [
+      ...BASE,
+      "--permission-mode=bypassPermissions",
+      "--",
+      "Run it",
+    ]);
+    await Deno.writeTextFile(join(dir, "transcript.ndjson"), '{"type":"system"}\n');
+    await Deno.writeTextFile(join(dir, "notes.txt"), "not a cassette");
+    await Deno.writeTextFile(join(dir, "array.ndjson"), "[1,2]\n");
+
+    const store = await CassetteStore.open(dir);
+    assertEquals(store.cassettes.map((c) => c.path).sort(), [
+      join(dir, "2.1.332", "tools", "bash.ndjson"),
+      join(dir, "hello.ndjson"),
+    ]);
+    assertEquals(store.find(hello)?.path, join(dir, "hello.ndjson"));
+    const loaded = await store.load(nested, []);
+    assertEquals(loaded.path, join(dir, "2.1.332", "tools", "bash.ndjson"));
+    assertEquals(loaded.cassette.header.key, nested);
+    assertEquals(loaded.cassette.records, [{ t: 1, exit: { code: 0, signal: null } }]);
+  }));
+
+Deno.test("a miss names the nearest cassette's file and the first differing argv element", () =>
+  withDir(async (dir) => {
+    await writeCassette(join(dir, "hello.ndjson"), [...BASE, "--", "Say hello"]);
+    await writeCassette(join(dir, "sub", "model.ndjson"), [
+      ...BASE,
+      "--model=opus",
+      "--",
+      "Say hello",
+    ]);
+    await writeCassette(join(dir, "other.ndjson"), ["--version"]);
+    const store = await CassetteStore.open(dir);
+
+    const argv = [...BASE, "--model=sonnet", "--", "Say hello"];
+    const key = await cassetteKey(argv);
+    const error = await store.load(key, argv).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    ok(error instanceof CassetteMissError && error instanceof ClawError);
+    assertEquals([error.name, error.kind], ["CassetteMissError", "cassette_miss"]);
+    assertEquals(
+      error.message,
+      `No cassette in "${dir}" matches this run (key ${key}): the nearest is "${
+        join("sub", "model.ndjson")
+      }", which differs at argv[3]: recorded "--model=opus", this run "--model=sonnet"`,
+    );
+    // A prompt that differs: the cassette with the same flags is the nearest.
+    const prompt = [...BASE, "--", "Say goodbye"];
+    assertEquals(
+      store.explainMiss("k1:x", prompt),
+      `No cassette in "${dir}" matches this run (key k1:x): the nearest is "hello.ndjson", which differs at argv[4]: recorded "Say hello", this run "Say goodbye"`,
+    );
+  }));
+
+Deno.test("an empty or missing folder says it holds no cassettes", () =>
+  withDir(async (dir) => {
+    for (const folder of [dir, join(dir, "does-not-exist")]) {
+      const store = await CassetteStore.open(folder);
+      assertEquals(store.cassettes, []);
+      await rejects(
+        store.load("k1:abc", ["-p"]),
+        (error: unknown) =>
+          error instanceof CassetteMissError &&
+          error.message ===
+            `No cassette in "${folder}" matches this run (key k1:abc): the folder holds no cassettes`,
+      );
+    }
+  }));
+
+Deno.test("argvDifference says which element differs, or that one argv is longer", () => {
+  assertEquals(argvDifference(["-p", "a"], ["-p", "b"]), 'argv[1]: recorded "a", this run "b"');
+  assertEquals(argvDifference(["-p"], ["-p", "b"]), 'argv[1]: recorded (nothing), this run "b"');
+  assertEquals(argvDifference(["-p", "a"], ["-p"]), 'argv[1]: recorded "a", this run (nothing)');
+  assertEquals(argvDifference(["-p"], ["-p"]), "nothing (same argv, another key format)");
+});
+
+Deno.test("a cassette with an unknown format is skipped when indexing only if its header is not a cassette's", () =>
+  withDir(async (dir) => {
+    // A header of another format version is refused when the store opens, naming the file.
+    await Deno.writeTextFile(
+      join(dir, "future.ndjson"),
+      '{"type":"claw_cassette","format":9,"key":"k1:f","argv":[]}\n',
+    );
+    await rejects(
+      CassetteStore.open(dir),
+      (error: unknown) =>
+        error instanceof CassetteFormatError && error.source === join(dir, "future.ndjson") &&
+        /it has format 9 and this claw reads format 1/.test(error.message),
+    );
+  }));

@@ -1,0 +1,142 @@
+import { deepStrictEqual as assertEquals, match, throws } from "node:assert";
+import { join } from "node:path";
+import { cassetteHeader, type CassetteRecord, serializeCassette } from "./cassette.ts";
+import { fakeClaudeConfig, launcherEnv, writeFakeClaude } from "./fake_claude.ts";
+
+const ARGV = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hi"];
+
+async function writeCassette(
+  path: string,
+  argv: string[],
+  records: CassetteRecord[],
+  cliVersion = "2.1.332",
+): Promise<void> {
+  const header = await cassetteHeader(argv, {
+    cli_version: cliVersion,
+    recorded_at: "2026-11-21T06:00:00.000Z",
+  });
+  await Deno.writeTextFile(path, serializeCassette({ header, records }));
+}
+
+/** A temp folder with `cassettes/` and a launcher at `bin/claude`; removed afterwards. */
+async function withLauncher(
+  fn: (paths: { cassettes: string; claude: string; root: string }) => Promise<void>,
+  options: { timing?: number | "recorded" } = {},
+): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "claw-fake-claude-" });
+  try {
+    const cassettes = join(root, "cassettes");
+    await Deno.mkdir(cassettes);
+    const claude = join(root, "bin", "claude");
+    await writeFakeClaude(claude, { cassettes, ...options });
+    await fn({ cassettes, claude, root });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+async function launch(claude: string, args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(claude, { args, env, stdin: "null" }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+Deno.test("fakeClaudeConfig names the variable that is missing or misspelled", () => {
+  throws(
+    () => fakeClaudeConfig({}),
+    (error: unknown) =>
+      error instanceof TypeError &&
+      error.message ===
+        "CLAW_CASSETTES is not set: point it at the folder of cassettes to replay",
+  );
+  throws(
+    () => fakeClaudeConfig({ CLAW_CASSETTES: "/c", CLAW_CASSETTE_MODE: "replya" }),
+    /^TypeError: Invalid CLAW_CASSETTE_MODE "replya": use replay, record, auto, passthrough$/,
+  );
+  throws(
+    () => fakeClaudeConfig({ CLAW_CASSETTES: "/c", CLAW_CASSETTE_TIMING: "fast" }),
+    /Invalid replay timing "fast"/,
+  );
+  assertEquals(fakeClaudeConfig({ CLAW_CASSETTES: "/c" }).dir, "/c");
+});
+
+Deno.test("launcherEnv makes paths absolute and defaults to replay mode", () => {
+  assertEquals(launcherEnv({ cassettes: "/c" }), {
+    CLAW_CASSETTES: "/c",
+    CLAW_CASSETTE_MODE: "replay",
+  });
+  assertEquals(
+    launcherEnv({ cassettes: "c", mode: "auto", timing: "recorded", realClaude: "bin/claude" }),
+    {
+      CLAW_CASSETTES: join(Deno.cwd(), "c"),
+      CLAW_CASSETTE_MODE: "auto",
+      CLAW_CASSETTE_TIMING: "recorded",
+      CLAW_REAL_CLAUDE: join(Deno.cwd(), "bin", "claude"),
+    },
+  );
+});
+
+Deno.test("the launcher replays a cassette as claude would print it, and answers --version", () =>
+  withLauncher(async ({ cassettes, claude, root }) => {
+    assertEquals((await launch(claude, ["--version"])).stdout, "0.0.0 (Claude Code)\n");
+    await writeCassette(join(cassettes, "hi.ndjson"), ARGV, [
+      { t: 0, stdin_eof: true },
+      { t: 1, stdout: { type: "system", subtype: "init", session_id: "s-1" } },
+      { t: 2, stderr: "a warning" },
+      { t: 3, stdout_raw: "no newline", eol: false },
+      { t: 4, exit: { code: 3, signal: null } },
+    ], "2.0.76");
+    assertEquals(await launch(claude, ["--version"]), {
+      code: 0,
+      stdout: "2.0.76 (Claude Code)\n",
+      stderr: "",
+    });
+    assertEquals((await launch(claude, ["-v"])).stdout, "2.0.76 (Claude Code)\n");
+    // From any working directory.
+    const out = await new Deno.Command(claude, { args: ARGV, cwd: root, stdin: "null" }).output();
+    const decoder = new TextDecoder();
+    assertEquals(
+      [out.code, decoder.decode(out.stdout), decoder.decode(out.stderr)],
+      [3, '{"type":"system","subtype":"init","session_id":"s-1"}\nno newline', "a warning\n"],
+    );
+  }));
+
+Deno.test("the launcher fails a miss with exit 1 and a claw cassette miss line naming the difference", () =>
+  withLauncher(async ({ cassettes, claude }) => {
+    await writeCassette(join(cassettes, "hi.ndjson"), ARGV, [
+      { t: 0, exit: { code: 0, signal: null } },
+    ]);
+    const out = await launch(claude, [...ARGV.slice(0, -1), "Say bye"]);
+    assertEquals([out.code, out.stdout], [1, ""]);
+    match(
+      out.stderr,
+      /^claw cassette miss: No cassette in ".+cassettes" matches this run \(key k1:[0-9a-f]+\): the nearest is "hi.ndjson", which differs at argv\[4\]: recorded "Say hi", this run "Say bye"\n$/,
+    );
+    const misspelled = await launch(claude, ARGV, { CLAW_CASSETTE_MODE: "replya" });
+    assertEquals(misspelled.code, 1);
+    match(
+      misspelled.stderr,
+      /Invalid CLAW_CASSETTE_MODE "replya": use replay, record, auto, passthrough/,
+    );
+  }));
+
+Deno.test("a signal to the launcher ends the replay, and the launcher dies of it", () =>
+  withLauncher(async ({ cassettes, claude }) => {
+    await writeCassette(join(cassettes, "slow.ndjson"), ARGV, [
+      { t: 0, stdout_raw: "started" },
+      { t: 3_600_000, stdout_raw: "an hour later" },
+      { t: 3_600_000, exit: { code: 0, signal: null } },
+    ]);
+    const child = new Deno.Command(claude, { args: ARGV, stdin: "null", stdout: "piped" })
+      .spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    assertEquals((await reader.read()).value, "started\n");
+    child.kill("SIGTERM");
+    while (!(await reader.read()).done) { /* drain */ }
+    const status = await child.status;
+    assertEquals([status.code, status.signal], [143, "SIGTERM"]);
+  }, { timing: "recorded" }));

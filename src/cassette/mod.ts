@@ -1,0 +1,67 @@
+/**
+ * Record and replay: cassettes (recorded runs of the real CLI), the recorder, in-process replay,
+ * a folder of cassettes served by mode (replay, record, auto, passthrough), redaction, and the
+ * drop-in fake `claude` executable.
+ *
+ * @example Replay a folder of recorded runs; a run that was never recorded misses loudly
+ * ```ts
+ * import { rejects, strictEqual } from "node:assert";
+ * import { run } from "../mod.ts";
+ * import { CassetteMissError, cassetteSpawner } from "./mod.ts";
+ *
+ * const spawner = cassetteSpawner({ dir: "fixtures/cassettes/2.1.332", mode: "replay" });
+ * strictEqual(await run("Say hello", { spawner }).text(), "Hello from the fake API.");
+ * await rejects(run("Say goodbye", { spawner }).text(), CassetteMissError);
+ * ```
+ *
+ * @module
+ */
+export {
+  type Cassette,
+  CASSETTE_FORMAT,
+  CassetteFormatError,
+  type CassetteHeader,
+  cassetteHeader,
+  cassetteKey,
+  CassetteReader,
+  type CassetteRecord,
+  parseCassette,
+  readCassetteFile,
+  serializeCassette,
+  type StdoutRecord,
+} from "./cassette.ts";
+export { argvDifference, CassetteStore, type StoredCassette } from "./cassette_store.ts";
+export {
+  CASSETTE_MODES,
+  type CassetteMode,
+  cassetteModeFromEnv,
+  type CassetteOptions,
+  cassetteSpawner,
+  parseCassetteMode,
+} from "./cassette_spawner.ts";
+export { recordingSpawner, type RecordOptions, saveCassette } from "./recorder.ts";
+export {
+  type CassetteSource,
+  type ReplayOptions,
+  replayProcess,
+  replayRequest,
+  type ReplayRequestOptions,
+} from "./replay.ts";
+export { asksVersion, placesOf, requestKey, requestRules } from "./request.ts";
+export { parseTiming, type ReplayTiming } from "./timing.ts";
+export {
+  type RedactionRule,
+  redactionRules,
+  redactLine,
+  redactText,
+  type RunPlaces,
+} from "./redact.ts";
+export {
+  type FakeClaudeConfig,
+  fakeClaudeConfig,
+  type FakeClaudeLauncher,
+  launcherEnv,
+  runFakeClaude,
+  writeFakeClaude,
+} from "./fake_claude.ts";
+export { CASSETTE_MISS_PREFIX, CassetteMissError } from "../errors/claw_error.ts";

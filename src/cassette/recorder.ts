@@ -1,0 +1,134 @@
+/**
+ * Recording: a spawner that passes a real run through untouched and saves it as a cassette.
+ *
+ * @module
+ */
+import { cliVersionOf } from "../protocol/events.ts";
+import type { ClaudeProcess, Spawner } from "../process/spawn.ts";
+import {
+  type Cassette,
+  cassetteHeader,
+  type CassetteRecord,
+  serializeCassette,
+  stdoutRecord,
+} from "./cassette.ts";
+import { lineTap } from "./_line_tap.ts";
+import { redactLine, redactText } from "./redact.ts";
+import { asksVersion, requestKey, requestRules } from "./request.ts";
+
+/** Variables whose names (never values) a cassette header lists: those that configure the CLI. */
+const CONFIG_VARIABLE =
+  /^(ANTHROPIC_|CLAUDE_|DISABLE_|IS_SANDBOX$|API_TIMEOUT_MS$|MCP_|HTTPS?_PROXY$|NO_PROXY$|HOME$)/;
+
+/** Where a finished recording goes. */
+export interface RecordOptions {
+  /** Receives the finished, redacted cassette. */
+  save: (cassette: Cassette) => void | Promise<void>;
+}
+
+/**
+ * Wraps `inner` so that every process it starts is recorded: stdout, stderr and stdin lines with
+ * their times, then the exit. The caller sees the process exactly as `inner` made it; the
+ * cassette is redacted and handed to `options.save` once the process has exited and its output
+ * has been read. A `--version` probe (a run explaining its failure asks one) passes through
+ * unrecorded, so it never takes the place of the run's cassette.
+ *
+ * @example Record a run of the real CLI to a file
+ * ```ts ignore
+ * import { denoSpawner } from "../process/deno_spawner.ts";
+ * import { run } from "../session/run.ts";
+ * import { recordingSpawner, saveCassette } from "./recorder.ts";
+ *
+ * const spawner = recordingSpawner(denoSpawner, { save: saveCassette("cassettes/hello.ndjson") });
+ * await run("Say hello", { spawner, cli: "claude" }).result();
+ * ```
+ */
+export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawner {
+  return async (request) => {
+    if (asksVersion(request.args)) return await inner(request);
+    const started = performance.now();
+    const at = () => Math.round((performance.now() - started) * 10) / 10;
+    const rules = requestRules(request);
+    const records: CassetteRecord[] = [];
+    let cliVersion: string | null = null;
+    const process = await inner(request);
+
+    const stdout = lineTap((line, eol) => {
+      const record = stdoutRecord(at(), redactLine(line, rules), eol);
+      if ("stdout" in record) cliVersion = cliVersionOf(record.stdout) ?? cliVersion;
+      records.push(record);
+    });
+    const stderr = lineTap((line, eol) => {
+      records.push(
+        eol
+          ? { t: at(), stderr: redactText(line, rules) }
+          : { t: at(), stderr: redactText(line, rules), eol: false },
+      );
+    });
+    const stdinLines = lineTap((line, eol) => {
+      records.push(
+        eol
+          ? { t: at(), stdin: redactLine(line, rules) }
+          : { t: at(), stdin: redactLine(line, rules), eol: false },
+      );
+    });
+    const stdinWriter = stdinLines.stream.writable.getWriter();
+    stdinLines.stream.readable.pipeTo(process.stdin).catch(() => {});
+
+    const stdin = new WritableStream<Uint8Array>({
+      write: (chunk) => stdinWriter.write(chunk),
+      close: async () => {
+        await stdinWriter.close();
+        records.push({ t: at(), stdin_eof: true });
+      },
+      abort: (reason) => stdinWriter.abort(reason),
+    });
+
+    const status = (async () => {
+      const status = await process.status;
+      const exitedAt = at();
+      await Promise.all([stdout.done, stderr.done]);
+      // Output read after the exit was written before it: keep the times in order.
+      const exitAt = Math.max(exitedAt, records.at(-1)?.t ?? 0);
+      const { argv } = await requestKey(request);
+      await options.save({
+        header: await cassetteHeader(argv, {
+          cli_version: cliVersion,
+          env: Object.keys(request.env).filter((name) => CONFIG_VARIABLE.test(name)).sort(),
+        }),
+        records: [...records, { t: exitAt, exit: { code: status.code, signal: status.signal } }],
+      });
+      return status;
+    })();
+
+    const recorded: ClaudeProcess = {
+      pid: process.pid,
+      stdin,
+      stdout: process.stdout.pipeThrough(stdout.stream),
+      stderr: process.stderr.pipeThrough(stderr.stream),
+      status,
+      kill: (signal) => process.kill(signal),
+      [Symbol.asyncDispose]: () => process[Symbol.asyncDispose](),
+    };
+    return recorded;
+  };
+}
+
+/**
+ * A `save` function that writes the cassette to `path` (creating folders; atomically, via a
+ * temporary file and a rename).
+ *
+ * @example
+ * ```ts ignore
+ * recordingSpawner(denoSpawner, { save: saveCassette("cassettes/run.ndjson") });
+ * ```
+ */
+export function saveCassette(path: string): (cassette: Cassette) => Promise<void> {
+  return async (cassette) => {
+    const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+    await Deno.mkdir(folder, { recursive: true });
+    const temporary = `${path}.tmp-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(temporary, serializeCassette(cassette));
+    await Deno.rename(temporary, path);
+  };
+}

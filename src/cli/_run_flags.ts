@@ -1,0 +1,193 @@
+/**
+ * The flags that set a run's options (`RunOptions`): claude's own flags and how to start and
+ * supervise it. `claw run` is parsed, documented and mapped from this one table; `claw session`
+ * will share it.
+ */
+import { PERMISSION_MODES } from "../process/options.ts";
+import type { RunOptions } from "../session/run_options.ts";
+import type { Flag } from "./_flags.ts";
+
+/** A flag that sets one of the run options. */
+export type RunFlag = Flag<keyof RunOptions>;
+
+/** Every flag that sets a run option, in help order. */
+export const RUN_FLAGS: readonly RunFlag[] = [
+  {
+    name: "cli",
+    option: "cli",
+    type: "string",
+    value: "PATH",
+    help: "The claude executable (default: CLAUDE_CLI_PATH, PATH, known places)",
+  },
+  {
+    name: "model",
+    option: "model",
+    type: "string",
+    value: "NAME",
+    help: "Model alias or full name",
+  },
+  {
+    name: "fallback-model",
+    option: "fallbackModel",
+    type: "string",
+    value: "NAME",
+    help: "Model to fall back to when the main one is overloaded",
+  },
+  {
+    name: "permission-mode",
+    option: "permissionMode",
+    type: "string",
+    value: "MODE",
+    help: PERMISSION_MODES.join(", "),
+  },
+  {
+    name: "system-prompt",
+    option: "systemPrompt",
+    type: "string",
+    value: "TEXT",
+    help: "Replace the default system prompt",
+  },
+  {
+    name: "system-prompt-file",
+    option: "systemPromptFile",
+    type: "string",
+    value: "FILE",
+    help: "Replace the default system prompt with a file's text",
+  },
+  {
+    name: "append-system-prompt",
+    option: "appendSystemPrompt",
+    type: "string",
+    value: "TEXT",
+    help: "Add to the default system prompt",
+  },
+  {
+    name: "append-system-prompt-file",
+    option: "appendSystemPromptFile",
+    type: "string",
+    value: "FILE",
+    help: "Add a file's text to the default system prompt",
+  },
+  {
+    name: "tools",
+    option: "tools",
+    type: "list",
+    value: "LIST",
+    help: 'The built-in tools available, comma-separated ("" for none)',
+  },
+  {
+    name: "allowed-tools",
+    option: "allowedTools",
+    type: "list",
+    value: "LIST",
+    help: 'Tools allowed without asking, comma-separated ("Read,Bash(git *)")',
+  },
+  {
+    name: "disallowed-tools",
+    option: "disallowedTools",
+    type: "list",
+    value: "LIST",
+    help: "Tools denied, comma-separated",
+  },
+  { name: "max-turns", option: "maxTurns", type: "number", value: "N", help: "Stop after N turns" },
+  {
+    name: "max-budget-usd",
+    option: "maxBudgetUsd",
+    type: "number",
+    value: "AMOUNT",
+    help: "Stop after spending AMOUNT dollars",
+  },
+  {
+    name: "json-schema",
+    option: "jsonSchema",
+    type: "json",
+    value: "JSON",
+    help: "A JSON schema the final answer must satisfy (structured output)",
+  },
+  {
+    name: "mcp-config",
+    option: "mcpConfig",
+    type: "repeat",
+    value: "FILE|JSON",
+    help: "MCP servers to load (repeatable)",
+  },
+  {
+    name: "strict-mcp-config",
+    option: "strictMcpConfig",
+    type: "boolean",
+    help: "Load only the MCP servers from --mcp-config",
+  },
+  {
+    name: "settings",
+    option: "settings",
+    type: "string",
+    value: "FILE|JSON",
+    help: "Extra settings",
+  },
+  {
+    name: "add-dir",
+    option: "addDirs",
+    type: "repeat",
+    value: "DIR",
+    help: "Another directory the tools may use (repeatable)",
+  },
+  {
+    name: "session-id",
+    option: "sessionId",
+    type: "string",
+    value: "UUID",
+    help: "Use this id for the new session",
+  },
+  {
+    name: "resume",
+    option: "resume",
+    type: "string",
+    value: "ID",
+    help: "Resume the session with this id",
+  },
+  {
+    name: "continue",
+    option: "continue",
+    type: "boolean",
+    help: "Continue the most recent session in the working directory",
+  },
+  {
+    name: "fork",
+    option: "forkSession",
+    type: "boolean",
+    help: "With --resume or --continue: copy the session into a new id",
+  },
+  {
+    name: "no-session-persistence",
+    option: "noSessionPersistence",
+    type: "boolean",
+    help: "Write no session transcript",
+  },
+  {
+    name: "cwd",
+    option: "cwd",
+    type: "string",
+    value: "DIR",
+    help: "Working directory of the run",
+  },
+  {
+    name: "timeout",
+    option: "timeoutMs",
+    type: "seconds",
+    value: "SECONDS",
+    help: "Fail the run after SECONDS",
+  },
+  {
+    name: "idle-timeout",
+    option: "idleTimeoutMs",
+    type: "seconds",
+    value: "SECONDS",
+    help: "Fail the run when claude prints nothing for SECONDS",
+  },
+  {
+    name: "partial",
+    option: "includePartialMessages",
+    type: "boolean",
+    help: "Stream text as it is generated (--include-partial-messages)",
+  },
+];

@@ -1,0 +1,116 @@
+/**
+ * Starting a run's process: the options checked, the executable found, the argv and environment
+ * built, the process spawned through the seam and the prompt on its way. Kept apart from decoding
+ * so that `claw run` can start `claude` before it loads the rest of claw.
+ *
+ * @module
+ */
+import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
+import { denoSpawner } from "../process/deno_spawner.ts";
+import { findClaude } from "../process/discover.ts";
+import { buildEnv } from "../process/env.ts";
+import { buildArgs } from "../process/options.ts";
+import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
+import { type RunOptions, validateRunOptions } from "./run_options.ts";
+
+/** Prompts longer than this many bytes go through stdin instead of argv. */
+export const ARGV_PROMPT_LIMIT = 100_000;
+
+/** A run ready to start: what to spawn, with what, and how the prompt travels. */
+export interface LaunchPlan {
+  /** The executable, argv, environment and cwd. */
+  request: SpawnRequest;
+  /** Starts the process. */
+  spawner: Spawner;
+  /** The prompt, when it is too long for argv and goes through stdin. */
+  stdinPrompt: string | undefined;
+}
+
+/** A started run: its plan, its process, and the prompt being written to its stdin. */
+export interface Launched {
+  /** What was started. */
+  plan: LaunchPlan;
+  /** The process. */
+  process: ClaudeProcess;
+  /** Settles once the prompt is written and stdin closed (or the process refused it). */
+  writing: Promise<void>;
+}
+
+/**
+ * Checks `options` and `prompt` and works out what to start, without starting it. Throws an
+ * {@linkcode InvalidOptionError} for a bad option and a `ClaudeNotFoundError` when there is no CLI.
+ *
+ * @example The argv of a one-shot run
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { planLaunch } from "./launch.ts";
+ *
+ * const plan = planLaunch("Say hi", { maxTurns: 2, spawner: () => { throw new Error("not started"); } });
+ * deepStrictEqual(plan.request.args, ["-p", "--output-format=stream-json", "--verbose", "--max-turns=2", "--", "Say hi"]);
+ * ```
+ */
+export function planLaunch(prompt: string, options: RunOptions): LaunchPlan {
+  validateRunOptions(options);
+  if (prompt.trim() === "") {
+    throw new InvalidOptionError(
+      ["prompt"],
+      (name) => `The ${name("prompt")} is empty: pass the text Claude should work on`,
+    );
+  }
+  const env = buildEnv(options);
+  const command = options.spawner ? options.cli ?? "claude" : findClaude({
+    ...(options.cli === undefined ? {} : { cli: options.cli }),
+    env,
+  }).path;
+  const viaStdin = new TextEncoder().encode(prompt).length > ARGV_PROMPT_LIMIT;
+  const args = ["-p", "--output-format=stream-json", "--verbose", ...buildArgs(options)];
+  if (!viaStdin) args.push("--", prompt);
+  return {
+    request: { command, args, env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) },
+    spawner: options.spawner ?? denoSpawner,
+    stdinPrompt: viaStdin ? prompt : undefined,
+  };
+}
+
+/**
+ * Starts `plan`'s process and sends the prompt on its way. A spawner's `ClawError` (such as a
+ * `CassetteMissError`) is thrown as it is; any other failure to start is kind `spawn`.
+ *
+ * @example Start a stand-in and read what it prints
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { denoSpawner } from "../process/deno_spawner.ts";
+ * import { launch, planLaunch } from "./launch.ts";
+ *
+ * const echo = planLaunch("hi", { spawner: (request) => denoSpawner({ ...request, command: "echo" }) });
+ * const { process } = await launch(echo);
+ * strictEqual(await new Response(process.stdout).text(), "-p --output-format=stream-json --verbose -- hi\n");
+ * await process.status;
+ * ```
+ */
+export async function launch(plan: LaunchPlan): Promise<Launched> {
+  let process: ClaudeProcess;
+  try {
+    process = await plan.spawner(plan.request);
+  } catch (cause) {
+    if (cause instanceof ClawError) throw cause;
+    throw new ClawError("spawn", `Cannot start "${plan.request.command}": ${String(cause)}`, {
+      cause,
+    });
+  }
+  return { plan, process, writing: writePrompt(process, plan.stdinPrompt) };
+}
+
+async function writePrompt(process: ClaudeProcess, prompt: string | undefined): Promise<void> {
+  try {
+    if (prompt === undefined) {
+      await process.stdin.close();
+      return;
+    }
+    const writer = process.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(prompt));
+    await writer.close();
+  } catch {
+    // the process died before reading its prompt; its exit explains why
+  }
+}

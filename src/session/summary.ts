@@ -1,0 +1,145 @@
+/**
+ * A summary of a decoded transcript: what `claw inspect` reports.
+ *
+ * @module
+ */
+import { classifyResult, isFailedResult } from "./classify.ts";
+import type { DecodedItem } from "../protocol/events.ts";
+import { ProcessFacts, TurnFacts } from "./facts.ts";
+
+/** One `result` event, summarised. */
+export interface ResultSummary {
+  /** The line it was on (1 for `--output-format json`). */
+  line: number;
+  subtype: string;
+  is_error: boolean;
+  num_turns: number | null;
+  total_cost_usd: number | null;
+  duration_ms: number | null;
+  session_id: string | null;
+  /** claw's error kind for a failed result, else `null`. */
+  error_kind: string | null;
+}
+
+/** One diagnostic, summarised. */
+export interface DiagnosticSummary {
+  line: number;
+  kind: string;
+  message: string;
+}
+
+/** The stable shape `claw inspect --json` prints. */
+export interface TranscriptSummary {
+  /** Lines read (blank lines included). */
+  lines: number;
+  /** Events decoded (diagnostics excluded). */
+  events: number;
+  /** Count per kind: `type`, or `type/subtype` for `system` and `result`. */
+  kinds: Record<string, number>;
+  /** Count per unknown `type` (a newer CLI's kinds). */
+  unknown: Record<string, number>;
+  diagnostics: DiagnosticSummary[];
+  /** Session ids in order of first appearance. */
+  sessions: string[];
+  cli_version: string | null;
+  model: string | null;
+  results: ResultSummary[];
+}
+
+/** The kind label used in {@linkcode TranscriptSummary.kinds}. */
+export function kindOf(item: DecodedItem): string {
+  if (item.type === "unknown") {
+    const type = item.raw.type;
+    return typeof type === "string" ? type : "(no type)";
+  }
+  if ((item.type === "system" || item.type === "result") && typeof item.subtype === "string") {
+    return `${item.type}/${item.subtype}`;
+  }
+  return item.type;
+}
+
+/**
+ * Builds a {@linkcode TranscriptSummary} item by item, so a transcript of any size is summarised in
+ * constant memory (apart from the lists it reports).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { TranscriptSummarizer } from "./summary.ts";
+ *
+ * const summarizer = new TranscriptSummarizer();
+ * summarizer.add({ type: "keep_alive" }, 1);
+ * summarizer.lines = 1;
+ * assert(summarizer.summary().kinds.keep_alive === 1);
+ * ```
+ */
+export class TranscriptSummarizer {
+  /** Lines read so far; the caller sets it (blank lines produce no item). */
+  lines = 0;
+  #events = 0;
+  #kinds: Record<string, number> = {};
+  #unknown: Record<string, number> = {};
+  #diagnostics: DiagnosticSummary[] = [];
+  #sessions = new Set<string>();
+  #process = new ProcessFacts();
+  #turn = new TurnFacts();
+  #results: ResultSummary[] = [];
+
+  /** Adds one decoded item found on `line`. */
+  add(item: DecodedItem, line: number): void {
+    this.#process.observe(item);
+    this.#turn.observe(item);
+    if (item.type === "diagnostic") {
+      this.#diagnostics.push({ line: item.lineNumber, kind: item.kind, message: item.message });
+      return;
+    }
+    this.#events++;
+    const kind = kindOf(item);
+    this.#kinds[kind] = (this.#kinds[kind] ?? 0) + 1;
+    if (item.type === "unknown") {
+      this.#unknown[kind] = (this.#unknown[kind] ?? 0) + 1;
+      return;
+    }
+    if ("session_id" in item && typeof item.session_id === "string" && item.session_id) {
+      this.#sessions.add(item.session_id);
+    }
+    if (item.type === "result") {
+      const turn = this.#turn;
+      this.#turn = new TurnFacts();
+      this.#results.push({
+        line,
+        subtype: String(item.subtype),
+        is_error: item.is_error === true,
+        num_turns: numberOrNull(item.num_turns),
+        total_cost_usd: numberOrNull(item.total_cost_usd),
+        duration_ms: numberOrNull(item.duration_ms),
+        session_id: typeof item.session_id === "string" ? item.session_id : null,
+        error_kind: isFailedResult(item)
+          ? classifyResult(item, {
+            ...(turn.assistantError ? { assistantError: turn.assistantError.error } : {}),
+            interrupted: turn.interrupted,
+          }).kind
+          : null,
+      });
+    }
+  }
+
+  /** The summary so far. */
+  summary(): TranscriptSummary {
+    return {
+      lines: this.lines,
+      events: this.#events,
+      kinds: this.#kinds,
+      unknown: this.#unknown,
+      diagnostics: this.#diagnostics,
+      sessions: [...this.#sessions],
+      cli_version: this.#process.cliVersion ?? null,
+      model: this.#process.model ?? null,
+      results: this.#results,
+    };
+  }
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === "number" ? value : null;
+}
