@@ -1,11 +1,15 @@
 /**
- * One-shot overhead benchmark: claw against a bare `claude -p`, on the same fake API, in the same
- * run. Prints wall-time ratios (target ≤ 1.04×).
+ * One-shot overhead benchmark: `claw run` against a bare `claude -p` and against the floor of any
+ * Deno wrapper, on the same fake API, in the same run. Prints median wall times and ratios
+ * (targets: claw run ≤ 1.04× bare, and within 3% of the floor).
  *
- * Three measurements, interleaved so drift hits all alike:
- * - bare:    `claude -p --output-format=stream-json --verbose PROMPT`, spawned with Deno.Command
+ * Measured in alternating rounds (bare, floor, claw run, library), so drift hits all alike:
+ * - bare:    `claude -p --output-format=stream-json --verbose PROMPT`, spawned from this process
+ * - floor:   a three-line Deno program (`deno run`) that spawns the same command and drains stdout
+ * - claw:    `deno run -A main.ts run --output stream-json PROMPT`, a whole claw process
  * - library: `run(PROMPT)` from claw's library in this process
- * - cli:     `deno run -A main.ts run --output stream-json PROMPT`, a whole claw process
+ *
+ * And `claw --version` (target < 60 ms) against its floor, an empty program under `deno run`.
  *
  * @example
  * ```sh
@@ -14,24 +18,41 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFakeApi } from "../src/fake_api/fake_api.ts";
 import { offlineEnv } from "../src/fake_api/offline_env.ts";
 import { buildEnv } from "../src/process/env.ts";
 import { run } from "../src/session/run.ts";
-import { pinnedCliPath } from "./install_cli.ts";
+import { PINNED_CLI_VERSIONS, pinnedCliPath } from "./install_cli.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     runs: { type: "string", default: "15" },
-    version: { type: "string", default: "2.1.332" },
+    version: { type: "string", default: PINNED_CLI_VERSIONS[0] },
   },
 });
 const runs = Number(values.runs);
 const cli = pinnedCliPath(values.version);
-const main = new URL("../main.ts", import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname;
+const main = join(root, "main.ts");
 const prompt = "Say hello";
+const claudeArgs = ["-p", "--output-format=stream-json", "--verbose", "--", prompt];
+
+// The floor lives inside the project (git-ignored .cache/) so it runs under the same deno.json.
+const floor = join(root, ".cache", "bench", "floor.ts");
+await Deno.mkdir(join(root, ".cache", "bench"), { recursive: true });
+await Deno.writeTextFile(
+  floor,
+  `const [cli, ...args] = Deno.args;
+const child = new Deno.Command(cli, { args, stdin: "null", stdout: "piped" }).spawn();
+for await (const _ of child.stdout) { /* drain */ }
+Deno.exit((await child.status).code);
+`,
+);
+const empty = join(root, ".cache", "bench", "empty.ts");
+await Deno.writeTextFile(empty, "");
 
 await using api = await startFakeApi({
   script: {
@@ -42,29 +63,34 @@ await using api = await startFakeApi({
 const home = await Deno.makeTempDir({ prefix: "claw-bench-" });
 const env = buildEnv({ env: offlineEnv({ apiUrl: api.url, home, tmpDir: home }) });
 
-async function bare(): Promise<void> {
-  const out = await new Deno.Command(cli, {
-    args: ["-p", "--output-format=stream-json", "--verbose", "--", prompt],
-    env,
-    clearEnv: true,
-    stdin: "null",
-  }).output();
-  if (!out.success) throw new Error(`bare claude failed: ${new TextDecoder().decode(out.stderr)}`);
+async function command(program: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(program, { args, env, clearEnv: true, stdin: "null" })
+    .output();
+  if (!out.success) {
+    throw new Error(`${program} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
 }
 
-async function library(): Promise<void> {
-  await run(prompt, { cli, env }).result();
-}
-
-async function claw(): Promise<void> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "run", "--cli", cli, "--output", "stream-json", prompt],
-    env,
-    clearEnv: true,
-    stdin: "null",
-  }).output();
-  if (!out.success) throw new Error(`claw run failed: ${new TextDecoder().decode(out.stderr)}`);
-}
+const measured = {
+  bare: () => command(cli, claudeArgs),
+  floor: () => command(Deno.execPath(), ["run", "-A", floor, cli, ...claudeArgs]),
+  claw: () =>
+    command(Deno.execPath(), [
+      "run",
+      "-A",
+      main,
+      "run",
+      "--cli",
+      cli,
+      "--output",
+      "stream-json",
+      prompt,
+    ]),
+  library: async () => void await run(prompt, { cli, env, inheritEnv: false }).result(),
+  version: () => command(Deno.execPath(), ["run", "-A", main, "--version"]),
+  empty: () => command(Deno.execPath(), ["run", "-A", empty]),
+};
+type Name = keyof typeof measured;
 
 async function time(fn: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -78,28 +104,58 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-// Warm up: file caches, Deno's module cache for main.ts.
-await bare();
-await library();
-await claw();
+// Warm up: file caches, Deno's module cache for main.ts and the floor.
+for (const fn of Object.values(measured)) await fn();
 
-const samples = { bare: [] as number[], library: [] as number[], cli: [] as number[] };
+const samples: Record<Name, number[]> = {
+  bare: [],
+  floor: [],
+  claw: [],
+  library: [],
+  version: [],
+  empty: [],
+};
+const ratios = { clawBare: [] as number[], clawFloor: [] as number[] };
 for (let i = 0; i < runs; i++) {
-  samples.bare.push(await time(bare));
-  samples.library.push(await time(library));
-  samples.cli.push(await time(claw));
+  const round = {} as Record<Name, number>;
+  for (const name of Object.keys(measured) as Name[]) {
+    round[name] = await time(measured[name]);
+    samples[name].push(round[name]);
+  }
+  ratios.clawBare.push(round.claw / round.bare);
+  ratios.clawFloor.push(round.claw / round.floor);
 }
 await Deno.remove(home, { recursive: true });
 
 const base = median(samples.bare);
+const row = (name: string, ms: number, ratio: string) =>
+  console.log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms   ${ratio}`);
 console.log(
-  `claude ${values.version}, ${runs} runs each, median wall time (fake API on 127.0.0.1)`,
+  `claude ${values.version}, ${runs} alternating rounds, median wall time (fake API on 127.0.0.1)`,
 );
-console.log(`  bare claude -p       ${base.toFixed(1)} ms   1.000×`);
-for (
-  const [name, xs] of [["library run()", samples.library], ["claw run (CLI)", samples.cli]] as const
-) {
-  console.log(
-    `  ${name.padEnd(20)} ${median(xs).toFixed(1)} ms   ${(median(xs) / base).toFixed(3)}×`,
-  );
-}
+row("bare claude -p", base, "1.000× bare");
+row(
+  "floor (3-line Deno wrapper)",
+  median(samples.floor),
+  `${(median(samples.floor) / base).toFixed(3)}× bare`,
+);
+row(
+  "claw run (CLI from source)",
+  median(samples.claw),
+  `${(median(samples.claw) / base).toFixed(3)}× bare, ${
+    median(ratios.clawFloor).toFixed(3)
+  }× floor (median of the rounds' ratios: ${median(ratios.clawBare).toFixed(3)}× bare)`,
+);
+row(
+  "library run()",
+  median(samples.library),
+  `${(median(samples.library) / base).toFixed(3)}× bare`,
+);
+row("empty program (deno run)", median(samples.empty), "the floor of any claw command");
+row(
+  "claw --version",
+  median(samples.version),
+  `${
+    (median(samples.version) / median(samples.empty)).toFixed(3)
+  }× the empty program (target < 60 ms)`,
+);

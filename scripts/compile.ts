@@ -12,7 +12,18 @@
 const denort = Deno.env.get("DENORT_BIN");
 if (denort) console.error(`Using the denort runtime at ${denort} (DENORT_BIN)`);
 const out = await new Deno.Command(Deno.execPath(), {
-  args: ["compile", "-A", "--include", "fixtures/demo/demo.ndjson", "--output", "claw", "main.ts"],
+  args: [
+    "compile",
+    "-A",
+    "--include",
+    "fixtures/demo/demo.ndjson",
+    // The commands and the rest of claw run are imported lazily (src/cli/_lazy.ts).
+    "--include",
+    "src/cli/",
+    "--output",
+    "claw",
+    "main.ts",
+  ],
   stdout: "inherit",
   stderr: "inherit",
 }).output();

@@ -132,3 +132,23 @@ export function saveCassette(path: string): (cassette: Cassette) => Promise<void
     await Deno.rename(temporary, path);
   };
 }
+
+/**
+ * Checks that a cassette can be saved at `path` (creating its folder), so a recording fails before
+ * the run spends anything rather than after it. Throws the file system's error otherwise.
+ *
+ * @example
+ * ```ts
+ * import { rejects } from "node:assert";
+ * import { checkWritable } from "./recorder.ts";
+ *
+ * await rejects(checkWritable("/proc/nope/run.ndjson"));
+ * ```
+ */
+export async function checkWritable(path: string): Promise<void> {
+  const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  await Deno.mkdir(folder, { recursive: true });
+  const probe = `${folder}/.claw-write-check-${crypto.randomUUID()}`;
+  await Deno.writeTextFile(probe, "");
+  await Deno.remove(probe);
+}

@@ -1,8 +1,8 @@
 /**
  * Flag tables: one row per flag drives a command's parser, its help lines and the mapping of each
- * value onto the library's options, so a flag is written down once.
+ * value onto the library's options, so a flag is written down once. The parser is claw's own (no
+ * `node:` module is loaded before `claw run` has started `claude`).
  */
-import type { ParseArgsConfig } from "node:util";
 import { listFlag, numberFlag, UsageError } from "./_args.ts";
 
 /** How a flag's text becomes an option value. */
@@ -31,19 +31,85 @@ export interface Flag<Option extends string = string> {
   short?: string;
 }
 
-type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
+/** What {@linkcode parseFlags} read: each given flag's text by name, and the other arguments. */
+export interface ParsedFlags {
+  /** Text for a value flag, `true` for a boolean one, every text for a repeated one. */
+  values: Record<string, string | boolean | string[]>;
+  /** The arguments that are not flags, in order (everything after `--` among them). */
+  positionals: string[];
+}
 
-/** The `node:util` parseArgs options for `flags`. */
-export function parseConfig(flags: readonly Flag[]): ParseOptions {
-  const config: ParseOptions = {};
-  for (const flag of flags) {
-    config[flag.name] = {
-      type: flag.type === "boolean" ? "boolean" : "string",
-      ...(flag.type === "repeat" ? { multiple: true } : {}),
-      ...(flag.short ? { short: flag.short } : {}),
-    };
+/**
+ * Parses `args` against `flags`: `--name value`, `--name=value`, `-x value`, booleans as `--name`;
+ * a flag given twice keeps the last value, unless it is a repeated one; `--` ends the flags; `-`
+ * alone is an argument. An unknown flag, a missing value, or a value for a boolean is a
+ * {@linkcode UsageError}. A value that starts with `-` must be joined with `=`, so a forgotten
+ * value never swallows the next flag.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { parseFlags } from "./_flags.ts";
+ *
+ * const flags = [
+ *   { name: "model", option: "model", type: "string", help: "" },
+ *   { name: "partial", option: "partial", type: "boolean", help: "" },
+ * ] as const;
+ * deepStrictEqual(parseFlags(["--model=opus", "hi", "--partial", "--", "--not-a-flag"], flags), {
+ *   values: { model: "opus", partial: true },
+ *   positionals: ["hi", "--not-a-flag"],
+ * });
+ * ```
+ */
+export function parseFlags(args: readonly string[], flags: readonly Flag[]): ParsedFlags {
+  const values: ParsedFlags["values"] = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    const long = arg.startsWith("--");
+    const equals = arg.indexOf("=");
+    const name = long ? arg.slice(2, equals === -1 ? undefined : equals) : arg.slice(1, 2);
+    const flag = flags.find((f) => long ? f.name === name : f.short === name);
+    if (!flag || (!long && arg.length > 2 && equals === -1)) {
+      throw new UsageError(`Unknown option '${long ? `--${name}` : arg}'`);
+    }
+    const shown = long ? `--${flag.name}` : `-${flag.short}`;
+    if (flag.type === "boolean") {
+      if (equals !== -1) throw new UsageError(`Option '${shown}' takes no value`);
+      values[flag.name] = true;
+      continue;
+    }
+    let value: string;
+    if (equals !== -1) {
+      value = arg.slice(equals + 1);
+    } else {
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith("-") && next !== "-")) {
+        throw new UsageError(
+          `Option '${shown} ${flag.value ?? "VALUE"}' needs a value${
+            next === undefined ? "" : `: write ${shown}=${next} if "${next}" is the value`
+          }`,
+        );
+      }
+      value = next;
+      i++;
+    }
+    if (flag.type === "repeat") {
+      const list = values[flag.name];
+      values[flag.name] = Array.isArray(list) ? [...list, value] : [value];
+    } else {
+      values[flag.name] = value;
+    }
   }
-  return config;
+  return { values, positionals };
 }
 
 /**
@@ -52,7 +118,7 @@ export function parseConfig(flags: readonly Flag[]): ParseOptions {
  */
 export function flagValues(
   flags: readonly Flag[],
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  values: ParsedFlags["values"],
 ): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const flag of flags) {
@@ -63,13 +129,13 @@ export function flagValues(
   return options;
 }
 
-function convert(flag: Flag, value: string | boolean | (string | boolean)[]): unknown {
+function convert(flag: Flag, value: string | boolean | string[]): unknown {
   const text = String(value);
   switch (flag.type) {
     case "boolean":
       return value === true;
     case "repeat":
-      return (value as string[]).map(String);
+      return value;
     case "number":
       return numberFlag(flag.name, text);
     case "list":

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { importLazily } from "./_lazy.ts";
 
 /** A command module: its help text and its entry point, which returns the exit code. */
 export interface CommandModule {
@@ -32,32 +33,32 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "run",
     summary: "Run one prompt through claude and stream the answer",
-    load: () => import("./run.ts"),
+    load: () => importLazily<CommandModule>("./run.ts", import.meta.url),
   },
   {
     name: "inspect",
     summary: "Decode a stream-json transcript or a cassette and summarise it",
-    load: () => import("./inspect.ts"),
+    load: () => importLazily<CommandModule>("./inspect.ts", import.meta.url),
   },
   {
     name: "record",
     summary: "Record a run of the real CLI as a cassette",
-    load: () => import("./record.ts"),
+    load: () => importLazily<CommandModule>("./record.ts", import.meta.url),
   },
   {
     name: "replay",
     summary: "Replay cassettes: write a drop-in fake claude, or run one directly",
-    load: () => import("./replay.ts"),
+    load: () => importLazily<CommandModule>("./replay.ts", import.meta.url),
   },
   {
     name: "fake-api",
     summary: "Serve a scripted fake Anthropic Messages API on 127.0.0.1",
-    load: () => import("./fake_api.ts"),
+    load: () => importLazily<CommandModule>("./fake_api.ts", import.meta.url),
   },
   {
     name: "fake-claude",
     summary: "Behave like the recorded claude (what replay launchers run)",
-    load: () => import("./fake_claude.ts"),
+    load: () => importLazily<CommandModule>("./fake_claude.ts", import.meta.url),
     ownsAllArgs: true,
     hidden: true,
   },

@@ -5,7 +5,26 @@
  */
 import { startFakeApi } from "../fake_api/fake_api.ts";
 import { parseFakeScript } from "../fake_api/script.ts";
-import { numberFlag, parseFlags, UsageError } from "./_args.ts";
+import { numberFlag, UsageError } from "./_args.ts";
+import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
+
+const FLAGS: readonly Flag[] = [
+  {
+    name: "script",
+    option: "script",
+    type: "string",
+    value: "FILE",
+    help: "The replies to serve, as JSON (see src/fake_api/script.ts)",
+  },
+  {
+    name: "port",
+    option: "port",
+    type: "string",
+    value: "N",
+    help: "The port (default: a free one)",
+  },
+  { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
+];
 
 /** Help for `claw fake-api`. */
 export const help = `Usage: claw fake-api --script FILE [--port N]
@@ -15,9 +34,7 @@ real CLI at it with ANTHROPIC_BASE_URL and any ANTHROPIC_API_KEY. The first line
 base URL.
 
 Options:
-  --script FILE   The replies to serve, as JSON (see src/fake_api/script.ts)
-  --port N        The port (default: a free one)
-  -h, --help      Show this help
+${flagHelp(FLAGS)}
 
 Example:
   claw fake-api --script replies.json
@@ -26,10 +43,8 @@ Example:
 
 /** Runs `claw fake-api` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    script: { type: "string" },
-    port: { type: "string" },
-  });
+  const { values: given, positionals } = parseFlags(args, FLAGS);
+  const values = given as Partial<Record<string, string>>;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
   if (values.script === undefined) throw new UsageError("Missing --script FILE");
   let text: string;

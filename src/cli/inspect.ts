@@ -13,8 +13,25 @@ import { versionStanding } from "../process/version.ts";
 import { decodeJsonOutput, decodeLine } from "../protocol/decode.ts";
 import { LineStream } from "../protocol/line_stream.ts";
 import { TranscriptSummarizer, type TranscriptSummary } from "../session/summary.ts";
-import { parseFlags, UsageError } from "./_args.ts";
+import { UsageError } from "./_args.ts";
+import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
 import { colourEnabled, styles } from "./_style.ts";
+
+const FLAGS: readonly Flag[] = [
+  {
+    name: "json",
+    option: "json",
+    type: "boolean",
+    help: "Print the summary as one JSON object (stable shape)",
+  },
+  {
+    name: "strict",
+    option: "strict",
+    type: "boolean",
+    help: "Exit 1 when there is any diagnostic",
+  },
+  { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
+];
 
 /** Help for `claw inspect`. */
 export const help = `Usage: claw inspect FILE|- [--json] [--strict]
@@ -26,9 +43,7 @@ cassette, its stdout is summarised with the cassette's line numbers, plus its ke
 time, exit, and whether its CLI version is outside the range claw supports.
 
 Options:
-  --json      Print the summary as one JSON object (stable shape)
-  --strict    Exit 1 when there is any diagnostic
-  -h, --help  Show this help
+${flagHelp(FLAGS)}
 
 Exit codes: 0 the input was read, 1 it could not be read (or --strict found diagnostics),
 2 usage error.
@@ -144,10 +159,7 @@ async function open(path: string): Promise<ReadableStream<Uint8Array>> {
 
 /** Runs `claw inspect` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    json: { type: "boolean" },
-    strict: { type: "boolean" },
-  });
+  const { values, positionals } = parseFlags(args, FLAGS);
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0

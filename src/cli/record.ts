@@ -3,11 +3,29 @@
  *
  * @module
  */
-import { findClaude } from "../process/discover.ts";
-import { denoSpawner } from "../process/deno_spawner.ts";
-import { recordingSpawner, saveCassette } from "../cassette/recorder.ts";
 import { ClawError } from "../errors/claw_error.ts";
-import { assertWritable, parseFlags, UsageError } from "./_args.ts";
+import { UsageError } from "./_args.ts";
+import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
+import { checkCassettePath, recordingCli } from "./_record.ts";
+
+const FLAGS: readonly Flag[] = [
+  {
+    name: "output",
+    short: "o",
+    option: "output",
+    type: "string",
+    value: "FILE",
+    help: "The cassette to write",
+  },
+  {
+    name: "cli",
+    option: "cli",
+    type: "string",
+    value: "PATH",
+    help: "The claude executable (default: CLAUDE_CLI_PATH, PATH, known places)",
+  },
+  { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
+];
 
 /** Help for `claw record`. */
 export const help = `Usage: claw record -o FILE [--cli PATH] -- CLAUDE_ARGS…
@@ -17,9 +35,7 @@ through, and save the run as a cassette: every stdout, stderr and stdin line wit
 the exit. Secrets, emails, HOME and the working directory are redacted when the file is saved.
 
 Options:
-  -o, --output FILE   The cassette to write
-  --cli PATH          The claude executable (default: CLAUDE_CLI_PATH, PATH, known places)
-  -h, --help          Show this help
+${flagHelp(FLAGS)}
 
 Examples:
   claw record -o cassettes/hello.ndjson -- -p --output-format stream-json --verbose "Say hello"
@@ -30,22 +46,22 @@ Examples:
 export async function run(args: string[]): Promise<number> {
   const separator = args.indexOf("--");
   if (separator === -1) throw new UsageError("Missing -- before the claude arguments");
-  const { values, positionals } = parseFlags(args.slice(0, separator), {
-    output: { type: "string", short: "o" },
-    cli: { type: "string" },
-  });
+  const { values, positionals } = parseFlags(args.slice(0, separator), FLAGS);
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}" before --`);
-  if (!values.output) throw new UsageError("Missing -o FILE: where to write the cassette");
+  const output = values.output as string | undefined;
+  if (!output) throw new UsageError("Missing -o FILE: where to write the cassette");
   const claudeArgs = args.slice(separator + 1);
   if (!claudeArgs.length) throw new UsageError("Missing the claude arguments after --");
-  // Checked before anything starts: a run that spent tokens must not fail on a bad path.
-  await assertWritable("-o", values.output);
+  await checkCassettePath("-o", output);
   const env = Deno.env.toObject();
   let child;
   try {
-    const cli = findClaude({ ...(values.cli ? { cli: values.cli } : {}), env }).path;
-    const spawn = recordingSpawner(denoSpawner, { save: saveCassette(values.output) });
-    child = await spawn({ command: cli, args: claudeArgs, env, cwd: Deno.cwd() });
+    const cli = values.cli as string | undefined;
+    const { cli: found, spawner } = recordingCli(output, {
+      ...(cli ? { cli } : {}),
+      hostEnv: env,
+    });
+    child = await spawner({ command: found, args: claudeArgs, env, cwd: Deno.cwd() });
   } catch (error) {
     if (!(error instanceof ClawError)) throw error;
     console.error(`error[${error.kind}]: ${error.message}\nhint: ${error.hint}`);
@@ -57,6 +73,6 @@ export async function run(args: string[]): Promise<number> {
     child.stderr.pipeTo(Deno.stderr.writable, { preventClose: true }),
   ]);
   const status = await child.status;
-  console.error(`claw: recorded ${values.output}`);
+  console.error(`claw: recorded ${output}`);
   return status.code;
 }

@@ -7,7 +7,47 @@ import { resolve } from "node:path";
 import { parseCassetteMode } from "../cassette/cassette_spawner.ts";
 import { launcherEnv, runFakeClaude, writeFakeClaude } from "../cassette/fake_claude.ts";
 import { parseTiming } from "../cassette/timing.ts";
-import { parseFlags, UsageError } from "./_args.ts";
+import { UsageError } from "./_args.ts";
+import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
+
+const FLAGS: readonly Flag[] = [
+  {
+    name: "cassettes",
+    option: "cassettes",
+    type: "string",
+    value: "DIR",
+    help: "The folder of cassettes",
+  },
+  {
+    name: "write-bin",
+    option: "writeBin",
+    type: "string",
+    value: "PATH",
+    help: "Write a launcher script to PATH (made executable)",
+  },
+  {
+    name: "mode",
+    option: "mode",
+    type: "string",
+    value: "MODE",
+    help: "replay (default), record, auto, passthrough",
+  },
+  {
+    name: "timing",
+    option: "timing",
+    type: "string",
+    value: "TIMING",
+    help: "instant (default), recorded, or a factor such as 0.5",
+  },
+  {
+    name: "real-claude",
+    option: "realClaude",
+    type: "string",
+    value: "PATH",
+    help: "The real CLI, for record, auto and passthrough",
+  },
+  { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
+];
 
 /** Help for `claw replay`. */
 export const help = `Usage: claw replay --cassettes DIR --write-bin PATH [options]
@@ -19,12 +59,7 @@ A run is matched to a cassette by its arguments; in replay mode a miss fails and
 cassette and the first argument that differs.
 
 Options:
-  --cassettes DIR     The folder of cassettes
-  --write-bin PATH    Write a launcher script to PATH (made executable)
-  --mode MODE         replay (default), record, auto, passthrough
-  --timing TIMING     instant (default), recorded, or a factor such as 0.5
-  --real-claude PATH  The real CLI, for record, auto and passthrough
-  -h, --help          Show this help
+${flagHelp(FLAGS)}
 
 Examples:
   claw replay --cassettes fixtures/cassettes/2.1.332 --write-bin /tmp/bin/claude
@@ -36,13 +71,8 @@ Examples:
 export async function run(args: string[]): Promise<number> {
   const separator = args.indexOf("--");
   const own = separator === -1 ? args : args.slice(0, separator);
-  const { values, positionals } = parseFlags(own, {
-    cassettes: { type: "string" },
-    "write-bin": { type: "string" },
-    mode: { type: "string" },
-    timing: { type: "string" },
-    "real-claude": { type: "string" },
-  });
+  const { values: given, positionals } = parseFlags(own, FLAGS);
+  const values = given as Partial<Record<string, string>>;
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
   if (!values.cassettes) throw new UsageError("Missing --cassettes DIR");
   let launcher;

@@ -9,8 +9,9 @@
 import { InvalidOptionError } from "../errors/claw_error.ts";
 import { launch, type Launched, planLaunch } from "../session/launch.ts";
 import type { RunOptions } from "../session/run_options.ts";
-import { assertWritable, parseFlags, UsageError } from "./_args.ts";
-import { type Flag, flagFor, flagHelp, flagValues, parseConfig } from "./_flags.ts";
+import { UsageError } from "./_args.ts";
+import { importLazily } from "./_lazy.ts";
+import { type Flag, flagFor, flagHelp, flagValues, parseFlags } from "./_flags.ts";
 import { RUN_FLAGS } from "./_run_flags.ts";
 
 const OUTPUTS = ["text", "json", "stream-json"] as const;
@@ -69,6 +70,11 @@ Examples:
   claw run --demo
 `;
 
+/** The demo's module, loaded only for --demo. */
+function loadDemo(): Promise<typeof import("./_demo.ts")> {
+  return importLazily("./_demo.ts", import.meta.url);
+}
+
 /** How the CLI names an option in messages: its flag, or PROMPT. */
 function flagName(option: string): string {
   return flagFor(RUN_FLAGS, option) ?? (option === "prompt" ? "PROMPT" : option);
@@ -83,7 +89,7 @@ async function readPrompt(positionals: string[], demo: boolean): Promise<string>
   const [prompt] = positionals;
   if (prompt === "-") return await new Response(Deno.stdin.readable).text();
   if (prompt === undefined) {
-    if (demo) return (await import("./_demo.ts")).DEMO_PROMPT;
+    if (demo) return (await loadDemo()).DEMO_PROMPT;
     throw new UsageError("Missing PROMPT: pass it as an argument, or - to read it from stdin");
   }
   return prompt;
@@ -91,7 +97,7 @@ async function readPrompt(positionals: string[], demo: boolean): Promise<string>
 
 /** Runs `claw run` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, parseConfig([...RUN_FLAGS, ...OWN_FLAGS]));
+  const { values, positionals } = parseFlags(args, [...RUN_FLAGS, ...OWN_FLAGS]);
   const own = flagValues(OWN_FLAGS, values) as { output?: string; record?: string; demo?: boolean };
   const output = (own.output ?? "text") as Output;
   if (!OUTPUTS.includes(output)) {
@@ -101,17 +107,15 @@ export async function run(args: string[]): Promise<number> {
   const prompt = await readPrompt(positionals, own.demo === true);
   if (own.demo) {
     // Loaded only for --demo: a plain run does not pay for the replay modules.
-    options.spawner = await (await import("./_demo.ts")).demoSpawner();
+    options.spawner = await (await loadDemo()).demoSpawner();
   }
-  // Checked before anything starts: a run that spent tokens must not fail on a bad path.
-  if (own.record) await assertWritable("--record", own.record);
+  const record = own.record &&
+    await importLazily<typeof import("./_record.ts")>("./_record.ts", import.meta.url);
+  if (record) await record.checkCassettePath("--record", own.record!);
 
   let started: Promise<Launched>;
   try {
-    if (own.record) {
-      const { recordingCli } = await import("./_record.ts");
-      Object.assign(options, recordingCli(own.record, options));
-    }
+    if (record) Object.assign(options, record.recordingCli(own.record!, options));
     started = launch(planLaunch(prompt, options));
   } catch (error) {
     if (error instanceof InvalidOptionError) throw new UsageError(error.describe(flagName));
@@ -119,6 +123,9 @@ export async function run(args: string[]): Promise<number> {
   }
   started.catch(() => {}); // read, and reported, by the run
   // claude is booting: load the decoder and the renderer meanwhile.
-  const { streamRun } = await import("./_run_stream.ts");
+  const { streamRun } = await importLazily<typeof import("./_run_stream.ts")>(
+    "./_run_stream.ts",
+    import.meta.url,
+  );
   return await streamRun(() => started, options, output);
 }

@@ -4,8 +4,17 @@
  *
  * @module
  */
-import { delimiter, join } from "node:path";
 import { ClaudeNotFoundError } from "../errors/claw_error.ts";
+
+// No node:path here: discovery runs before `claw run` starts claude, and the first node: module
+// costs a start-up of its own.
+const WINDOWS = Deno.build.os === "windows";
+const SEPARATOR = WINDOWS ? "\\" : "/";
+const DELIMITER = WINDOWS ? ";" : ":";
+
+function join(dir: string, ...names: string[]): string {
+  return [dir.endsWith(SEPARATOR) ? dir.slice(0, -1) : dir, ...names].join(SEPARATOR);
+}
 
 /** Where a `claude` executable was found, and why that one. */
 export interface FoundCli {
@@ -43,7 +52,7 @@ function knownLocations(home: string | undefined): string[] {
 function isExecutableFile(path: string): boolean {
   try {
     const info = Deno.statSync(path);
-    return info.isFile && (Deno.build.os === "windows" || ((info.mode ?? 0) & 0o111) !== 0);
+    return info.isFile && (WINDOWS || ((info.mode ?? 0) & 0o111) !== 0);
   } catch {
     return false;
   }
@@ -85,8 +94,8 @@ export function findClaude(options: FindClaudeOptions = {}): FoundCli {
       { hint: "Fix or unset CLAUDE_CLI_PATH" },
     );
   }
-  const name = Deno.build.os === "windows" ? "claude.exe" : "claude";
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
+  const name = WINDOWS ? "claude.exe" : "claude";
+  for (const dir of (env.PATH ?? "").split(DELIMITER)) {
     if (dir && isExecutableFile(join(dir, name))) return { path: join(dir, name), source: "PATH" };
   }
   for (const path of knownLocations(env.HOME ?? env.USERPROFILE)) {
