@@ -84,3 +84,57 @@ function redactedStdout(stdout: string, cwd: string, home: string): string {
   ok(!replaced.includes(home));
   return replaced;
 }
+
+// A stand-in claude that only leaves a mark when started: these tests assert it never is.
+async function withMarker(fn: (cli: string, mark: string, dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "claw-bad-path-" });
+  try {
+    const cli = join(dir, "claude");
+    const mark = join(dir, "started");
+    await Deno.writeTextFile(cli, `#!/bin/sh\ntouch '${mark}'\n`, { mode: 0o755 });
+    await fn(cli, mark, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const started = (mark: string) => Deno.stat(mark).then(() => true, () => false);
+
+Deno.test("an unwritable cassette path is a usage error before claude starts, for run --record and record -o", () =>
+  withMarker(async (cli, mark) => {
+    const runs = [
+      ["run", "--cli", cli, "--record", "/proc/nope/run.ndjson", "hi"],
+      ["record", "-o", "/proc/nope/run.ndjson", "--cli", cli, "--", "-p", "hi"],
+    ];
+    for (const args of runs) {
+      const out = await claw(args);
+      assertEquals([out.code, out.stdout], [2, ""], out.stderr);
+      const flag = args[0] === "run" ? "--record" : "-o";
+      match(
+        out.stderr,
+        new RegExp(`^Cannot write ${flag} "/proc/nope/run.ndjson": .*: pass a writable path\\n`),
+      );
+      match(out.stderr, new RegExp(`\\n\\nUsage: claw ${args[0]}`));
+      assertEquals(await started(mark), false, `${args[0]} started claude`);
+    }
+  }));
+
+Deno.test("claw record with a claude that does not exist says so in one error line, exit 1", () =>
+  withMarker(async (_cli, _mark, dir) => {
+    const out = await claw([
+      "record",
+      "-o",
+      join(dir, "x.ndjson"),
+      "--cli",
+      "/nonexistent/claude",
+      "--",
+      "-p",
+      "hi",
+    ]);
+    assertEquals([out.code, out.stdout], [1, ""]);
+    match(
+      out.stderr,
+      /^error\[cli_not_found\]: Cannot run "\/nonexistent\/claude" given with --cli: it is not an executable file\nhint: /,
+    );
+    ok(!out.stderr.includes("    at "), "no stack trace");
+  }));

@@ -1,5 +1,8 @@
-import { deepStrictEqual as assertEquals, match, throws } from "node:assert";
+import { deepStrictEqual as assertEquals, match, ok, throws } from "node:assert";
 import { join } from "node:path";
+import { captureClawError } from "../errors/_capture.ts";
+import { CassetteMissError } from "../errors/claw_error.ts";
+import { run } from "../session/run.ts";
 import { cassetteHeader, type CassetteRecord, serializeCassette } from "./cassette.ts";
 import { fakeClaudeConfig, launcherEnv, writeFakeClaude } from "./fake_claude.ts";
 
@@ -140,3 +143,39 @@ Deno.test("a signal to the launcher ends the replay, and the launcher dies of it
     const status = await child.status;
     assertEquals([status.code, status.signal], [143, "SIGTERM"]);
   }, { timing: "recorded" }));
+
+Deno.test("across the process boundary a miss still reaches run() as a CassetteMissError", () =>
+  withLauncher(async ({ cassettes, claude }) => {
+    await writeCassette(join(cassettes, "hi.ndjson"), ARGV, [
+      { t: 0, exit: { code: 0, signal: null } },
+    ]);
+    const error = await captureClawError(run("Say bye", { cli: claude }).text());
+    ok(error instanceof CassetteMissError, `${error.name}: ${error.message}`);
+    match(error.message, /^No cassette in ".+" matches this run .*this run "Say bye"$/);
+    assertEquals(error.exitCode, 1);
+  }));
+
+Deno.test("a stdin line the launcher's cassette did not record is a miss line on stderr, exit 1", () =>
+  withLauncher(async ({ cassettes, claude }) => {
+    const args = ["-p", "--input-format=stream-json", "--output-format=stream-json", "--verbose"];
+    await writeCassette(join(cassettes, "session.ndjson"), args, [
+      { t: 0, stdin: '{"type":"user"}' },
+      { t: 1, exit: { code: 0, signal: null } },
+    ]);
+    const child = new Deno.Command(claude, {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode('{"type":"other"}\n'));
+    await writer.close();
+    const out = await child.output();
+    assertEquals(out.code, 1);
+    match(
+      new TextDecoder().decode(out.stderr),
+      /^claw cassette miss: stdin line 1 differs from the cassette ".+session.ndjson": recorded "\{\\"type\\":\\"user\\"\}", this run "\{\\"type\\":\\"other\\"\}"\n$/,
+    );
+  }));

@@ -10,6 +10,7 @@ import { ARGV_PROMPT_LIMIT } from "./launch.ts";
 import { run } from "./run.ts";
 import type { RunOptions } from "./run_options.ts";
 import { captureClawError } from "../errors/_capture.ts";
+import type { ClawError } from "../errors/claw_error.ts";
 
 const INIT =
   '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.332"}';
@@ -187,6 +188,11 @@ Deno.test("a CLI too old to understand the flags fails with kind cli_version", a
     const error = await captureClawError(run("hi", { cli }).result());
     assertEquals(error.kind, "cli_version");
     match(error.message, /Claude Code 1\.0\.3 is older than 2\.0\.76.*unknown option '--verbose'/);
+    // The error it explains keeps what it knew: exit code, stderr, and itself as the cause.
+    assertEquals(error.exitCode, 1);
+    match(error.stderrTail ?? "", /unknown option '--verbose'/);
+    assertEquals((error.cause as ClawError).kind, "cli_usage");
+    match(error.hint, /supported Claude Code version/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
