@@ -29,7 +29,7 @@ const CORPUS = new URL("../fixtures/cassettes/", import.meta.url).pathname;
 const RECORDER = new URL("./record_cassettes.ts", import.meta.url).pathname;
 
 /** What a set of recorded runs printed, reduced to its shape. */
-interface Shape {
+export interface Shape {
   /** Kind → top-level fields seen on it. */
   fields: Map<string, Set<string>>;
   /** Lines claw could not decode, or kinds it does not know: `file:line: what`. */

@@ -10,8 +10,8 @@
  *   subprocess; what `claw run` printed is kept as the golden `<step>.claw-run.json`
  *   (`{ args, stdout, stderr, code }`, redacted like the cassette) that
  *   `tests/corpus_replay_test.ts` compares a replay against.
- * - `run()`: `run(prompt, { record })` from `src/session/run.ts`, for options `claw run` has no
- *   flag for (`jsonSchema`, `resume`, `continue`, `forkSession`).
+ * - `run()`: `run(prompt, { spawner: recordingSpawner(…) })` from `src/session/run.ts`, the
+ *   library's own path (`jsonSchema`, `resume`, `continue`, `forkSession`).
  * - `stdin`: the CLI in `--input-format stream-json` mode through `recordingSpawner`, with this
  *   script writing user messages and control messages on stdin as the run goes.
  *
@@ -86,7 +86,7 @@ export interface ClawRunStep extends StepBase {
   args: readonly string[];
 }
 
-/** A step recorded with `run()` and its `record` option. */
+/** A step recorded with `run()` through a recording spawner. */
 export interface RunStep extends StepBase {
   via: "run()";
   prompt: string;

@@ -7,6 +7,12 @@ import { PERMISSION_MODES } from "../process/options.ts";
 import type { RunOptions } from "../session/run_options.ts";
 import type { Flag } from "./_flags.ts";
 
+/** How a run is printed: the answer, the final result, or every event. */
+export const OUTPUTS = ["text", "json", "stream-json"] as const;
+
+/** One of {@linkcode OUTPUTS}. */
+export type Output = typeof OUTPUTS[number];
+
 /** A flag that sets one of the run options. */
 export type RunFlag = Flag<keyof RunOptions>;
 

@@ -10,7 +10,7 @@ import type { RunOptions } from "../session/run_options.ts";
 import { TextRenderer } from "./_render.ts";
 import { startSpinner } from "./_spinner.ts";
 import { colourEnabled, styles } from "./_style.ts";
-import type { Output } from "./run.ts";
+import type { Output } from "./_run_flags.ts";
 
 /** Streams the run that `start` launched as `output`; returns `claw run`'s exit code. */
 export async function streamRun(

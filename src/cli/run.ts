@@ -12,12 +12,7 @@ import type { RunOptions } from "../session/run_options.ts";
 import { UsageError } from "./_args.ts";
 import { importLazily } from "./_lazy.ts";
 import { type Flag, flagFor, flagHelp, flagValues, parseFlags } from "./_flags.ts";
-import { RUN_FLAGS } from "./_run_flags.ts";
-
-const OUTPUTS = ["text", "json", "stream-json"] as const;
-
-/** How `claw run` prints the run. */
-export type Output = typeof OUTPUTS[number];
+import { type Output, OUTPUTS, RUN_FLAGS } from "./_run_flags.ts";
 
 /** `claw run`'s own flags, on top of the run options. */
 const OWN_FLAGS: readonly Flag<"output" | "record" | "demo">[] = [
