@@ -30,7 +30,9 @@ export const CASSETTE_FORMAT = 1;
 
 /** The first line of a cassette. */
 export interface CassetteHeader {
+  /** Always `claw_cassette`: what tells a cassette from a transcript. */
   type: "claw_cassette";
+  /** The format version ({@linkcode CASSETTE_FORMAT}). */
   format: number;
   /** The matching key: see {@linkcode cassetteKey}. */
   key: string;
@@ -61,7 +63,9 @@ export type CassetteRecord =
 
 /** A whole cassette. */
 export interface Cassette {
+  /** The first line. */
   header: CassetteHeader;
+  /** Every line after it, in order. */
   records: CassetteRecord[];
 }
 
@@ -72,6 +76,7 @@ export class CassetteFormatError extends SyntaxError {
   /** The 1-based line, when one is to blame. */
   readonly lineNumber: number | undefined;
 
+  /** A cassette `source` that cannot be read, at `lineNumber` when one is to blame. */
   constructor(message: string, source: string, lineNumber?: number) {
     super(message);
     this.name = "CassetteFormatError";

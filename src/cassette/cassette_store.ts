@@ -37,6 +37,7 @@ export interface StoredCassette {
  * ```
  */
 export class CassetteStore implements CassetteSource {
+  /** The folder the store indexes. */
   readonly dir: string;
   readonly #byKey: Map<string, StoredCassette>;
 

@@ -7,7 +7,9 @@
 
 /** One redaction: every match of `pattern` (global) becomes `replacement`. */
 export interface RedactionRule {
+  /** What to find (a global RegExp). */
   pattern: RegExp;
+  /** What to put in its place. */
   replacement: string;
 }
 

@@ -70,6 +70,19 @@ function loadDemo(): Promise<typeof import("./_demo.ts")> {
   return importLazily("./_demo.ts", import.meta.url);
 }
 
+/**
+ * Loads the recorder and checks `path` first: a bad path is a usage error before anything starts,
+ * not a failure after the run has spent its tokens. Returns what makes the options record.
+ */
+async function prepareRecording(path: string): Promise<(options: RunOptions) => RunOptions> {
+  const { checkCassettePath, recordingCli } = await importLazily<typeof import("./_record.ts")>(
+    "./_record.ts",
+    import.meta.url,
+  );
+  await checkCassettePath("--record", path);
+  return (options) => recordingCli(path, options);
+}
+
 /** How the CLI names an option in messages: its flag, or PROMPT. */
 function flagName(option: string): string {
   return flagFor(RUN_FLAGS, option) ?? (option === "prompt" ? "PROMPT" : option);
@@ -104,13 +117,11 @@ export async function run(args: string[]): Promise<number> {
     // Loaded only for --demo: a plain run does not pay for the replay modules.
     options.spawner = await (await loadDemo()).demoSpawner();
   }
-  const record = own.record &&
-    await importLazily<typeof import("./_record.ts")>("./_record.ts", import.meta.url);
-  if (record) await record.checkCassettePath("--record", own.record!);
+  const record = own.record === undefined ? undefined : await prepareRecording(own.record);
 
   let started: Promise<Launched>;
   try {
-    if (record) Object.assign(options, record.recordingCli(own.record!, options));
+    if (record) Object.assign(options, record(options));
     started = launch(planLaunch(prompt, options));
   } catch (error) {
     if (error instanceof InvalidOptionError) throw new UsageError(error.describe(flagName));

@@ -62,6 +62,7 @@ export class ClawError extends Error {
   /** The last assistant `error` category, when there was one. */
   readonly assistantError: string | undefined;
 
+  /** A failure of `kind`; the hint defaults to the kind's own. */
   constructor(kind: ErrorKind, message: string, details: ClawErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "ClawError";
@@ -120,6 +121,7 @@ export class ClawError extends Error {
  * ```
  */
 export class ClaudeNotFoundError extends ClawError {
+  /** Says where claw looked, and with what hint. */
   constructor(message: string, details: ClawErrorDetails = {}) {
     super("cli_not_found", message, details);
     this.name = "ClaudeNotFoundError";
@@ -149,6 +151,7 @@ export class InvalidOptionError extends ClawError {
   readonly options: readonly string[];
   readonly #describe: (name: OptionNamer) => string;
 
+  /** `options` the message is about, and how to word it given a way to name them. */
   constructor(options: readonly string[], describe: (name: OptionNamer) => string) {
     super("usage", describe((option) => option));
     this.name = "InvalidOptionError";
@@ -182,6 +185,7 @@ export const CASSETTE_MISS_PREFIX = "claw cassette miss: ";
  * ```
  */
 export class CassetteMissError extends ClawError {
+  /** A miss explained by `message` (the nearest cassette and the difference). */
   constructor(message: string, details: ClawErrorDetails = {}) {
     super("cassette_miss", message, details);
     this.name = "CassetteMissError";

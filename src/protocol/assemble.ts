@@ -44,16 +44,20 @@ export interface InvalidToolUseBlock extends ToolUseBlock {
 export interface AssembledMessage {
   /** The API message id from `message_start`. */
   id: string;
+  /** The model that wrote it. */
   model: string;
   /** The Agent tool_use id for subagent messages, else `null`. */
   parentToolUseId: string | null;
+  /** The session it belongs to. */
   sessionId: string;
   /**
    * The blocks in stream order. A `tool_use` block whose input did not parse is an
    * {@linkcode InvalidToolUseBlock}: check with {@linkcode hasInvalidInput}.
    */
   content: ContentBlock[];
+  /** Why the message ended (`end_turn`, `tool_use`, …), from `message_delta`. */
   stopReason: string | null;
+  /** The stop sequence that ended it, if one did. */
   stopSequence: string | null;
   /** `message_start` usage updated by `message_delta`. */
   usage: Usage;

@@ -17,7 +17,7 @@ import {
 } from "../process/version.ts";
 import { classifyRun } from "./classify.ts";
 import { ProcessFacts, TurnFacts } from "./facts.ts";
-import { launch, type Launched, planLaunch } from "./launch.ts";
+import { launch, type Launched, type LaunchPlan, planLaunch } from "./launch.ts";
 import type { RunOptions } from "./run_options.ts";
 import { Supervisor } from "./_supervisor.ts";
 
@@ -36,9 +36,10 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   #iterator: AsyncGenerator<DecodedItem, void> | undefined;
   #process: ClaudeProcess | undefined;
   #turn = new TurnFacts();
-  #facts = new ProcessFacts();
+  #processFacts = new ProcessFacts();
   #stderr: StderrTail | undefined;
 
+  /** A run that calls `start` when first iterated, supervised by `options`. */
   constructor(start: () => Promise<Launched>, options: RunOptions = {}) {
     this.#start = start;
     this.#options = options;
@@ -46,12 +47,12 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
 
   /** The session id from `system/init`, once it has arrived. */
   get sessionId(): string | undefined {
-    return this.#facts.sessionId;
+    return this.#processFacts.sessionId;
   }
 
   /** The CLI version from `system/init`, once it has arrived. */
   get cliVersion(): string | undefined {
-    return this.#facts.cliVersion;
+    return this.#processFacts.cliVersion;
   }
 
   /** The last `result` event, once it has arrived. */
@@ -64,6 +65,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     return this.#stderr?.text;
   }
 
+  /** The run's items as they arrive; a run can be iterated once. */
   [Symbol.asyncIterator](): AsyncIterator<DecodedItem> {
     if (this.#iterator) throw new TypeError("A run can be iterated only once");
     this.#iterator = this.#generate();
@@ -117,12 +119,12 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
         const { value, done } = await reader.read();
         if (done) break;
         supervisor.sawOutput();
-        const knewVersion = this.#facts.cliVersion !== undefined;
-        this.#facts.observe(value);
+        const knewVersion = this.#processFacts.cliVersion !== undefined;
+        this.#processFacts.observe(value);
         this.#turn.observe(value);
         if (value.type === "result") supervisor.sawResult();
-        if (!knewVersion && this.#facts.cliVersion !== undefined) {
-          const warning = versionWarning(this.#facts.cliVersion);
+        if (!knewVersion && this.#processFacts.cliVersion !== undefined) {
+          const warning = versionWarning(this.#processFacts.cliVersion);
           if (warning) options.onWarning?.(warning);
         }
         yield value;
@@ -139,7 +141,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     }
     const failure = classifyRun({
       turn: this.#turn,
-      process: this.#facts,
+      process: this.#processFacts,
       status,
       stderrTail: this.#stderr.text,
       ...(supervisor.stopReason === undefined ? {} : { stopReason: supervisor.stopReason }),
@@ -153,9 +155,9 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
    */
   async #explainWithVersion(
     failure: ClawError,
-    plan: Launched["plan"],
+    plan: LaunchPlan,
   ): Promise<ClawError> {
-    if (this.#facts.cliVersion) return failure;
+    if (this.#processFacts.cliVersion) return failure;
     if (failure.kind !== "cli_usage" && failure.kind !== "no_result") return failure;
     const version = await readCliVersion({
       cli: plan.request.command,

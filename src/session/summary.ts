@@ -11,11 +11,17 @@ import { ProcessFacts, TurnFacts } from "./facts.ts";
 export interface ResultSummary {
   /** The line it was on (1 for `--output-format json`). */
   line: number;
+  /** The result's `subtype`. */
   subtype: string;
+  /** The result's `is_error`. */
   is_error: boolean;
+  /** Turns the run took, when the result says. */
   num_turns: number | null;
+  /** What the run cost, when the result says. */
   total_cost_usd: number | null;
+  /** How long the run took, when the result says. */
   duration_ms: number | null;
+  /** The session the result belongs to. */
   session_id: string | null;
   /** claw's error kind for a failed result, else `null`. */
   error_kind: string | null;
@@ -23,8 +29,11 @@ export interface ResultSummary {
 
 /** One diagnostic, summarised. */
 export interface DiagnosticSummary {
+  /** The line it is about. */
   line: number;
+  /** `not_json`, `not_object`, `invalid_utf8` or `truncated_line`. */
   kind: string;
+  /** What was wrong, with the start of the line. */
   message: string;
 }
 
@@ -38,11 +47,15 @@ export interface TranscriptSummary {
   kinds: Record<string, number>;
   /** Count per unknown `type` (a newer CLI's kinds). */
   unknown: Record<string, number>;
+  /** Every line that did not decode cleanly. */
   diagnostics: DiagnosticSummary[];
   /** Session ids in order of first appearance. */
   sessions: string[];
+  /** The CLI version from `system/init`. */
   cli_version: string | null;
+  /** The model from `system/init`. */
   model: string | null;
+  /** Every `result` line, in order. */
   results: ResultSummary[];
 }
 
