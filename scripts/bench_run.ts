@@ -11,6 +11,10 @@
  *
  * And `claw --version` (target < 60 ms) against its floor, an empty program under `deno run`.
  *
+ * The real CLI's own start-up varies by ±100 ms from run to run, more than claw costs, so the same
+ * rounds also time claw and the floor over a stand-in `claude` (a shell script that prints an init
+ * and a result line and exits): the difference between the two is claw's own cost, in ms.
+ *
  * @example
  * ```sh
  * deno run -A scripts/bench_run.ts --runs 20
@@ -53,6 +57,16 @@ Deno.exit((await child.status).code);
 );
 const empty = join(root, ".cache", "bench", "empty.ts");
 await Deno.writeTextFile(empty, "");
+// A stand-in, not the CLI: it takes the CLI's variance out of the wrapper's own cost.
+const standIn = join(root, ".cache", "bench", "stand-in-claude");
+await Deno.writeTextFile(
+  standIn,
+  `#!/bin/sh
+echo '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.332"}'
+echo '{"type":"result","subtype":"success","is_error":false,"result":"hi","session_id":"s-1","num_turns":1,"duration_ms":1,"total_cost_usd":0,"usage":{}}'
+`,
+  { mode: 0o755 },
+);
 
 await using api = await startFakeApi({
   script: {
@@ -89,6 +103,19 @@ const measured = {
   library: async () => void await run(prompt, { cli, env, inheritEnv: false }).result(),
   version: () => command(Deno.execPath(), ["run", "-A", main, "--version"]),
   empty: () => command(Deno.execPath(), ["run", "-A", empty]),
+  standInFloor: () => command(Deno.execPath(), ["run", "-A", floor, standIn, ...claudeArgs]),
+  standInClaw: () =>
+    command(Deno.execPath(), [
+      "run",
+      "-A",
+      main,
+      "run",
+      "--cli",
+      standIn,
+      "--output",
+      "stream-json",
+      prompt,
+    ]),
 };
 type Name = keyof typeof measured;
 
@@ -114,6 +141,8 @@ const samples: Record<Name, number[]> = {
   library: [],
   version: [],
   empty: [],
+  standInFloor: [],
+  standInClaw: [],
 };
 const ratios = { clawBare: [] as number[], clawFloor: [] as number[] };
 for (let i = 0; i < runs; i++) {
@@ -150,6 +179,14 @@ row(
   "library run()",
   median(samples.library),
   `${(median(samples.library) / base).toFixed(3)}× bare`,
+);
+const own = median(samples.standInClaw) - median(samples.standInFloor);
+row(
+  "claw's own cost (stand-in claude)",
+  own,
+  `claw run ${median(samples.standInClaw).toFixed(1)} ms, floor ${
+    median(samples.standInFloor).toFixed(1)
+  } ms`,
 );
 row("empty program (deno run)", median(samples.empty), "the floor of any claw command");
 row(
