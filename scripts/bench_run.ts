@@ -85,37 +85,28 @@ async function command(program: string, args: string[]): Promise<void> {
   }
 }
 
+const clawRun = (claude: string) =>
+  command(Deno.execPath(), [
+    "run",
+    "-A",
+    main,
+    "run",
+    "--cli",
+    claude,
+    "--output",
+    "stream-json",
+    prompt,
+  ]);
+
 const measured = {
   bare: () => command(cli, claudeArgs),
   floor: () => command(Deno.execPath(), ["run", "-A", floor, cli, ...claudeArgs]),
-  claw: () =>
-    command(Deno.execPath(), [
-      "run",
-      "-A",
-      main,
-      "run",
-      "--cli",
-      cli,
-      "--output",
-      "stream-json",
-      prompt,
-    ]),
+  claw: () => clawRun(cli),
   library: async () => void await run(prompt, { cli, env, inheritEnv: false }).result(),
   version: () => command(Deno.execPath(), ["run", "-A", main, "--version"]),
   empty: () => command(Deno.execPath(), ["run", "-A", empty]),
   standInFloor: () => command(Deno.execPath(), ["run", "-A", floor, standIn, ...claudeArgs]),
-  standInClaw: () =>
-    command(Deno.execPath(), [
-      "run",
-      "-A",
-      main,
-      "run",
-      "--cli",
-      standIn,
-      "--output",
-      "stream-json",
-      prompt,
-    ]),
+  standInClaw: () => clawRun(standIn),
 };
 type Name = keyof typeof measured;
 

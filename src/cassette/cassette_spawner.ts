@@ -92,7 +92,7 @@ function cassetteFileName(argv: readonly string[], key: string): string {
  * A spawner that serves runs from a folder of cassettes according to the mode. A miss in replay
  * mode throws a `CassetteMissError` naming the nearest cassette and the first differing field;
  * `run()` rethrows it as it is. `--version` is answered with the recorded CLI version in replay and
- * auto mode.
+ * auto mode (in auto mode from the real CLI while nothing is recorded).
  *
  * @example Test code that calls run() without spending tokens
  * ```ts
@@ -123,16 +123,17 @@ export function cassetteSpawner(options: CassetteOptions): Spawner {
     })(request);
   };
 
+  // Whether the store can answer the request: a run by its key, a --version probe by any version.
+  const answers = async (store: CassetteStore, request: SpawnRequest) =>
+    asksVersion(request.args)
+      ? await store.cliVersion() !== null
+      : store.find((await requestKey(request)).key) !== undefined;
+
   return async (request) => {
-    if (mode === "passthrough" || (mode === "record" && asksVersion(request.args))) {
-      return real(request);
-    }
-    if (mode === "record") return record(request);
+    if (mode === "passthrough") return real(request);
+    if (mode === "record") return record(request); // a --version probe passes through unrecorded
     const opened = await (store ??= CassetteStore.open(options.dir));
-    if (mode === "auto" && !asksVersion(request.args)) {
-      const { key } = await requestKey(request);
-      if (!opened.find(key)) return record(request);
-    }
+    if (mode === "auto" && !await answers(opened, request)) return record(request);
     return replayRequest(request, opened, {
       timing,
       ...(options.cliVersion === undefined ? {} : { cliVersion: options.cliVersion }),

@@ -4,6 +4,7 @@
 import { deepStrictEqual as assertEquals, match, ok, rejects, throws } from "node:assert";
 import { join } from "node:path";
 import type { Spawner, SpawnRequest } from "../process/spawn.ts";
+import { readCliVersion } from "../process/version.ts";
 import { run } from "../session/run.ts";
 import { type Cassette, type CassetteRecord, parseCassette } from "./cassette.ts";
 import {
@@ -275,4 +276,25 @@ Deno.test("stdin lines that mention the machine's paths match across machines", 
     assertEquals(real.calls.length, 1);
     assertEquals(replayed, recorded);
     assertEquals(replayed.status, { code: 0, signal: null });
+  }));
+
+Deno.test("readCliVersion through a replay answers the recorded version, as doctor will ask it", async () => {
+  const corpus = new URL("../../fixtures/cassettes/2.1.332", import.meta.url).pathname;
+  const spawner = cassetteSpawner({ dir: corpus, mode: "replay" });
+  assertEquals(await readCliVersion({ cli: "claude", spawner }), "2.1.332");
+});
+
+Deno.test("a --version probe in record mode reaches the real CLI and writes no cassette", () =>
+  withDir(async (dir) => {
+    const seen: string[][] = [];
+    // Synthetic: a stand-in for the real CLI that answers --version, counted.
+    const real: Spawner = (request) => {
+      seen.push(request.args);
+      return replayProcess(parseCassette(
+        '{"type":"claw_cassette","format":1,"key":"k1:0","argv":[]}\n{"t":0,"stdout_raw":"2.1.332 (Claude Code)"}\n{"t":0,"exit":{"code":0,"signal":null}}\n',
+      ));
+    };
+    const spawner = cassetteSpawner({ dir, mode: "record", real });
+    assertEquals(await readCliVersion({ cli: "claude", spawner }), "2.1.332");
+    assertEquals([seen, await files(dir)], [[["--version"]], []]);
   }));
