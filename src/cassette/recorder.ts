@@ -125,8 +125,7 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
  */
 export function saveCassette(path: string): (cassette: Cassette) => Promise<void> {
   return async (cassette) => {
-    const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
-    await Deno.mkdir(folder, { recursive: true });
+    await Deno.mkdir(folderOf(path), { recursive: true });
     const temporary = `${path}.tmp-${crypto.randomUUID()}`;
     await Deno.writeTextFile(temporary, serializeCassette(cassette));
     await Deno.rename(temporary, path);
@@ -146,9 +145,14 @@ export function saveCassette(path: string): (cassette: Cassette) => Promise<void
  * ```
  */
 export async function checkWritable(path: string): Promise<void> {
-  const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  const folder = folderOf(path);
   await Deno.mkdir(folder, { recursive: true });
   const probe = `${folder}/.claw-write-check-${crypto.randomUUID()}`;
   await Deno.writeTextFile(probe, "");
   await Deno.remove(probe);
+}
+
+/** The folder a file path is in (`.` for a bare name). */
+function folderOf(path: string): string {
+  return path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
 }

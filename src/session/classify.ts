@@ -67,10 +67,7 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
   const result = turn.result;
   if (result) {
     if (!isFailedResult(result)) return undefined;
-    const { kind, message, hint } = classifyResult(result, {
-      ...(turn.assistantError === undefined ? {} : { assistantError: turn.assistantError.error }),
-      interrupted: turn.interrupted,
-    });
+    const { kind, message, hint } = classifyResult(result, resultContext(turn));
     const requestId = turn.assistantError?.requestId ?? findRequestId(message) ?? turn.requestId;
     return new ClawError(kind, message, {
       ...details,
@@ -188,6 +185,13 @@ export function classifyResult(result: ResultEvent, context: ResultContext = {})
     ? apiErrorHint(result, message, context.assistantError)
     : undefined;
   return hint === undefined ? { kind, message } : { kind, message, hint };
+}
+
+/** What a turn's other events add to its result's classification. */
+export function resultContext(turn: TurnFacts): ResultContext {
+  return turn.assistantError === undefined
+    ? { interrupted: turn.interrupted }
+    : { assistantError: turn.assistantError.error, interrupted: turn.interrupted };
 }
 
 /** A hint more precise than api_error's own, from the status and the CLI's error category. */

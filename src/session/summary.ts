@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { classifyResult, isFailedResult } from "./classify.ts";
+import { classifyResult, isFailedResult, resultContext } from "./classify.ts";
 import type { DecodedItem } from "../protocol/events.ts";
 import { ProcessFacts, TurnFacts } from "./facts.ts";
 
@@ -127,12 +127,7 @@ export class TranscriptSummarizer {
         total_cost_usd: numberOrNull(item.total_cost_usd),
         duration_ms: numberOrNull(item.duration_ms),
         session_id: typeof item.session_id === "string" ? item.session_id : null,
-        error_kind: isFailedResult(item)
-          ? classifyResult(item, {
-            ...(turn.assistantError ? { assistantError: turn.assistantError.error } : {}),
-            interrupted: turn.interrupted,
-          }).kind
-          : null,
+        error_kind: isFailedResult(item) ? classifyResult(item, resultContext(turn)).kind : null,
       });
     }
   }
