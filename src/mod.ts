@@ -51,12 +51,19 @@ export {
 export * from "./protocol/events.ts";
 export {
   decodeEvents,
+  type DecodeEventsOptions,
   decodeJsonOutput,
   decodeLine,
   EventDecoderStream,
   KNOWN_EVENT_TYPES,
+  tryDecodeJsonOutput,
 } from "./protocol/decode.ts";
-export { type Line, LineStream } from "./protocol/line_stream.ts";
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  type Line,
+  LineStream,
+  type LineStreamOptions,
+} from "./protocol/line_stream.ts";
 export {
   type AssembledMessage,
   hasInvalidInput,
@@ -76,7 +83,13 @@ export {
 } from "./errors/claw_error.ts";
 export { ERROR_KINDS, type ErrorKind, hintFor } from "./errors/kinds.ts";
 
-export type { ClaudeProcess, ProcessStatus, Spawner, SpawnRequest } from "./process/spawn.ts";
+export type {
+  ClaudeProcess,
+  OutputPipe,
+  ProcessStatus,
+  Spawner,
+  SpawnRequest,
+} from "./process/spawn.ts";
 export { denoSpawner } from "./process/deno_spawner.ts";
 export { shutdown, type ShutdownOptions } from "./process/shutdown.ts";
 export {

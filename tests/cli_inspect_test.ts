@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath, recordTo } from "./_offline.ts";
 import { run } from "../src/session/run.ts";
+import { parseCassette, stdoutText } from "../src/cassette/cassette.ts";
 
 const VERSION = "2.1.332";
 
@@ -274,5 +275,72 @@ Deno.test("claw inspect refuses a cassette of an unknown format version or with 
     assertEquals(summary.cassette.exit, null);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The stdout lines of a recorded cassette: a real stream-json transcript, one line per event. */
+async function cassetteTranscript(name: string): Promise<string[]> {
+  const path = new URL(`../fixtures/cassettes/${VERSION}/${name}.ndjson`, import.meta.url);
+  const cassette = parseCassette(await Deno.readTextFile(path), path.pathname);
+  return cassette.records.flatMap((record) =>
+    "stdout" in record || "stdout_raw" in record ? [stdoutText(record)] : []
+  );
+}
+
+function diagnosticsOf(summary: { diagnostics: { line: number; kind: string }[] }): string[] {
+  return summary.diagnostics.map((d) => `${d.line}:${d.kind}`);
+}
+
+Deno.test("claw inspect keeps every event of a transcript whose first line starts with [", async () => {
+  const lines = await cassetteTranscript("thinking");
+  const plain = JSON.parse((await inspectText(lines.join("\n") + "\n")).stdout);
+  assertEquals([plain.events, plain.diagnostics], [lines.length, []]);
+  for (const [first, kind] of [["[debug] starting…", "not_json"], ["[]", "not_object"]]) {
+    const out = await inspectText(`${first}\n${lines.join("\n")}\n`);
+    assertEquals(out.code, 0, out.stderr);
+    const summary = JSON.parse(out.stdout);
+    assertEquals(diagnosticsOf(summary), [`1:${kind}`]);
+    assertEquals(
+      [summary.lines, summary.events, summary.kinds, summary.sessions, summary.cli_version],
+      [lines.length + 1, plain.events, plain.kinds, plain.sessions, VERSION],
+    );
+    assertEquals(summary.results.map((r: { line: number }) => r.line), [lines.length + 1]);
+  }
+});
+
+Deno.test("claw inspect reads the bytes of a transcript starting with [ as stream-json", async () => {
+  // Synthetic: invalid UTF-8 and a cut last line still show, so the fallback decodes the bytes.
+  const encoder = new TextEncoder();
+  const bytes = new Uint8Array([
+    ...encoder.encode('[debug] plugin\n{"type":"keep_alive","note":"'),
+    0xff,
+    ...encoder.encode('"}\n{"type":"assis'),
+  ]);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "bracket.ndjson");
+    await Deno.writeFile(file, bytes);
+    const summary = JSON.parse((await claw(["inspect", file, "--json"])).stdout);
+    assertEquals([summary.lines, summary.events], [3, 1]);
+    assertEquals(diagnosticsOf(summary), ["1:not_json", "2:invalid_utf8", "3:truncated_line"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("claw inspect still reads --output-format json output, on one line or pretty-printed", async () => {
+  // The --verbose json form is one array of the run's messages: built here from a recording.
+  const lines = await cassetteTranscript("thinking");
+  const plain = JSON.parse((await inspectText(lines.join("\n") + "\n")).stdout);
+  const messages = lines.map((line) => JSON.parse(line));
+  for (const document of [JSON.stringify(messages), JSON.stringify(messages, null, 2)]) {
+    const out = await inspectText(`${document}\n`);
+    assertEquals(out.code, 0, out.stderr);
+    const summary = JSON.parse(out.stdout);
+    assertEquals(
+      [summary.lines, summary.events, summary.kinds, summary.diagnostics],
+      [document.split("\n").length, plain.events, plain.kinds, []],
+    );
+    assertEquals(summary.results.map((r: { line: number }) => r.line), [1]);
   }
 });

@@ -85,7 +85,7 @@ Deno.test("every bad option names the flag, prints the command's help on stderr 
     ],
     [
       ["run", "--timeout=-5", "hi"],
-      /^Invalid --timeout "-5": it must be a positive number of seconds\n/,
+      /^Invalid --timeout "-5": it must be a positive number of seconds, or none\n/,
     ],
     [["run", "--json-schema", "{", "hi"], /^Invalid --json-schema: it must be JSON/],
     [["run", "  "], /^The PROMPT is empty: pass the text Claude should work on\n/],

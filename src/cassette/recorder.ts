@@ -10,10 +10,9 @@ import {
   cassetteHeader,
   type CassetteRecord,
   serializeCassette,
-  stdoutRecord,
 } from "./cassette.ts";
 import { lineTap } from "./_line_tap.ts";
-import { redactLine, redactText } from "./redact.ts";
+import { redactRecords } from "./_redact_records.ts";
 import { asksVersion, requestKey, requestRules } from "./request.ts";
 
 /** Variables whose names (never values) a cassette header lists: those that configure the CLI. */
@@ -29,9 +28,10 @@ export interface RecordOptions {
 /**
  * Wraps `inner` so that every process it starts is recorded: stdout, stderr and stdin lines with
  * their times, then the exit. The caller sees the process exactly as `inner` made it; the
- * cassette is redacted and handed to `options.save` once the process has exited and its output
- * has been read. A `--version` probe (a run explaining its failure asks one) passes through
- * unrecorded, so it never takes the place of the run's cassette.
+ * cassette is redacted as a whole (so a secret split over several lines is found too) and handed
+ * to `options.save` once the process has exited and its output has been read. A `--version`
+ * probe (a run explaining its failure asks one) passes through unrecorded, so it never takes the
+ * place of the run's cassette.
  *
  * @example Record a run of the real CLI to a file
  * ```ts ignore
@@ -49,28 +49,19 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
     const started = performance.now();
     const at = () => Math.round((performance.now() - started) * 10) / 10;
     const rules = requestRules(request);
+    // Lines are kept as the process printed them: the whole run is redacted when it is saved, so
+    // that a secret split over several lines (the deltas of one content block) is found.
     const records: CassetteRecord[] = [];
-    let cliVersion: string | null = null;
     const process = await inner(request);
 
     const stdout = lineTap((line, eol) => {
-      const record = stdoutRecord(at(), redactLine(line, rules), eol);
-      if ("stdout" in record) cliVersion = cliVersionOf(record.stdout) ?? cliVersion;
-      records.push(record);
+      records.push(eol ? { t: at(), stdout_raw: line } : { t: at(), stdout_raw: line, eol: false });
     });
     const stderr = lineTap((line, eol) => {
-      records.push(
-        eol
-          ? { t: at(), stderr: redactText(line, rules) }
-          : { t: at(), stderr: redactText(line, rules), eol: false },
-      );
+      records.push(eol ? { t: at(), stderr: line } : { t: at(), stderr: line, eol: false });
     });
     const stdinLines = lineTap((line, eol) => {
-      records.push(
-        eol
-          ? { t: at(), stdin: redactLine(line, rules) }
-          : { t: at(), stdin: redactLine(line, rules), eol: false },
-      );
+      records.push(eol ? { t: at(), stdin: line } : { t: at(), stdin: line, eol: false });
     });
     const stdinWriter = stdinLines.stream.writable.getWriter();
     stdinLines.stream.readable.pipeTo(process.stdin).catch(() => {});
@@ -91,12 +82,17 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       // Output read after the exit was written before it: keep the times in order.
       const exitAt = Math.max(exitedAt, records.at(-1)?.t ?? 0);
       const { argv } = await requestKey(request);
+      const exit = { t: exitAt, exit: { code: status.code, signal: status.signal } };
+      const redacted = redactRecords([...records, exit], rules);
       await options.save({
         header: await cassetteHeader(argv, {
-          cli_version: cliVersion,
+          cli_version: redacted.reduce<string | null>(
+            (found, record) => ("stdout" in record ? cliVersionOf(record.stdout) : null) ?? found,
+            null,
+          ),
           env: Object.keys(request.env).filter((name) => CONFIG_VARIABLE.test(name)).sort(),
         }),
-        records: [...records, { t: exitAt, exit: { code: status.code, signal: status.signal } }],
+        records: redacted,
       });
       return status;
     })();

@@ -89,6 +89,77 @@ export function redactText(value: string, rules: readonly RedactionRule[]): stri
   return rules.reduce((result, rule) => result.replace(rule.pattern, rule.replacement), value);
 }
 
+/** One redaction in a text: the characters from `start` up to `end` become `replacement`. */
+export interface RedactionSpan {
+  /** Index of the first character replaced. */
+  start: number;
+  /** Index after the last character replaced. */
+  end: number;
+  /** What takes their place. */
+  replacement: string;
+}
+
+/**
+ * Where one rule matches `text` and what each match becomes: the matches that
+ * `text.replace(rule.pattern, rule.replacement)` replaces, in order, with the replacement's `$`
+ * patterns (`$1`, `$<name>`, `$&`, `$$`, `` $` ``, `$'`) filled in. Text that arrived in pieces
+ * is redacted as a whole through these spans (see `_split_redaction.ts`).
+ *
+ * @example Find a key and what replaces it
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { redactionRules, redactionSpans } from "./redact.ts";
+ *
+ * const [apiKey] = redactionRules();
+ * deepStrictEqual(redactionSpans("key sk-ant-api03-abc.", apiKey!), [
+ *   { start: 4, end: 20, replacement: "[REDACTED_API_KEY]" },
+ * ]);
+ * ```
+ */
+export function redactionSpans(text: string, rule: RedactionRule): RedactionSpan[] {
+  const { pattern, replacement } = rule;
+  const matches = pattern.global ? [...text.matchAll(pattern)] : [text.match(pattern)];
+  return matches.filter((match) => match !== null).map((match) => {
+    const start = match.index ?? 0;
+    return {
+      start,
+      end: start + match[0].length,
+      replacement: substitute(replacement, match, text),
+    };
+  });
+}
+
+/**
+ * The spans that redact the string literals of JSON text: each literal's decoded value is
+ * redacted with `rules` and, when it changed, re-encoded; a span covers only the part of the
+ * literal that changed. JSON text stays JSON text, and an escape sequence is never cut.
+ *
+ * @example An email after an escaped newline
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { jsonStringSpans, redactionRules } from "./redact.ts";
+ *
+ * deepStrictEqual(jsonStringSpans('{"to":"a\\nme@example.com"}', redactionRules()), [
+ *   { start: 10, end: 24, replacement: "[REDACTED_EMAIL]" },
+ * ]);
+ * ```
+ */
+export function jsonStringSpans(text: string, rules: readonly RedactionRule[]): RedactionSpan[] {
+  const spans: RedactionSpan[] = [];
+  for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+    const literal = match[0];
+    let value: string;
+    try {
+      value = JSON.parse(literal) as string;
+    } catch {
+      continue; // an escape JSON does not know: not a string literal after all
+    }
+    const changed = redactText(value, rules);
+    if (changed !== value) spans.push(narrowed(match.index, literal, JSON.stringify(changed)));
+  }
+  return spans;
+}
+
 /**
  * Redacts one line the CLI printed. In a JSON line the rules apply to the decoded value of each
  * string literal, re-encoded only when it changed, so the line stays valid JSON and is otherwise
@@ -105,11 +176,7 @@ export function redactText(value: string, rules: readonly RedactionRule[]): stri
  */
 export function redactLine(line: string, rules: readonly RedactionRule[]): string {
   if (!isJson(line)) return redactText(line, rules);
-  const redacted = line.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => {
-    const value = JSON.parse(literal) as string;
-    const changed = redactText(value, rules);
-    return changed === value ? literal : JSON.stringify(changed);
-  });
+  const redacted = applySpans(line, jsonStringSpans(line, rules));
   if (!isJson(redacted)) throw new Error(`Redaction broke a JSON line: ${redacted.slice(0, 200)}`);
   return redacted;
 }
@@ -139,6 +206,69 @@ function literal(value: string, replacement: string): RedactionRule {
 /** The CLI's project-folder form of a path: every character but `[A-Za-z0-9]` becomes `-`. */
 function escapePath(path: string): string {
   return path.replace(/[^A-Za-z0-9]/g, "-");
+}
+
+/** `text` with each span (in order, not overlapping) replaced. */
+function applySpans(text: string, spans: readonly RedactionSpan[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const span of spans) {
+    parts.push(text.slice(at, span.start), span.replacement);
+    at = span.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join("");
+}
+
+/** The span at `at` that turns `before` into `after`, trimmed of their common head and tail. */
+function narrowed(at: number, before: string, after: string): RedactionSpan {
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let tail = 0;
+  while (
+    tail < before.length - head && tail < after.length - head &&
+    before[before.length - 1 - tail] === after[after.length - 1 - tail]
+  ) tail++;
+  return {
+    start: at + head,
+    end: at + before.length - tail,
+    replacement: after.slice(head, after.length - tail),
+  };
+}
+
+/**
+ * A replacement string with its `$` patterns filled in for one match, as `String.replace` does
+ * (`$nn` is group nn when there is one, else group n followed by a digit).
+ */
+function substitute(replacement: string, match: RegExpMatchArray, text: string): string {
+  if (!replacement.includes("$")) return replacement;
+  const start = match.index ?? 0;
+  const groups = match.length - 1;
+  return replacement.replace(
+    /\$(?:(\$)|(&)|(`)|(')|(\d\d?)|<([^>]*)>)/g,
+    (
+      token,
+      dollar?: string,
+      whole?: string,
+      before?: string,
+      after?: string,
+      digits?: string,
+      name?: string,
+    ) => {
+      if (dollar) return "$";
+      if (whole) return match[0];
+      if (before) return text.slice(0, start);
+      if (after) return text.slice(start + match[0].length);
+      if (digits) {
+        const two = Number(digits);
+        if (digits.length === 2 && two >= 1 && two <= groups) return match[two] ?? "";
+        const one = Number(digits[0]);
+        if (one >= 1 && one <= groups) return (match[one] ?? "") + digits.slice(1);
+        return token;
+      }
+      return match.groups ? match.groups[name ?? ""] ?? "" : token;
+    },
+  );
 }
 
 function isJson(line: string): boolean {

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert";
-import { redactionRules, redactLines } from "./redact.ts";
+import { redactionRules, redactionSpans, redactLines } from "./redact.ts";
 
 Deno.test("redaction replaces secrets and paths and keeps lines valid JSON", () => {
   const rules = redactionRules({
@@ -29,4 +29,28 @@ Deno.test("redaction replaces secrets and paths and keeps lines valid JSON", () 
     unchanged: "日本語 \u2028 \\",
   });
   assertEquals([text, end], ["not json $CWD", ""]);
+});
+
+Deno.test("the spans of a rule are what String.replace replaces, $ patterns filled in", () => {
+  const rules = [
+    ...redactionRules({ home: "/h/$x", cwd: "/w", port: 4711 }),
+    { pattern: /(?<word>[a-z]+)-(\d)/g, replacement: "$<word>#$1$$$2$&$10$`$'" },
+    { pattern: /first/, replacement: "[$&]" },
+  ];
+  const text =
+    'first /h/$x/-h--x "apiKey": "v" me@example.com ab-1 Bearer x.y first 127.0.0.1:4711';
+  for (const rule of rules) {
+    const parts: string[] = [];
+    let at = 0;
+    for (const span of redactionSpans(text, rule)) {
+      parts.push(text.slice(at, span.start), span.replacement);
+      at = span.end;
+    }
+    parts.push(text.slice(at));
+    assertEquals(
+      parts.join(""),
+      text.replace(rule.pattern, rule.replacement),
+      String(rule.pattern),
+    );
+  }
 });

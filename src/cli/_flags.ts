@@ -12,7 +12,7 @@ export type FlagType =
   | "list" // comma-separated ("Read,Bash(git *)")
   | "repeat" // given once per value
   | "boolean"
-  | "seconds" // a positive number of seconds, as milliseconds
+  | "seconds" // a positive number of seconds, as milliseconds; `none` is Infinity
   | "json"; // a JSON object
 
 /** One flag of a command. */
@@ -141,10 +141,11 @@ function convert(flag: Flag, value: string | boolean | string[]): unknown {
     case "list":
       return listFlag(text);
     case "seconds": {
-      const seconds = numberFlag(flag.name, text)!;
-      if (!(seconds > 0)) {
+      if (text === "none") return Infinity;
+      const seconds = Number(text);
+      if (text.trim() === "" || !(Number.isFinite(seconds) && seconds > 0)) {
         throw new UsageError(
-          `Invalid --${flag.name} "${text}": it must be a positive number of seconds`,
+          `Invalid --${flag.name} "${text}": it must be a positive number of seconds, or none`,
         );
       }
       return seconds * 1000;

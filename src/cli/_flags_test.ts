@@ -63,8 +63,9 @@ Deno.test("flagValues converts by type and names the flag when a value cannot be
   throws(() => flagValues(typed, { n: "x" }), /Invalid --n "x": it must be a number/);
   throws(
     () => flagValues(typed, { t: "0" }),
-    /Invalid --t "0": it must be a positive number of seconds/,
+    /Invalid --t "0": it must be a positive number of seconds, or none/,
   );
+  assertEquals(flagValues(typed, { t: "none" }), { t: Infinity });
   throws(() => flagValues(typed, { j: "[1]" }), /Invalid --j: it must be a JSON object/);
 });
 
@@ -78,7 +79,7 @@ Deno.test("every run flag sets a run option that reaches the CLI's argv or the p
     seconds: "5",
     json: '{"type":"object"}',
   };
-  const process = ["cli", "cwd", "timeoutMs", "idleTimeoutMs"];
+  const process = ["cli", "cwd", "timeoutMs", "startupTimeoutMs", "idleTimeoutMs"];
   for (const flag of RUN_FLAGS) {
     const raw = flag.type === "boolean"
       ? true

@@ -181,14 +181,21 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     option: "timeoutMs",
     type: "seconds",
     value: "SECONDS",
-    help: "Fail the run after SECONDS",
+    help: "Fail the run after SECONDS (default 3600; none for no limit)",
+  },
+  {
+    name: "startup-timeout",
+    option: "startupTimeoutMs",
+    type: "seconds",
+    value: "SECONDS",
+    help: "Fail the run when claude prints nothing in its first SECONDS (default 60)",
   },
   {
     name: "idle-timeout",
     option: "idleTimeoutMs",
     type: "seconds",
     value: "SECONDS",
-    help: "Fail the run when claude prints nothing for SECONDS",
+    help: "Fail the run when claude, once started, prints nothing for SECONDS",
   },
   {
     name: "partial",

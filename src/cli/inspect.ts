@@ -10,7 +10,8 @@ import {
   stdoutText,
 } from "../cassette/cassette.ts";
 import { versionStanding } from "../process/version.ts";
-import { decodeJsonOutput, decodeLine } from "../protocol/decode.ts";
+import { decodeLine, tryDecodeJsonOutput } from "../protocol/decode.ts";
+import type { DecodedItem } from "../protocol/events.ts";
 import { LineStream } from "../protocol/line_stream.ts";
 import { TranscriptSummarizer, type TranscriptSummary } from "../session/summary.ts";
 import { UsageError } from "./_args.ts";
@@ -74,6 +75,11 @@ export interface InspectSummary extends TranscriptSummary {
 /**
  * Decodes `bytes` (any transcript format, or a cassette) into a summary, streaming. Throws a
  * `CassetteFormatError` for a cassette that cannot be read; `source` names it in the message.
+ *
+ * Input is `--output-format json` output only when it is one JSON document as a whole; anything
+ * else, also a transcript whose first line is `[debug] …` or `[]`, is stream-json. Input that
+ * starts with `[` is read whole to tell (its bytes, and its text while it is parsed); any other
+ * input is streamed.
  */
 export async function summarize(
   bytes: ReadableStream<Uint8Array>,
@@ -82,18 +88,39 @@ export async function summarize(
   const summarizer = new TranscriptSummarizer();
   const [head, body] = bytes.tee();
   const start = await peek(head);
-  if (start.startsWith("[")) {
-    const text = await new Response(body).text();
-    summarizer.lines = text.replace(/\n$/, "").split("\n").length;
-    for (const item of decodeJsonOutput(text)) summarizer.add(item, 1);
-    return { ...summarizer.summary(), cassette: null };
-  }
   if (looksLikeCassette(start)) return await summarizeCassette(body, source, summarizer);
-  for await (const line of body.pipeThrough(new LineStream())) {
+  let transcript = body;
+  if (start.startsWith("[")) {
+    const chunks = await Array.fromAsync(body);
+    const json = jsonOutput(chunks);
+    if (json) {
+      summarizer.lines = json.lines;
+      for (const item of json.items) summarizer.add(item, 1);
+      return { ...summarizer.summary(), cassette: null };
+    }
+    transcript = ReadableStream.from(chunks);
+  }
+  for await (const line of transcript.pipeThrough(new LineStream())) {
     summarizer.lines = line.lineNumber;
     for (const item of decodeLine(line)) summarizer.add(item, line.lineNumber);
   }
   return { ...summarizer.summary(), cassette: null };
+}
+
+/** The items of `--output-format json` output, or `undefined` when `chunks` are not one document. */
+function jsonOutput(chunks: Uint8Array[]): { items: DecodedItem[]; lines: number } | undefined {
+  let text: string;
+  try {
+    const decoder = new TextDecoder();
+    const parts = chunks.map((chunk) => decoder.decode(chunk, { stream: true }));
+    parts.push(decoder.decode());
+    text = parts.join("");
+  } catch {
+    return undefined; // Too long for one string: not a document JSON.parse could read.
+  }
+  const items = tryDecodeJsonOutput(text);
+  if (!items) return undefined;
+  return { items, lines: text.replace(/\n$/, "").split("\n").length };
 }
 
 async function summarizeCassette(
@@ -105,6 +132,11 @@ async function summarizeCassette(
   let exit: CassetteSummary["exit"] = null;
   for await (const line of body.pipeThrough(new LineStream())) {
     summarizer.lines = line.lineNumber;
+    if (line.tooLongBytes !== undefined) {
+      // Too long to read as a record: reported like a stdout line of that size.
+      for (const item of decodeLine(line)) summarizer.add(item, line.lineNumber);
+      continue;
+    }
     const record = reader.read(line.text, line.lineNumber);
     if (!record) continue;
     if ("stdout" in record || "stdout_raw" in record) {

@@ -1,28 +1,26 @@
 /**
  * Keeps track of the children claw has started so that none outlives the host: on SIGINT or
- * SIGTERM of the host, every live child is killed, then the signal is raised again so the host
- * ends as it would have without claw; on unload, live children get SIGKILL.
+ * SIGTERM of the host, every live child (with its process group) is killed, then the signal is
+ * raised again so the host ends as it would have without claw; on unload, live children get
+ * SIGKILL.
  */
+import type { ClaudeProcess } from "./spawn.ts";
 
-const live = new Set<Deno.ChildProcess>();
+type Child = Pick<ClaudeProcess, "kill" | "status">;
+
+const live = new Set<Child>();
 const HOST_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
   ? ["SIGINT"]
   : ["SIGINT", "SIGTERM"];
 let listening = false;
 
-function killAll(signal: Deno.Signal): void {
-  for (const child of live) {
-    try {
-      child.kill(signal);
-    } catch {
-      // already exited
-    }
-  }
+function killAll(): void {
+  for (const child of live) child.kill("SIGKILL");
 }
 
 function onHostSignal(signal: Deno.Signal): () => void {
   return () => {
-    killAll("SIGKILL");
+    killAll();
     live.clear();
     stopListening();
     // Raise it again: with our listener gone the default action ends the host.
@@ -31,24 +29,23 @@ function onHostSignal(signal: Deno.Signal): () => void {
 }
 
 const handlers = new Map(HOST_SIGNALS.map((signal) => [signal, onHostSignal(signal)]));
-const onUnload = () => killAll("SIGKILL");
 
 function startListening(): void {
   if (listening) return;
   listening = true;
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
-  globalThis.addEventListener("unload", onUnload);
+  globalThis.addEventListener("unload", killAll);
 }
 
 function stopListening(): void {
   if (!listening) return;
   listening = false;
   for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-  globalThis.removeEventListener("unload", onUnload);
+  globalThis.removeEventListener("unload", killAll);
 }
 
-/** Tracks `child` until it exits. Signal listeners exist only while some child is live. */
-export function trackChild(child: Deno.ChildProcess): void {
+/** Tracks `child` until it has exited. Signal listeners exist only while some child is live. */
+export function trackChild(child: Child): void {
   live.add(child);
   startListening();
   child.status.finally(() => {

@@ -20,6 +20,9 @@ export interface SpawnRequest {
   cwd?: string;
 }
 
+/** One of a process's output pipes. */
+export type OutputPipe = "stdout" | "stderr";
+
 /** How a process ended: an exit code, or the signal that killed it. */
 export interface ProcessStatus {
   /** The exit code; `128 + n` when ended by signal `n` on Unix. */
@@ -31,6 +34,11 @@ export interface ProcessStatus {
    * differs from the recording); a run reports it as it is.
    */
   failure?: ClawError;
+  /**
+   * The pipes that something the process started still held open after it exited: claw killed
+   * what it could reach and stopped reading them.
+   */
+  heldOpen?: readonly OutputPipe[];
 }
 
 /**
@@ -47,9 +55,12 @@ export interface ClaudeProcess extends AsyncDisposable {
   readonly stdout: ReadableStream<Uint8Array>;
   /** The child's stderr. */
   readonly stderr: ReadableStream<Uint8Array>;
-  /** Resolves once the process has exited and been reaped. */
+  /** Resolves once the process has exited and been reaped, and its pipes have settled. */
   readonly status: Promise<ProcessStatus>;
-  /** Sends `signal` (default `SIGTERM`); does nothing once the process has exited. */
+  /**
+   * Sends `signal` (default `SIGTERM`) to the process and, where it can, to what it started; does
+   * nothing once the process has exited and been cleaned up after.
+   */
   kill(signal?: Deno.Signal): void;
 }
 

@@ -96,11 +96,14 @@ export interface ReadCliVersionOptions extends EnvOptions {
   spawner?: Spawner;
   /** Gives up after this many milliseconds. Default 10 s. */
   timeoutMs?: number;
+  /** Gives up when aborted (a run's own signal: the probe dies with its run). */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs `<cli> --version` through the spawn seam, with the environment a run would get, and
- * returns the version; `undefined` when it does not answer like Claude Code within the time limit.
+ * returns the version; `undefined` when it does not answer like Claude Code within the time limit
+ * or before `signal` aborts. The probe is shut down (with what it started) whatever it does.
  * Lazy: claw calls it only to explain a failure, never before a run, so a run pays nothing for it.
  *
  * @example Ask a stand-in that answers like Claude Code
@@ -115,6 +118,7 @@ export interface ReadCliVersionOptions extends EnvOptions {
  * ```
  */
 export async function readCliVersion(options: ReadCliVersionOptions): Promise<string | undefined> {
+  if (options.signal?.aborted) return undefined;
   const spawn = options.spawner ?? denoSpawner;
   let process: ClaudeProcess;
   try {
@@ -122,23 +126,35 @@ export async function readCliVersion(options: ReadCliVersionOptions): Promise<st
   } catch {
     return undefined;
   }
-  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const timer = setTimeout(() => reader.cancel().catch(() => {}), options.timeoutMs ?? 10_000);
+  const giveUp = () => void shutdown(process, { termMs: 500 });
+  const timer = setTimeout(giveUp, options.timeoutMs ?? 10_000);
+  options.signal?.addEventListener("abort", giveUp, { once: true });
   try {
     process.stderr.cancel().catch(() => {});
-    let text = "";
+    const version = parseCliVersion(await firstLine(process.stdout));
+    const status = await shutdown(process, { graceMs: 1000 });
+    return version && status.code === 0 ? version.join(".") : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", giveUp);
+    await shutdown(process);
+  }
+}
+
+/** The text up to the first newline (or the end of the stream). */
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
     while (!text.includes("\n")) {
       const { value, done } = await reader.read();
       if (done) break;
       text += value;
     }
-    const version = parseCliVersion(text);
-    return version && (await process.status).code === 0 ? version.join(".") : undefined;
-  } catch {
-    return undefined;
+    return text;
   } finally {
-    clearTimeout(timer);
     reader.cancel().catch(() => {});
-    await shutdown(process);
   }
 }

@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { denoSpawner } from "./deno_spawner.ts";
+import { ProcessMarker } from "./_process_marker.ts";
 import type { Spawner, SpawnRequest } from "./spawn.ts";
 import {
   compareVersions,
@@ -74,6 +75,31 @@ Deno.test("readCliVersion gives up on a CLI that never answers, and reaps it", a
   assertEquals(version, undefined);
   ok(performance.now() - started < 5000, "it did not wait for the sleep");
   ok(pid !== undefined && !alive(pid), "the stand-in was reaped");
+});
+
+Deno.test("readCliVersion is bounded even when the CLI answers and then hangs behind a wrapper", async () => {
+  const marker = new ProcessMarker();
+  const answersThenHangs: Spawner = (request) =>
+    shell("echo '2.1.332 (Claude Code)'; sleep 30; true")({ ...request, env: marker.env });
+  const started = performance.now();
+  const version = await readCliVersion({ cli: "claude", spawner: answersThenHangs });
+  assertEquals(version, undefined, "a CLI that would not exit is not trusted");
+  ok(performance.now() - started < 3000, "it did not wait for the sleep");
+  await marker.assertNoneLeft();
+});
+
+Deno.test("readCliVersion gives up when its signal aborts", async () => {
+  const marker = new ProcessMarker();
+  const silent: Spawner = (request) => shell("sleep 30; true")({ ...request, env: marker.env });
+  const started = performance.now();
+  const version = await readCliVersion({
+    cli: "claude",
+    spawner: silent,
+    signal: AbortSignal.timeout(200),
+  });
+  assertEquals(version, undefined);
+  ok(performance.now() - started < 3000, "it did not wait for the sleep");
+  await marker.assertNoneLeft();
 });
 
 Deno.test("readCliVersion answers undefined for something that is not Claude Code, or fails to start", async () => {

@@ -5,47 +5,136 @@ import type { Line } from "./line_stream.ts";
 const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
+/** How many bytes of an over-long line are kept, decoded, as the start of its `text`. */
+export const _HEAD_BYTES = 200;
+/** V8's longest string, in UTF-16 code units: a longer line cannot be decoded whatever the limit. */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
 
-/** Splits byte chunks into lines and calls `onLine` for each non-blank one. */
+/** Checks a `maxLineBytes` option: a positive whole number of bytes, or `Infinity`. */
+export function _checkMaxLineBytes(maxLineBytes: number): number {
+  if (maxLineBytes === Infinity || (Number.isSafeInteger(maxLineBytes) && maxLineBytes > 0)) {
+    return maxLineBytes;
+  }
+  throw new RangeError(
+    `Invalid maxLineBytes "${maxLineBytes}": pass a positive whole number of bytes, or Infinity for no limit`,
+  );
+}
+
+/**
+ * Splits byte chunks into lines and calls `onLine` for each non-blank one.
+ *
+ * A line longer than `maxLineBytes` is never joined or decoded: once its pending chunks pass the
+ * limit they are dropped and only its bytes are counted up to the next LF, so memory stays near
+ * the limit. It is reported as a {@linkcode Line} with `tooLongBytes` and the start of its text.
+ */
 export class _LineSplitter {
   #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  /** The last byte appended to the current line: tells whether it ends in a CR. */
+  #lastByte = 0;
+  /** While an over-long line is being skipped: its bytes so far; -1 otherwise. */
+  #skipped = -1;
+  /** The start of the line being skipped: its first {@linkcode _HEAD_BYTES}, as they arrive. */
+  #head = new Uint8Array(_HEAD_BYTES);
+  #headLength = 0;
   #lineNumber = 0;
   #fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   #lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 
   #onLine: (line: Line) => void;
+  #maxLineBytes: number;
+  /** The largest batch of lines decoded in one call. */
+  #maxBatchBytes: number;
 
-  constructor(onLine: (line: Line) => void) {
+  /** `maxLineBytes` must have passed {@linkcode _checkMaxLineBytes}. */
+  constructor(onLine: (line: Line) => void, maxLineBytes: number) {
     this.#onLine = onLine;
+    this.#maxLineBytes = maxLineBytes;
+    this.#maxBatchBytes = Math.min(maxLineBytes, MAX_STRING_LENGTH);
   }
 
   push(chunk: Uint8Array): void {
     const first = chunk.indexOf(LF);
     if (first === -1) {
-      if (chunk.length > 0) this.#pending.push(chunk);
+      if (chunk.length > 0) this.#append(chunk);
       return;
     }
     let start = 0;
-    if (this.#pending.length > 0) {
-      this.#pending.push(chunk.subarray(0, first));
-      this.#emitBytes(this.#takePending(), true);
+    if (this.#pending.length > 0 || this.#skipped >= 0) {
+      this.#append(chunk.subarray(0, first));
+      this.#endLine(true);
       start = first + 1;
     }
     const last = chunk.lastIndexOf(LF);
-    if (last >= start) this.#emitBatch(chunk.subarray(start, last));
-    if (last + 1 < chunk.length) this.#pending.push(chunk.subarray(last + 1));
+    if (last >= start) {
+      const batch = chunk.subarray(start, last);
+      // A batch within the limit cannot hold an over-long line: the fast path.
+      if (batch.length <= this.#maxBatchBytes) this.#emitBatch(batch);
+      else this.#emitEach(batch);
+    }
+    if (last + 1 < chunk.length) this.#append(chunk.subarray(last + 1));
   }
 
   end(): void {
-    if (this.#pending.length > 0) this.#emitBytes(this.#takePending(), false);
+    if (this.#pending.length > 0 || this.#skipped >= 0) this.#endLine(false);
+  }
+
+  /** Adds bytes to the pending line; starts skipping it once it is over the limit. */
+  #append(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.#lastByte = bytes[bytes.length - 1]!;
+    if (this.#skipped >= 0) {
+      this.#skipped += bytes.length;
+      if (this.#headLength < _HEAD_BYTES) this.#keepHead(bytes);
+      return;
+    }
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    // One byte of slack: the line may still end in the CR of a `\r\n`, which does not count.
+    if (this.#pendingBytes > this.#maxLineBytes + 1) {
+      for (const chunk of this.#pending) this.#keepHead(chunk);
+      this.#skipped = this.#pendingBytes;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+    }
+  }
+
+  /** Emits the pending (or skipped) line. */
+  #endLine(terminated: boolean): void {
+    const cr = this.#lastByte === CR ? 1 : 0;
+    if (this.#skipped >= 0) {
+      const length = this.#skipped - cr;
+      const head = _text(this.#head.subarray(0, this.#headLength));
+      this.#skipped = -1;
+      this.#headLength = 0;
+      this.#emitTooLong(head, length, terminated);
+      return;
+    }
+    const length = this.#pendingBytes - cr;
+    if (length > this.#maxLineBytes) {
+      for (const chunk of this.#pending) this.#keepHead(chunk);
+      const head = _text(this.#head.subarray(0, this.#headLength));
+      this.#headLength = 0;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      this.#emitTooLong(head, length, terminated);
+      return;
+    }
+    this.#emitBytes(this.#takePending(), terminated);
+  }
+
+  /** Copies what still fits of `bytes` into the head of the line being skipped. */
+  #keepHead(bytes: Uint8Array): void {
+    const part = bytes.subarray(0, _HEAD_BYTES - this.#headLength);
+    this.#head.set(part, this.#headLength);
+    this.#headLength += part.length;
   }
 
   #takePending(): Uint8Array {
     const chunks = this.#pending;
+    const length = this.#pendingBytes;
     this.#pending = [];
+    this.#pendingBytes = 0;
     if (chunks.length === 1) return chunks[0]!;
-    let length = 0;
-    for (const chunk of chunks) length += chunk.length;
     const joined = new Uint8Array(length);
     let offset = 0;
     for (const chunk of chunks) {
@@ -61,16 +150,25 @@ export class _LineSplitter {
     try {
       text = this.#fatal.decode(bytes);
     } catch {
-      let start = 0;
-      while (start <= bytes.length) {
-        let end = bytes.indexOf(LF, start);
-        if (end === -1) end = bytes.length;
-        this.#emitBytes(bytes.subarray(start, end), true);
-        start = end + 1;
-      }
+      this.#emitEach(bytes);
       return;
     }
     for (const part of text.split("\n")) this.#emit(part, true, false);
+  }
+
+  /** Emits complete lines one by one, each checked against the limit. */
+  #emitEach(bytes: Uint8Array): void {
+    let start = 0;
+    while (start <= bytes.length) {
+      let end = bytes.indexOf(LF, start);
+      if (end === -1) end = bytes.length;
+      const line = bytes.subarray(start, end);
+      const length = line.length - (line[line.length - 1] === CR ? 1 : 0);
+      if (length > this.#maxLineBytes) {
+        this.#emitTooLong(_text(line.subarray(0, _HEAD_BYTES)), length, true);
+      } else this.#emitBytes(line, true);
+      start = end + 1;
+    }
   }
 
   #emitBytes(
@@ -80,10 +178,24 @@ export class _LineSplitter {
     let text: string;
     let invalidUtf8 = false;
     try {
-      text = this.#fatal.decode(bytes);
+      if (bytes.length > MAX_STRING_LENGTH) {
+        // Only with a limit above about 512 MiB. The lenient decoder fails at once when the text
+        // is too long for a string, where the fatal one takes seconds.
+        text = this.#lenient.decode(bytes);
+        invalidUtf8 = text.includes("\ufffd") && !_isUtf8(bytes);
+      } else {
+        try {
+          text = this.#fatal.decode(bytes);
+        } catch {
+          text = this.#lenient.decode(bytes);
+          invalidUtf8 = true;
+        }
+      }
     } catch {
-      text = this.#lenient.decode(bytes);
-      invalidUtf8 = true;
+      // Too long for a JavaScript string.
+      const length = bytes.length - (bytes[bytes.length - 1] === CR ? 1 : 0);
+      this.#emitTooLong(_text(bytes.subarray(0, _HEAD_BYTES)), length, terminated);
+      return;
     }
     this.#emit(text, terminated, invalidUtf8);
   }
@@ -98,6 +210,28 @@ export class _LineSplitter {
     if (lineNumber === 1 && text.charCodeAt(0) === BOM) text = text.slice(1);
     if (_isBlank(text)) return;
     this.#onLine({ text, lineNumber, terminated, invalidUtf8 });
+  }
+
+  #emitTooLong(head: string, tooLongBytes: number, terminated: boolean): void {
+    const lineNumber = ++this.#lineNumber;
+    let text = head.charCodeAt(head.length - 1) === CR ? head.slice(0, -1) : head;
+    if (lineNumber === 1 && text.charCodeAt(0) === BOM) text = text.slice(1);
+    this.#onLine({ text, lineNumber, terminated, invalidUtf8: false, tooLongBytes });
+  }
+}
+
+/** The start of a line as text, without a character cut in two at its end. */
+function _text(head: Uint8Array): string {
+  // `stream: true` holds back an incomplete last character instead of replacing it.
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(head, { stream: true });
+}
+
+function _isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
 

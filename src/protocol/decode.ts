@@ -11,8 +11,11 @@ import type {
   Diagnostic,
   DiagnosticKind,
 } from "./events.ts";
-import { _LineSplitter } from "./_line_splitter.ts";
-import type { Line } from "./line_stream.ts";
+import { _checkMaxLineBytes, _HEAD_BYTES, _LineSplitter } from "./_line_splitter.ts";
+import { DEFAULT_MAX_LINE_BYTES, type Line, type LineStreamOptions } from "./line_stream.ts";
+
+/** Options of {@linkcode decodeEvents}: `maxLineBytes`, as for `LineStream`. */
+export type DecodeEventsOptions = LineStreamOptions;
 
 /** The `type` values decoded as known events; anything else becomes an `unknown` event. */
 export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<keyof ClaudeEventMap>([
@@ -32,7 +35,8 @@ const MAX_DIAGNOSTIC_TEXT = 200;
 
 /**
  * Decodes one line. Yields one item, preceded by an `invalid_utf8` diagnostic when the line's
- * bytes were not valid UTF-8 (the event itself is still decoded from the replaced text).
+ * bytes were not valid UTF-8 (the event itself is still decoded from the replaced text). A line
+ * with `tooLongBytes` set gives a `line_too_long` diagnostic carrying that `byteLength`.
  *
  * A line that is a JSON object becomes an event: a known `type` gives the object itself, anything
  * else an `unknown` event keeping the object in `raw`. A line that is not JSON gives a `not_json`
@@ -52,6 +56,7 @@ const MAX_DIAGNOSTIC_TEXT = 200;
  * ```
  */
 export function decodeLine(line: Line): DecodedItem[] {
+  if (line.tooLongBytes !== undefined) return [_tooLong(line, line.tooLongBytes)];
   const item = _decodeText(line);
   return line.invalidUtf8 ? [_invalidUtf8(line), item] : [item];
 }
@@ -86,7 +91,10 @@ export class EventDecoderStream extends TransformStream<Line, DecodedItem> {
 /**
  * Decodes the CLI's `--output-format stream-json` stdout bytes: the same as piping them through
  * `LineStream` and {@linkcode EventDecoderStream}, in one stage (about twice as fast on small
- * lines).
+ * lines). A line over `options.maxLineBytes` (default {@linkcode DEFAULT_MAX_LINE_BYTES}, 256
+ * MiB) is never decoded: it gives a `line_too_long` diagnostic with its `byteLength`, memory stays
+ * near the limit, and the lines after it decode as usual. Throws a `RangeError` for an invalid
+ * `maxLineBytes`.
  *
  * @example Decode a byte stream
  * ```ts
@@ -97,13 +105,33 @@ export class EventDecoderStream extends TransformStream<Line, DecodedItem> {
  * const items = await Array.fromAsync(decodeEvents(stdout));
  * deepStrictEqual(items.map((item) => item.type), ["keep_alive", "diagnostic"]);
  * ```
+ *
+ * @example Skip a line over the limit
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { decodeEvents } from "./decode.ts";
+ *
+ * const line = JSON.stringify({ type: "user", payload: "x".repeat(100) });
+ * const bytes = new TextEncoder().encode(`${line}\n{"type":"keep_alive"}\n`);
+ * const stdout = ReadableStream.from([bytes]);
+ * const [skipped, next] = await Array.fromAsync(decodeEvents(stdout, { maxLineBytes: 64 }));
+ * deepStrictEqual(skipped?.type === "diagnostic" && [skipped.kind, skipped.byteLength], [
+ *   "line_too_long",
+ *   line.length,
+ * ]);
+ * deepStrictEqual(next, { type: "keep_alive" });
+ * ```
  */
-export function decodeEvents(bytes: ReadableStream<Uint8Array>): ReadableStream<DecodedItem> {
+export function decodeEvents(
+  bytes: ReadableStream<Uint8Array>,
+  options: DecodeEventsOptions = {},
+): ReadableStream<DecodedItem> {
+  const maxLineBytes = _checkMaxLineBytes(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   let splitter: _LineSplitter;
   return bytes.pipeThrough(
     new TransformStream<Uint8Array, DecodedItem>({
       start(controller) {
-        splitter = new _LineSplitter((line) => _decodeInto(line, controller));
+        splitter = new _LineSplitter((line) => _decodeInto(line, controller), maxLineBytes);
       },
       transform(chunk) {
         splitter.push(chunk);
@@ -137,6 +165,34 @@ export function decodeJsonOutput(text: string): DecodedItem[] {
       _diagnostic("not_json", 1, text, `Output is not JSON ${_size(text)}: ${_reason(error)}`),
     ];
   }
+  return _decodeJsonValue(value, text);
+}
+
+/**
+ * {@linkcode decodeJsonOutput} for text that may not be `--output-format json` output at all:
+ * `undefined` when `text` is not one JSON document, so the caller can decode it as stream-json
+ * instead (a transcript whose first line is `[debug] …` starts like a JSON array but is not one).
+ *
+ * @example Tell json output from a transcript that starts with `[`
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { tryDecodeJsonOutput } from "./decode.ts";
+ *
+ * deepStrictEqual(tryDecodeJsonOutput('[{"type":"result"}]\n'), [{ type: "result" }]);
+ * deepStrictEqual(tryDecodeJsonOutput('[debug] starting\n{"type":"result"}\n'), undefined);
+ * ```
+ */
+export function tryDecodeJsonOutput(text: string): DecodedItem[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return _decodeJsonValue(value, text);
+}
+
+function _decodeJsonValue(value: unknown, text: string): DecodedItem[] {
   if (!Array.isArray(value)) return [_classify(value, 1, text)];
   return value.map((element: unknown, index) => {
     if (_isObject(element)) return _event(element);
@@ -146,6 +202,10 @@ export function decodeJsonOutput(text: string): DecodedItem[] {
 }
 
 function _decodeInto(line: Line, controller: TransformStreamDefaultController<DecodedItem>): void {
+  if (line.tooLongBytes !== undefined) {
+    controller.enqueue(_tooLong(line, line.tooLongBytes));
+    return;
+  }
   if (line.invalidUtf8) controller.enqueue(_invalidUtf8(line));
   controller.enqueue(_decodeText(line));
 }
@@ -197,6 +257,20 @@ function _invalidUtf8(line: Line): Diagnostic {
     _size(line.text)
   }: invalid bytes were replaced with U+FFFD`;
   return _diagnostic("invalid_utf8", line.lineNumber, line.text, message);
+}
+
+function _tooLong(line: Line, byteLength: number): Diagnostic {
+  const { lineNumber } = line;
+  const end = line.terminated ? "" : ", and ends without a newline";
+  return {
+    type: "diagnostic",
+    kind: "line_too_long",
+    lineNumber,
+    text: byteLength > _HEAD_BYTES ? `${line.text}…` : line.text,
+    message:
+      `Line ${lineNumber} is too long to decode (${byteLength} bytes${end}): it was skipped; raise maxLineBytes to read lines of up to about 512 MiB`,
+    byteLength,
+  };
 }
 
 function _diagnostic(

@@ -1,6 +1,13 @@
-import { deepStrictEqual as assertEquals, ok, strictEqual } from "node:assert";
-import { decodeEvents, decodeJsonOutput, decodeLine } from "./decode.ts";
+import { deepStrictEqual as assertEquals, ok, strictEqual, throws } from "node:assert";
+import {
+  decodeEvents,
+  decodeJsonOutput,
+  decodeLine,
+  EventDecoderStream,
+  tryDecodeJsonOutput,
+} from "./decode.ts";
 import { type DecodedItem, type Diagnostic, isSystemEvent } from "./events.ts";
+import { DEFAULT_MAX_LINE_BYTES, LineStream } from "./line_stream.ts";
 import { _sampleLines } from "./_sample_lines.ts";
 
 const encoder = new TextEncoder();
@@ -191,4 +198,149 @@ Deno.test("decodeJsonOutput reports output that is not JSON", () => {
   const [item] = decodeJsonOutput("API Error: 500 Internal server error\n");
   ok(item?.type === "diagnostic" && item.kind === "not_json");
   ok(item.message.startsWith("Output is not JSON (37 characters): "), item.message);
+});
+
+Deno.test("tryDecodeJsonOutput decodes a JSON document and gives undefined for anything else", () => {
+  const array = `[${sample.init},${sample.result}]\n`;
+  assertEquals(tryDecodeJsonOutput(array), decodeJsonOutput(array));
+  assertEquals(tryDecodeJsonOutput(sample.result), [JSON.parse(sample.result)]);
+  strictEqual(tryDecodeJsonOutput(`[debug] starting\n${sample.init}\n`), undefined);
+  strictEqual(tryDecodeJsonOutput(`[]\n${sample.init}\n`), undefined);
+  strictEqual(tryDecodeJsonOutput(""), undefined);
+});
+
+// Line limit: synthetic input, generated here by code.
+
+Deno.test("decoder reports a line over maxLineBytes as line_too_long and decodes the next lines", async () => {
+  const long = _sampleLines({ toolOutputBytes: 10_000 }).toolResult;
+  const longBytes = encoder.encode(long);
+  const head = new TextDecoder().decode(longBytes.subarray(0, 200), { stream: true });
+  const all = encoder.encode(`${sample.init}\n${long}\r\n\n${sample.result}\n`);
+  const chunkings = [
+    [all],
+    Array.from(
+      { length: Math.ceil(all.length / 97) },
+      (_, i) => all.subarray(i * 97, (i + 1) * 97),
+    ),
+  ];
+  for (const chunks of chunkings) {
+    const items = await Array.fromAsync(
+      decodeEvents(ReadableStream.from(chunks), { maxLineBytes: 5000 }),
+    );
+    assertEquals(items.map((item) => item.type), ["system", "diagnostic", "result"]);
+    assertEquals(items[1], {
+      type: "diagnostic",
+      kind: "line_too_long",
+      lineNumber: 2,
+      text: `${head}…`,
+      message: `Line 2 is too long to decode (${longBytes.length} bytes): it was skipped; ` +
+        "raise maxLineBytes to read lines of up to about 512 MiB",
+      byteLength: longBytes.length,
+    });
+  }
+});
+
+Deno.test("decoder decodes a line of exactly maxLineBytes", async () => {
+  const items = await Array.fromAsync(
+    decodeEvents(ReadableStream.from([encoder.encode(`${sample.result}\r\n`)]), {
+      maxLineBytes: sample.result.length,
+    }),
+  );
+  assertEquals(items, [JSON.parse(sample.result)]);
+});
+
+Deno.test("decoder says when a line over the limit also ends without a newline", async () => {
+  const items = await Array.fromAsync(
+    decodeEvents(ReadableStream.from([encoder.encode(`${sample.init}\n{"type":"assis`)]), {
+      maxLineBytes: 10,
+    }),
+  );
+  const [first, second] = diagnostics(items);
+  ok(first?.message.startsWith("Line 1 is too long to decode ("), first?.message);
+  strictEqual(second?.message.startsWith("Line 2 is too long to decode (14 bytes, and ends"), true);
+  strictEqual(second.text, '{"type":"assis');
+});
+
+Deno.test("decodeLine and EventDecoderStream report a line marked too long", async () => {
+  const line = { text: "{", lineNumber: 7, terminated: true, invalidUtf8: false, tooLongBytes: 9 };
+  const [item] = decodeLine(line);
+  ok(item?.type === "diagnostic" && item.kind === "line_too_long");
+  assertEquals([item.lineNumber, item.byteLength, item.text], [7, 9, "{"]);
+  const lines = ReadableStream.from([encoder.encode(`${"x".repeat(30)}\n{"type":"keep_alive"}\n`)])
+    .pipeThrough(new LineStream({ maxLineBytes: 25 }))
+    .pipeThrough(new EventDecoderStream());
+  assertEquals(
+    (await Array.fromAsync(lines)).map((i) => i.type === "diagnostic" ? i.kind : i.type),
+    ["line_too_long", "keep_alive"],
+  );
+});
+
+Deno.test("decodeEvents refuses an invalid maxLineBytes up front", () => {
+  for (const bad of [0, -5, 2.5, NaN]) {
+    throws(() => decodeEvents(ReadableStream.from([]), { maxLineBytes: bad }), RangeError);
+  }
+});
+
+const MiB = 1024 * 1024;
+
+/**
+ * A stream of one `user` line of `lineBytes` bytes then a `keep_alive` line, made lazily in fresh
+ * 64 KiB chunks as a process's stdout would be (never the whole line at once). Calls `sample`
+ * every 4 MiB.
+ */
+function hugeLine(lineBytes: number, sample: () => void): ReadableStream<Uint8Array> {
+  const prefix = encoder.encode('{"type":"user","payload":"');
+  const suffix = encoder.encode('"}\n{"type":"keep_alive"}\n');
+  const fill = lineBytes - prefix.length - 2;
+  let sent = -1;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent === -1) {
+        controller.enqueue(prefix.slice());
+        sent = 0;
+      } else if (sent < fill) {
+        const size = Math.min(64 * 1024, fill - sent);
+        controller.enqueue(new Uint8Array(size).fill(0x78));
+        sent += size;
+        if (sent % (4 * MiB) === 0) sample();
+      } else {
+        controller.enqueue(suffix.slice());
+        controller.close();
+      }
+    },
+  });
+}
+
+Deno.test("decoder skips a 600 MiB line with the default limit, its memory bounded by the limit", async () => {
+  // Over V8's longest string (about 512 MiB), so before the limit this threw a TypeError.
+  const lineBytes = 600 * MiB;
+  const start = Deno.memoryUsage().rss;
+  let peak = start;
+  const sample = () => peak = Math.max(peak, Deno.memoryUsage().rss);
+  const items = await Array.fromAsync(decodeEvents(hugeLine(lineBytes, sample)));
+  sample();
+  assertEquals(items.length, 2);
+  const [skipped, next] = items;
+  ok(skipped?.type === "diagnostic" && skipped.kind === "line_too_long");
+  assertEquals([skipped.lineNumber, skipped.byteLength], [1, lineBytes]);
+  ok(skipped.text.startsWith('{"type":"user","payload":"xxx'));
+  assertEquals(next, { type: "keep_alive" });
+  // Holding the line's bytes whole would take at least 600 MiB (joining it, 1.2 GiB); skipping
+  // it holds at most the limit's worth of chunks before dropping them (measured: about 300 MiB).
+  const growth = peak - start;
+  ok(growth < 2 * DEFAULT_MAX_LINE_BYTES, `RSS grew ${(growth / MiB).toFixed(0)} MiB`);
+});
+
+Deno.test("decoder reports a line too long for a JavaScript string under a higher limit", async () => {
+  // One 600 MiB chunk: with the limit off, the line is decoded and cannot become a string.
+  const next = encoder.encode('\n{"type":"keep_alive"}\n');
+  const all = new Uint8Array(600 * MiB + next.length).fill(0x78);
+  all.set(next, 600 * MiB);
+  const items = await Array.fromAsync(
+    decodeEvents(ReadableStream.from([all]), { maxLineBytes: Infinity }),
+  );
+  assertEquals(items.map((item) => item.type === "diagnostic" ? item.byteLength : item), [
+    600 * MiB,
+    { type: "keep_alive" },
+  ]);
 });

@@ -654,8 +654,16 @@ export interface ClaudeEventMap {
  */
 export type ClaudeEvent = ClaudeEventMap[keyof ClaudeEventMap] | UnknownEvent;
 
-/** Why a line could not be turned into an event, or what was wrong with it. */
-export type DiagnosticKind = "not_json" | "not_object" | "invalid_utf8" | "truncated_line";
+/**
+ * Why a line could not be turned into an event, or what was wrong with it. `line_too_long`: the
+ * line was over `maxLineBytes` (or too long for a JavaScript string) and was skipped undecoded.
+ */
+export type DiagnosticKind =
+  | "not_json"
+  | "not_object"
+  | "invalid_utf8"
+  | "truncated_line"
+  | "line_too_long";
 
 /**
  * A problem with one stdout line, reported instead of throwing or dropping the line.
@@ -681,6 +689,11 @@ export interface Diagnostic {
   text: string;
   /** What was wrong, as a sentence: `Line 3 is not JSON (12 characters): …`. */
   message: string;
+  /**
+   * The line's length in bytes, without its `\n` or `\r\n`: set on `line_too_long` only, whose
+   * `text` is the line's first 200 bytes (followed by `…` when there are more).
+   */
+  byteLength?: number;
 }
 
 /** What a decoder yields per line. */

@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals, strictEqual } from "node:assert";
+import { deepStrictEqual as assertEquals, strictEqual, throws } from "node:assert";
 import { type Line, LineStream } from "./line_stream.ts";
 
 const encoder = new TextEncoder();
@@ -87,4 +87,94 @@ Deno.test("line stream joins a 10 MB line from many small chunks", async () => {
   strictEqual(lines[1]?.text.length, big.length);
   strictEqual(lines[1]?.text === big, true);
   assertEquals(lines[2], line("last", 3, { terminated: false }));
+});
+
+// Line limit: synthetic input, generated here by code.
+
+async function splitWithLimit(chunks: Uint8Array[], maxLineBytes: number): Promise<Line[]> {
+  return await Array.fromAsync(
+    ReadableStream.from(chunks).pipeThrough(new LineStream({ maxLineBytes })),
+  );
+}
+
+function tooLong(text: string, lineNumber: number, tooLongBytes: number, more: Partial<Line> = {}) {
+  return line(text, lineNumber, { tooLongBytes, ...more });
+}
+
+/** `bytes` cut into chunks of 1, 2, 3, … bytes, so lines end at every possible offset. */
+function ragged(all: Uint8Array): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0, size = 1; offset < all.length; offset += size, size++) {
+    chunks.push(all.subarray(offset, offset + size));
+  }
+  return chunks;
+}
+
+Deno.test("line stream skips a line over the limit that arrives in one chunk", async () => {
+  const long = "x".repeat(50);
+  assertEquals(await splitWithLimit(bytes(`short\n${long}\nafter\n`), 10), [
+    line("short", 1),
+    tooLong(long, 2, 50),
+    line("after", 3),
+  ]);
+});
+
+Deno.test("line stream skips a line over the limit that arrives across many chunks", async () => {
+  const long = "y".repeat(5000);
+  const all = encoder.encode(`first\r\n${long}\r\n\nsecond\r\nthird`);
+  for (const chunks of [ragged(all), Array.from(all, (byte) => new Uint8Array([byte]))]) {
+    assertEquals(await splitWithLimit(chunks, 100), [
+      line("first", 1),
+      tooLong("y".repeat(200), 2, 5000),
+      line("second", 4),
+      line("third", 5, { terminated: false }),
+    ]);
+  }
+});
+
+Deno.test("line stream decodes a line of exactly the limit, with \\n or \\r\\n, in any chunking", async () => {
+  const limit = 64;
+  const exact = "e".repeat(limit);
+  const over = "o".repeat(limit + 1);
+  for (const eol of ["\n", "\r\n"]) {
+    const all = encoder.encode([exact, over, exact, "ok"].join(eol) + eol);
+    const expected = [line(exact, 1), tooLong(over, 2, limit + 1), line(exact, 3), line("ok", 4)];
+    assertEquals(await splitWithLimit([all], limit), expected);
+    assertEquals(await splitWithLimit(ragged(all), limit), expected);
+    assertEquals(
+      await splitWithLimit(Array.from(all, (byte) => new Uint8Array([byte])), limit),
+      expected,
+    );
+  }
+});
+
+Deno.test("line stream reports a last line over the limit without a newline as unterminated", async () => {
+  const chunks = bytes("ok\n", "z".repeat(30), "z".repeat(30));
+  assertEquals(await splitWithLimit(chunks, 20), [
+    line("ok", 1),
+    tooLong("z".repeat(60), 2, 60, { terminated: false }),
+  ]);
+});
+
+Deno.test("line stream keeps the start of a skipped line without cutting a character", async () => {
+  // 3-byte characters: 200 bytes hold 66 of them and a third of the 67th.
+  const long = "語".repeat(1000);
+  const [skipped] = await splitWithLimit(ragged(encoder.encode(`${long}\n`)), 500);
+  assertEquals(skipped, tooLong("語".repeat(66), 1, 3000));
+});
+
+Deno.test("line stream counts lines after a skipped one, blank ones too", async () => {
+  const all = encoder.encode(`${"a".repeat(300)}\n\n\n${"b".repeat(300)}\n \nc\n`);
+  assertEquals(
+    (await splitWithLimit(ragged(all), 100)).map((l) => [l.lineNumber, l.tooLongBytes ?? l.text]),
+    [[1, 300], [4, 300], [6, "c"]],
+  );
+});
+
+Deno.test("line stream has no limit with maxLineBytes Infinity and refuses a bad limit", async () => {
+  const long = "i".repeat(100_000);
+  assertEquals(await splitWithLimit(bytes(`${long}\n`), Infinity), [line(long, 1)]);
+  for (const bad of [0, -1, 1.5, NaN]) {
+    throws(() => new LineStream({ maxLineBytes: bad }), RangeError);
+  }
 });

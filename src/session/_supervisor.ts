@@ -1,7 +1,11 @@
-/** The timers that stop a run: the caller's signal, the overall timeout, the idle and exit watchdogs. */
+/**
+ * The timers that stop a run: the caller's signal, the overall timeout, the start-up, idle and
+ * exit watchdogs.
+ */
 import { shutdown } from "../process/shutdown.ts";
 import type { ClaudeProcess } from "../process/spawn.ts";
 import type { StopReason } from "./classify.ts";
+import { DEFAULT_STARTUP_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "./run_options.ts";
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -9,12 +13,16 @@ type Timer = ReturnType<typeof setTimeout>;
 export interface SupervisorOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  startupTimeoutMs?: number;
   idleTimeoutMs?: number;
   exitTimeoutMs?: number;
   onWarning?: (message: string) => void;
 }
 
-/** Stops a process when its run is aborted, times out, goes idle, or will not exit after its result. */
+/**
+ * Stops a process when its run is aborted, times out, prints nothing after starting, goes idle,
+ * or will not exit after its result. A duration of `Infinity` turns its watchdog off.
+ */
 export class Supervisor {
   /** Why the supervisor stopped the process, once it has. */
   stopReason: StopReason | undefined;
@@ -22,40 +30,55 @@ export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #onStop: () => void;
   #timeout: Timer | undefined;
-  #idle: Timer | undefined;
+  #waiting: Timer | undefined;
   #exit: Timer | undefined;
-  readonly #onAbort = () => this.#stop("aborted");
+  #started = false;
+  readonly #onAbort = () => this.#stop({ kind: "aborted", message: "The run was aborted" });
 
-  constructor(process: ClaudeProcess, options: SupervisorOptions, onStop: () => void) {
+  /** Starts watching `process`; `onStop` is called when the supervisor stops it. */
+  constructor(process: ClaudeProcess, options: SupervisorOptions, onStop: () => void = () => {}) {
     this.#process = process;
     this.#options = options;
     this.#onStop = onStop;
     options.signal?.addEventListener("abort", this.#onAbort, { once: true });
-    // Deno sets up its timers on the first setTimeout (about 20 ms on a slow machine): pay that
-    // now, while the CLI boots, rather than after its result, where the exit watchdog needs one.
-    clearTimeout(setTimeout(() => {}, 0));
-    if (options.timeoutMs !== undefined) {
-      this.#timeout = setTimeout(() => this.#stop("timeout"), options.timeoutMs);
-    }
-    this.sawOutput();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timeout = arm(
+      timeoutMs,
+      () =>
+        this.#stop({ kind: "timeout", message: `The run timed out after ${seconds(timeoutMs)}` }),
+    );
+    // The start-up bound, not the idle one: the CLI takes a second or two before its first line.
+    const startupMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    this.#waiting = arm(startupMs, () =>
+      this.#stop({
+        kind: "hang",
+        message: `Claude Code printed nothing in the ${seconds(startupMs)} after it started`,
+      }));
   }
 
-  /** The process printed something: the idle watchdog starts again. */
+  /** The process printed something: the idle watchdog starts (again). */
   sawOutput(): void {
-    if (this.#options.idleTimeoutMs === undefined || this.stopReason) return;
-    clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => this.#stop("hang"), this.#options.idleTimeoutMs);
+    if (this.stopReason) return;
+    if (this.#started && this.#options.idleTimeoutMs === undefined) return;
+    this.#started = true;
+    clearTimeout(this.#waiting);
+    const idleMs = this.#options.idleTimeoutMs ?? Infinity;
+    this.#waiting = arm(idleMs, () =>
+      this.#stop({
+        kind: "hang",
+        message: `Claude Code printed nothing for ${seconds(idleMs)} before its result`,
+      }));
   }
 
   /** The process printed its result: it has `exitTimeoutMs` (default 10 s) to exit. */
   sawResult(): void {
-    clearTimeout(this.#idle);
-    this.#idle = undefined;
+    clearTimeout(this.#waiting);
+    this.#waiting = undefined;
     clearTimeout(this.#exit);
-    this.#exit = setTimeout(() => {
+    this.#exit = arm(this.#options.exitTimeoutMs ?? 10_000, () => {
       this.#options.onWarning?.("Claude Code did not exit after its result: shutting it down");
       shutdown(this.#process);
-    }, this.#options.exitTimeoutMs ?? 10_000);
+    });
   }
 
   #stop(reason: StopReason): void {
@@ -68,8 +91,17 @@ export class Supervisor {
   /** Clears every timer and listener. */
   dispose(): void {
     clearTimeout(this.#timeout);
-    clearTimeout(this.#idle);
+    clearTimeout(this.#waiting);
     clearTimeout(this.#exit);
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
   }
+}
+
+/** A timer for `ms`, or none for `Infinity` (which `setTimeout` would fire at once). */
+function arm(ms: number, then: () => void): Timer | undefined {
+  return Number.isFinite(ms) ? setTimeout(then, Math.min(ms, 2 ** 31 - 1)) : undefined;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${+(ms / 1000).toFixed(1)} s`;
 }

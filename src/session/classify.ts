@@ -15,8 +15,13 @@ import {
 import type { ErrorKind } from "../errors/kinds.ts";
 import type { ProcessFacts, TurnFacts } from "./facts.ts";
 
-/** Why claw itself stopped a run. */
-export type StopReason = "aborted" | "timeout" | "hang";
+/** Why claw itself stopped a run: the error kind, and what happened in words. */
+export interface StopReason {
+  /** The kind the run fails with. */
+  kind: "aborted" | "timeout" | "hang";
+  /** What claw saw, with the limit that was passed. */
+  message: string;
+}
 
 /** How a run (or one turn of a session) ended, for {@linkcode classifyRun}. */
 export interface RunEnding {
@@ -31,12 +36,6 @@ export interface RunEnding {
   /** Set when claw stopped the run itself. */
   stopReason?: StopReason;
 }
-
-const STOP_MESSAGES: Record<StopReason, string> = {
-  aborted: "The run was aborted",
-  timeout: "The run timed out",
-  hang: "Claude Code stopped producing output",
-};
 
 /**
  * Classifies a finished run: `undefined` when it succeeded, otherwise a {@linkcode ClawError}
@@ -76,7 +75,7 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
       ...(requestId === undefined ? {} : { requestId }),
     });
   }
-  if (stopReason) return new ClawError(stopReason, STOP_MESSAGES[stopReason], details);
+  if (stopReason) return new ClawError(stopReason.kind, stopReason.message, details);
   if (status?.failure) return status.failure;
   if (status?.signal) {
     return new ClawError(

@@ -142,9 +142,10 @@ Deno.test("claw's own stop reasons win when no result arrived", () => {
       process: processFacts,
       status: { code: 143, signal: "SIGTERM" },
       stderrTail: undefined,
-      stopReason: reason,
+      stopReason: { kind: reason, message: `stopped: ${reason}` },
     });
     assertEquals(error?.kind, reason);
+    assertEquals(error?.message, `stopped: ${reason}`);
     assertEquals(error?.signal, "SIGTERM");
   }
 });

@@ -38,6 +38,8 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   #turn = new TurnFacts();
   #processFacts = new ProcessFacts();
   #stderr: StderrTail | undefined;
+  #reader: ReadableStreamDefaultReader<DecodedItem> | undefined;
+  #lettingGo = false;
 
   /** A run that calls `start` when first iterated, supervised by `options`. */
   constructor(start: () => Promise<Launched>, options: RunOptions = {}) {
@@ -65,11 +67,23 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     return this.#stderr?.text;
   }
 
-  /** The run's items as they arrive; a run can be iterated once. */
+  /**
+   * The run's items as they arrive; a run can be iterated once. Its `return()` acts at once,
+   * even while a `next()` waits: the pending `next()` ends the iteration and the process is shut
+   * down.
+   */
   [Symbol.asyncIterator](): AsyncIterator<DecodedItem> {
     if (this.#iterator) throw new TypeError("A run can be iterated only once");
-    this.#iterator = this.#generate();
-    return this.#iterator;
+    const generator = this.#generate();
+    this.#iterator = generator;
+    return {
+      next: () => generator.next(),
+      return: (value?: unknown) => {
+        this.#letGo();
+        return generator.return(value as void);
+      },
+      throw: (error?: unknown) => generator.throw(error),
+    };
   }
 
   /**
@@ -93,10 +107,20 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     return typeof result.result === "string" ? result.result : "";
   }
 
-  /** Stops the process if it is still running and waits until it is reaped. */
+  /**
+   * Stops the process if it is still running and waits until it is reaped. Acts at once, even
+   * while a `next()` waits for the next event.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
+    this.#letGo();
     await this.#iterator?.return();
     if (this.#process) await shutdown(this.#process);
+  }
+
+  /** The consumer is done: stop reading, so a pending read ends now rather than at the next line. */
+  #letGo(): void {
+    this.#lettingGo = true;
+    this.#reader?.cancel().catch(() => {});
   }
 
   async *#generate(): AsyncGenerator<DecodedItem, void> {
@@ -107,38 +131,32 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     const { plan, process, writing } = await this.#start();
     this.#process = process;
     this.#stderr = new StderrTail(process.stderr);
-
-    const reader = decodeEvents(process.stdout).getReader();
-    const supervisor = new Supervisor(process, options, () => {
-      // Grandchildren may hold stdout open after claude dies: stop reading once it is reaped.
-      process.status.then(() => setTimeout(() => reader.cancel().catch(() => {}), 200));
-    });
+    const reader = decodeEvents(process.stdout, options).getReader();
+    this.#reader = reader;
+    if (this.#lettingGo) reader.cancel().catch(() => {});
+    const supervisor = new Supervisor(process, options);
     let status: ProcessStatus | undefined;
     try {
       while (true) {
-        const { value, done } = await reader.read();
+        const { value, done } = await readOrExplain(reader);
         if (done) break;
         supervisor.sawOutput();
-        const knewVersion = this.#processFacts.cliVersion !== undefined;
-        this.#processFacts.observe(value);
-        this.#turn.observe(value);
+        this.#observe(value);
         if (value.type === "result") supervisor.sawResult();
-        if (!knewVersion && this.#processFacts.cliVersion !== undefined) {
-          const warning = versionWarning(this.#processFacts.cliVersion);
-          if (warning) options.onWarning?.(warning);
-        }
         yield value;
       }
+      if (this.#lettingGo) return; // disposed: the finally below shuts the process down
       status = await process.status;
       await Promise.all([this.#stderr.done, writing]);
     } finally {
       supervisor.dispose();
       if (status === undefined) {
         // The consumer stopped early, or reading failed: the process must not outlive the run.
+        reader.cancel().catch(() => {});
         await shutdown(process);
-        await reader.cancel().catch(() => {});
       }
     }
+    if (status.heldOpen) options.onWarning?.(heldOpenWarning(status.heldOpen));
     const failure = classifyRun({
       turn: this.#turn,
       process: this.#processFacts,
@@ -147,6 +165,16 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       ...(supervisor.stopReason === undefined ? {} : { stopReason: supervisor.stopReason }),
     });
     if (failure) throw await this.#explainWithVersion(failure, plan);
+  }
+
+  #observe(item: DecodedItem): void {
+    const knewVersion = this.#processFacts.cliVersion !== undefined;
+    this.#processFacts.observe(item);
+    this.#turn.observe(item);
+    if (!knewVersion && this.#processFacts.cliVersion !== undefined) {
+      const warning = versionWarning(this.#processFacts.cliVersion);
+      if (warning) this.#options.onWarning?.(warning);
+    }
   }
 
   /**
@@ -164,6 +192,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       env: plan.request.env,
       inheritEnv: false,
       spawner: plan.spawner,
+      ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
     });
     if (!version || versionStanding(version) !== "below_minimum") return failure;
     return new ClawError(
@@ -172,6 +201,26 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       failure.details,
     );
   }
+}
+
+/** Reads the next item; a failure that is not claw's own (a stream error) becomes kind `protocol`. */
+async function readOrExplain(
+  reader: ReadableStreamDefaultReader<DecodedItem>,
+): Promise<ReadableStreamReadResult<DecodedItem>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    if (error instanceof ClawError) throw error;
+    throw new ClawError("protocol", `Reading Claude Code's output failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function heldOpenWarning(pipes: readonly string[]): string {
+  return `Claude Code exited, but a process it started kept its ${
+    pipes.join(" and ")
+  } open: claw stopped it (or, if it left Claude Code's process group, stopped reading)`;
 }
 
 /**

@@ -20,19 +20,44 @@ export interface RunOptions extends CliFlags, EnvOptions {
   cwd?: string;
   /** Aborts the run: the process is shut down and the run fails with kind `aborted`. */
   signal?: AbortSignal;
-  /** Fails the run with kind `timeout` after this many milliseconds. */
+  /**
+   * Fails the run with kind `timeout` after this many milliseconds. Default
+   * {@linkcode DEFAULT_TIMEOUT_MS} (one hour), a safety net against a run that never ends;
+   * `Infinity` turns it off.
+   */
   timeoutMs?: number;
-  /** Fails the run with kind `hang` when the CLI prints nothing for this many milliseconds. */
+  /**
+   * Fails the run with kind `hang` when the CLI prints nothing this many milliseconds after it
+   * started. Default {@linkcode DEFAULT_STARTUP_TIMEOUT_MS} (one minute): the CLI prints
+   * `system/init` within a second or two, or within MCP servers' connect timeout.
+   */
+  startupTimeoutMs?: number;
+  /**
+   * Fails the run with kind `hang` when the CLI, once it has printed its first line, prints
+   * nothing for this many milliseconds before its result. Off by default: a tool may work quietly
+   * for minutes.
+   */
   idleTimeoutMs?: number;
   /** How long the CLI may take to exit after its `result` before it is shut down. Default 10 s. */
   exitTimeoutMs?: number;
+  /**
+   * The longest stdout line decoded, in bytes; a longer one becomes a `line_too_long` diagnostic
+   * and is skipped, keeping memory near this size. Default 256 MiB; `Infinity` for no limit.
+   */
+  maxLineBytes?: number;
   /** Starts the process; the real one by default. Replay and record plug in here. */
   spawner?: Spawner;
   /** Receives warnings (CLI version outside the tested range, a CLI that would not exit). */
   onWarning?: (message: string) => void;
 }
 
-const DURATIONS = ["timeoutMs", "idleTimeoutMs", "exitTimeoutMs"] as const;
+/** The default overall time limit of a run: one hour. */
+export const DEFAULT_TIMEOUT_MS = 60 * 60_000;
+
+/** The default time the CLI has to print its first line: one minute. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+
+const DURATIONS = ["timeoutMs", "startupTimeoutMs", "idleTimeoutMs", "exitTimeoutMs"] as const;
 
 /**
  * Checks `options` (the flags and the durations) before anything starts. Throws an
@@ -50,12 +75,25 @@ export function validateRunOptions(options: RunOptions): void {
   validateFlags(options);
   for (const option of DURATIONS) {
     const value = options[option];
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    if (value !== undefined && !(typeof value === "number" && value > 0)) {
       throw new InvalidOptionError(
         [option],
         (name) =>
-          `Invalid ${name(option)} "${value}": it must be a positive number of milliseconds`,
+          `Invalid ${
+            name(option)
+          } "${value}": it must be a positive number of milliseconds (Infinity for no limit)`,
       );
     }
+  }
+  const { maxLineBytes } = options;
+  const wholeBytes = Number.isSafeInteger(maxLineBytes) || maxLineBytes === Infinity;
+  if (maxLineBytes !== undefined && !(wholeBytes && maxLineBytes > 0)) {
+    throw new InvalidOptionError(
+      ["maxLineBytes"],
+      (name) =>
+        `Invalid ${
+          name("maxLineBytes")
+        } "${maxLineBytes}": it must be a positive whole number of bytes (Infinity for no limit)`,
+    );
   }
 }
