@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { readCassetteFile, stdoutText } from "../src/cassette/cassette.ts";
 import { SUPPORTED_CLI } from "../src/process/version.ts";
 import { decodeLine } from "../src/protocol/decode.ts";
-import type { DecodedItem } from "../src/protocol/events.ts";
+import type { DecodedItem, StreamPayload } from "../src/protocol/events.ts";
 import { kindOf } from "../src/session/summary.ts";
 import { install, pinnedCliPath } from "./install_cli.ts";
 
@@ -38,8 +38,8 @@ export interface Shape {
 
 function shapeKind(item: DecodedItem): string {
   if (item.type === "stream_event") {
-    const payload = item.event as { type?: unknown };
-    return `stream_event:${String(payload.type)}`;
+    const payload = item.event as StreamPayload | undefined;
+    return `stream_event:${payload?.type === "unknown" ? payload.originalType : payload?.type}`;
   }
   return kindOf(item);
 }
@@ -62,7 +62,7 @@ async function shapeOf(dir: string): Promise<Shape> {
           shape.problems.push(`${entry.name}:${item.lineNumber}: ${item.kind}: ${item.message}`);
           continue;
         }
-        if (item.type === "unknown") {
+        if (item.type === "unknown" || (item.type === "system" && item.subtype === "unknown")) {
           shape.problems.push(`${entry.name}:${line.lineNumber}: unknown kind ${kindOf(item)}`);
           continue;
         }

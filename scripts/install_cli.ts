@@ -1,6 +1,8 @@
 /**
  * Installs the pinned Claude Code CLI versions from npm into the git-ignored
- * `.cache/claude/<version>/` folders that the end-to-end tests and benchmarks use.
+ * `.cache/claude/<version>/` folders that the end-to-end tests and benchmarks use, and the
+ * TypeScript Agent SDK released with the newest one into `.cache/sdk/<version>/`, whose type
+ * declarations a test reads to check that claw types every message kind.
  *
  * Idempotent: a version whose binary already answers `--version` is skipped.
  *
@@ -59,6 +61,57 @@ export async function install(version: string): Promise<void> {
   }
 }
 
+/** The `@anthropic-ai/claude-agent-sdk` version released with the newest pinned CLI. */
+export const PINNED_SDK_VERSION = "0.3.332";
+
+/** Where the pinned SDK's type declarations (`sdk.d.ts`) live once installed. */
+export function pinnedSdkTypesPath(): string {
+  const prefix = join(root, ".cache", "sdk", PINNED_SDK_VERSION);
+  return join(prefix, "node_modules", "@anthropic-ai", "claude-agent-sdk", "sdk.d.ts");
+}
+
+/**
+ * Installs `@anthropic-ai/claude-agent-sdk@<PINNED_SDK_VERSION>` into the cache for its type
+ * declarations only (no platform binaries, peers or install scripts), unless it is there already.
+ */
+export async function installSdk(): Promise<void> {
+  const prefix = join(root, ".cache", "sdk", PINNED_SDK_VERSION);
+  const spec = `@anthropic-ai/claude-agent-sdk@${PINNED_SDK_VERSION}`;
+  const installed = async () => {
+    try {
+      await Deno.stat(pinnedSdkTypesPath());
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (await installed()) return;
+  console.error(`Installing ${spec} into ${prefix}`);
+  await Deno.mkdir(prefix, { recursive: true });
+  await Deno.writeTextFile(join(prefix, "package.json"), '{ "private": true }\n');
+  const out = await new Deno.Command("npm", {
+    args: [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      "--omit=optional",
+      "--omit=peer",
+      "--ignore-scripts",
+      spec,
+    ],
+    cwd: prefix,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!out.success || !await installed()) {
+    throw new Error(
+      `Cannot install ${spec}: npm exited with ${out.code}; check access to the npm registry`,
+    );
+  }
+}
+
 if (import.meta.main) {
   for (const version of PINNED_CLI_VERSIONS) await install(version);
+  await installSdk();
 }

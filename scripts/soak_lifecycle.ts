@@ -4,7 +4,7 @@
  * they ended with, how long giving up took (p50/p95, from the moment of giving up to the run
  * settling) and how many processes were left. Not part of CI: it takes a few minutes.
  *
- *   deno run -A scripts/soak_lifecycle.ts [--runs 200] [--cli PATH] [--seed N]
+ *   deno run -A scripts/soak_lifecycle.ts [--runs 200] [--cli PATH] [--seed N] [--ways abort,dispose]
  */
 import { parseArgs } from "node:util";
 import { ClawError } from "../src/errors/claw_error.ts";
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "200" },
     cli: { type: "string" },
     seed: { type: "string", default: "1" },
+    ways: { type: "string", default: "abort,timeout,break,dispose,finish" },
   },
 });
 const runs = Number(values.runs);
@@ -40,7 +41,7 @@ const SCRIPT: FakeScript = {
 };
 
 type Way = "abort" | "timeout" | "break" | "dispose" | "finish";
-const WAYS: Way[] = ["abort", "timeout", "break", "dispose", "finish"];
+const WAYS = values.ways.split(",") as Way[];
 
 let seed = Number(values.seed);
 function random(): number {

@@ -55,7 +55,11 @@ export {
   decodeJsonOutput,
   decodeLine,
   EventDecoderStream,
+  KNOWN_CONTENT_BLOCK_TYPES,
+  KNOWN_DELTA_TYPES,
   KNOWN_EVENT_TYPES,
+  KNOWN_STREAM_PAYLOAD_TYPES,
+  KNOWN_SYSTEM_SUBTYPES,
   tryDecodeJsonOutput,
 } from "./protocol/decode.ts";
 export {

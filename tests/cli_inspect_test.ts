@@ -1,5 +1,5 @@
 /** `claw inspect` over real CLI output, and over synthetic malformed input made here by code. */
-import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
+import { deepStrictEqual as assertEquals, match } from "node:assert";
 import { join } from "node:path";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath, recordTo } from "./_offline.ts";
@@ -117,11 +117,23 @@ Deno.test("claw inspect reports diagnostics with line numbers and unknown kinds,
   }
 });
 
-Deno.test("claw inspect of a missing file says so and exits 1", async () => {
+Deno.test("claw inspect of a missing file is a usage error that names it, exit 2", async () => {
   const out = await claw(["inspect", "/nonexistent/transcript.ndjson"]);
-  assertEquals(out.code, 1);
-  match(out.stderr, /^Cannot read "\/nonexistent\/transcript.ndjson"/);
-  ok(out.stdout === "");
+  assertEquals([out.code, out.stdout], [2, ""]);
+  match(out.stderr, /^Cannot read "\/nonexistent\/transcript.ndjson": no such file: pass /);
+  match(out.stderr, /\n\nUsage: claw inspect/);
+});
+
+Deno.test("claw inspect of input with no JSON line says it is not a transcript, exit 1", async () => {
+  const out = await inspectText("Error: something went wrong\nat line 2\n", []);
+  assertEquals([out.code, out.stdout], [1, ""]);
+  assertEquals(
+    out.stderr,
+    "error[protocol]: stdin is not a transcript: no line of it is JSON (2 lines read)\nhint: Pass what claude -p --output-format stream-json --verbose (or --output-format json) printed, or a cassette claw record wrote\n",
+  );
+  const json = await inspectText("", ["--json"]);
+  assertEquals(json.code, 1);
+  assertEquals(JSON.parse(json.stdout).error.message, "stdin is not a transcript: it is empty");
 });
 
 async function recordCassette(path: string): Promise<void> {
@@ -246,11 +258,12 @@ Deno.test("claw inspect refuses a cassette of an unknown format version or with 
     const future = join(dir, "future.ndjson");
     await Deno.writeTextFile(future, JSON.stringify({ ...header, format: 2 }) + "\n");
     const out = await claw(["inspect", future, "--json"]);
-    assertEquals([out.code, out.stdout], [1, ""]);
-    assertEquals(
-      out.stderr,
-      `Cannot read cassette "${future}": it has format 2 and this claw reads format 1; re-record it with this claw (claw record), or use the claw version that wrote it\n`,
-    );
+    const message =
+      `Cannot read cassette "${future}": it has format 2 and this claw reads format 1; re-record it with this claw (claw record), or use the claw version that wrote it`;
+    assertEquals(out.code, 1);
+    assertEquals(JSON.parse(out.stdout).error.kind, "protocol");
+    assertEquals(JSON.parse(out.stdout).error.message, message);
+    match(out.stderr, new RegExp(`^error\\[protocol\\]: ${RegExp.escape(message)}\nhint: `));
     const broken = join(dir, "broken.ndjson");
     await Deno.writeTextFile(
       broken,
@@ -258,7 +271,10 @@ Deno.test("claw inspect refuses a cassette of an unknown format version or with 
     );
     const cut = await claw(["inspect", broken]);
     assertEquals(cut.code, 1);
-    match(cut.stderr, new RegExp(`^Cannot read cassette "${broken}": line 3 is not JSON`));
+    match(
+      cut.stderr,
+      new RegExp(`^error\\[protocol\\]: Cannot read cassette "${broken}": line 3 is not JSON`),
+    );
     // A cut last stdout line and the missing exit record show as they would in a transcript.
     const partial = join(dir, "partial.ndjson");
     await Deno.writeTextFile(

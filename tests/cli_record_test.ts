@@ -5,6 +5,7 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
 import { parseCassette, stdoutText } from "../src/cassette/cassette.ts";
+import { CassetteStore } from "../src/cassette/cassette_store.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
 
@@ -134,7 +135,76 @@ Deno.test("claw record with a claude that does not exist says so in one error li
     assertEquals([out.code, out.stdout], [1, ""]);
     match(
       out.stderr,
-      /^error\[cli_not_found\]: Cannot run "\/nonexistent\/claude" given with --cli: it is not an executable file\nhint: /,
+      /^error\[cli_not_found\]: Cannot run "\/nonexistent\/claude", the claude given \(cli option, --cli\): it is not an executable file\nhint: /,
     );
     ok(!out.stderr.includes("    at "), "no stack trace");
+  }));
+
+Deno.test("claw record --json prints what was recorded as the last stdout line, after the CLI's own output", () =>
+  withMarker(async (_cli, _mark, dir) => {
+    // A stand-in claude, made here: one event on stdout, one line on stderr, exit 3.
+    const cli = join(dir, "talking-claude");
+    const init = '{"type":"system","subtype":"init","claude_code_version":"9.9.9"}';
+    await Deno.writeTextFile(cli, `#!/bin/sh\necho '${init}'\necho 'a warning' >&2\nexit 3\n`, {
+      mode: 0o755,
+    });
+    const file = join(dir, "new folder", "run.ndjson");
+    const out = await claw(["record", "--json", "-o", file, "--cli", cli, "--", "-p", "hi"]);
+    assertEquals(out.code, 3, out.stderr);
+    assertEquals(out.stderr, `a warning\nclaw: recorded ${file}\n`);
+    const [event, report, end] = out.stdout.split("\n");
+    assertEquals([event, end], [init, ""]);
+    const header = parseCassette(await Deno.readTextFile(file)).header;
+    assertEquals(JSON.parse(report!), {
+      cassette: file,
+      key: header.key,
+      cli_version: "9.9.9",
+      argv: ["-p", "hi"],
+      recorded_at: header.recorded_at,
+      exit: { code: 3, signal: null },
+      records: { stdout: 1, stderr: 1, stdin: 0 },
+    });
+  }));
+
+Deno.test("claw replay --write-bin --json reports the launcher, the folder, its cassette count, mode, timing and real CLI", () =>
+  withMarker(async (cli, _mark, dir) => {
+    const corpus = join(Deno.cwd(), "fixtures", "cassettes", "2.1.332");
+    const bin = join(dir, "bin", "claude");
+    const out = await claw(["replay", "--json", "--cassettes", corpus, "--write-bin", bin]);
+    assertEquals([out.code, out.stderr], [0, ""]);
+    assertEquals(
+      out.stdout,
+      JSON.stringify({
+        launcher: bin,
+        cassettes: corpus,
+        cassette_count: (await CassetteStore.open(corpus)).cassettes.length,
+        mode: "replay",
+        timing: "instant",
+        real_claude: null,
+      }) + "\n",
+    );
+    ok((await Deno.stat(bin)).isFile);
+
+    // Auto mode: the folder is made when the launcher is written; the real CLI is named.
+    const fresh = join(dir, "fresh cassettes");
+    const args = ["--mode", "auto", "--timing", "0.5", "--real-claude", cli, "--write-bin", bin];
+    const auto = await claw(["replay", "--cassettes", fresh, ...args, "--json"]);
+    assertEquals(auto.code, 0, auto.stderr);
+    assertEquals(JSON.parse(auto.stdout), {
+      launcher: bin,
+      cassettes: fresh,
+      cassette_count: 0,
+      mode: "auto",
+      timing: 0.5,
+      real_claude: cli,
+    });
+    ok((await Deno.stat(fresh)).isDirectory);
+  }));
+
+Deno.test("claw replay --write-bin warns when the folder holds no cassettes to replay", () =>
+  withMarker(async (_cli, _mark, dir) => {
+    const bin = join(dir, "bin", "claude");
+    const out = await claw(["replay", "--cassettes", dir, "--write-bin", bin]);
+    assertEquals([out.code, out.stdout], [0, `${bin}\n`]);
+    match(out.stderr, /^warning: --cassettes ".*" holds no cassettes: every run will miss/);
   }));

@@ -134,6 +134,38 @@ test("a failed run prints error[kind] first, then the hint, and exits 1", async 
   });
 });
 
+test("claw run shows the CLI's retries on stderr while it waits them out", async () => {
+  const script: FakeScript = {
+    replies: [
+      { status: 529 },
+      { content: [{ type: "text", text: "made it" }] },
+    ],
+  };
+  await withFakeApiProcess(script, async (env) => {
+    const out = await clawRun({ ...env, CLAUDE_CODE_MAX_RETRIES: "2" }, "hi");
+    assertEquals([out.code, out.stdout], [0, "made it\n"], out.stderr);
+    match(out.stderr, /^retrying 1\/2 in \d+\.\d s: the API is overloaded \(HTTP 529\)$/m);
+  });
+});
+
+test("a failed run with --output json or stream-json also says so on stdout, as a claw_error object", async () => {
+  const script: FakeScript = { replies: [promptTooLongReply()], when_exhausted: "repeat_last" };
+  await withFakeApiProcess(script, async (env) => {
+    for (const output of ["json", "stream-json"]) {
+      const out = await clawRun(env, "--output", output, "hi");
+      assertEquals(out.code, 1, out.stderr);
+      const last = JSON.parse(out.stdout.trimEnd().split("\n").at(-1)!);
+      const { error } = last;
+      assertEquals([last.type, error.kind, error.exit_code], ["claw_error", "context_window", 1]);
+      match(error.message, /Prompt is too long/);
+      match(error.hint, /\/compact/);
+      match(error.session_id, /^[0-9a-f-]{36}$/);
+      assertEquals(last.result.type, "result");
+      match(out.stderr, /^error\[context_window\]/m);
+    }
+  });
+});
+
 test("claw run - reads the prompt from stdin", async () => {
   await withFakeApiProcess(
     { replies: [{ content: [{ type: "text", text: "read it" }] }] },

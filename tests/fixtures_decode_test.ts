@@ -624,11 +624,17 @@ for (const recorded of corpus) {
   });
 }
 
-Deno.test("claw run --output stream-json printed exactly the recorded stdout", () => {
+Deno.test("claw run --output stream-json printed exactly the recorded stdout, then claw_error when it failed", () => {
   const streamed = corpus.filter((r) => r.golden?.args.join(" ").includes("stream-json"));
   ok(streamed.length >= 20, `${streamed.length} stream-json goldens`);
   for (const recorded of streamed) {
-    assertEquals(recorded.golden?.stdout, recorded.stdout, recorded.path);
+    const golden = recorded.golden!;
+    const lines = golden.stdout.split("\n");
+    const last = lines.at(-2) ?? "";
+    const failed = golden.code !== 0;
+    assertEquals(last.startsWith('{"type":"claw_error"'), failed, recorded.path);
+    const events = failed ? [...lines.slice(0, -2), ""].join("\n") : golden.stdout;
+    assertEquals(events, recorded.stdout, recorded.path);
   }
 });
 

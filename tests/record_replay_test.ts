@@ -191,12 +191,12 @@ for (const version of PINNED_CLI_VERSIONS) {
       )
         .text();
       const difference =
-        'the nearest is "run.ndjson", which differs at argv[3]: recorded "--permission-mode=bypassPermissions", this run "--max-turns=3"';
+        'the nearest is "run.ndjson", which differs at argv[0]: recorded (nothing), this run "--max-turns=3" (canonical order; only recorded: "--permission-mode=bypassPermissions"; only this run: "--max-turns=3")';
 
       const spawner = cassetteSpawner({ dir: cassettes, mode: "replay" });
       const error = await captureClawError(run(PROMPT, { maxTurns: 3, spawner }).text());
       assertEquals(error.kind, "cassette_miss");
-      match(error.message, /^No cassette in ".+cassettes" matches this run \(key k1:[0-9a-f]+\)/);
+      match(error.message, /^No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\)/);
       ok(error.message.endsWith(difference), error.message);
 
       const bin = join(root, "bin", "claude");
@@ -208,7 +208,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       assertEquals(out.code, 1, out.stderr);
       match(
         out.stderr,
-        /^error\[cassette_miss\]: No cassette in ".+cassettes" matches this run \(key k1:[0-9a-f]+\): the nearest is "run.ndjson", which differs at argv\[3\]: recorded "--permission-mode=bypassPermissions", this run "--max-turns=3" \(exit 1\)\nhint: Record the run once/,
+        /^error\[cassette_miss\]: No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\): the nearest is "run.ndjson", which differs at argv\[0\]: recorded \(nothing\), this run "--max-turns=3" \(canonical order; only recorded: "--permission-mode=bypassPermissions"; only this run: "--max-turns=3"\) \(exit 1\)\nhint: Record the run once/,
       );
       assertEquals(out.stdout, "");
     }));

@@ -2,16 +2,17 @@
  * The cassette format: one recorded run of the Claude Code CLI as versioned, diffable NDJSON.
  *
  * ```ndjson
- * {"type":"claw_cassette","format":1,"key":"k1:3f2a…","cli_version":"2.1.332","argv":["-p","--output-format=stream-json","--verbose","--","Say hi"],"env":["ANTHROPIC_API_KEY","HOME"],"cwd":"$CWD","recorded_at":"2026-11-21T06:00:00.000Z"}
+ * {"type":"claw_cassette","format":1,"key":"k2:3f2a…","cli_version":"2.1.332","argv":["-p","--output-format=stream-json","--verbose","--","Say hi"],"env":["ANTHROPIC_API_KEY","HOME"],"cwd":"$CWD","recorded_at":"2026-11-21T06:00:00.000Z"}
  * {"t":0,"stdin_eof":true}
  * {"t":412.5,"stdout":{"type":"system","subtype":"init","session_id":"…"}}
  * {"t":530.1,"stdout":{"type":"result","subtype":"success","is_error":false}}
  * {"t":541.9,"exit":{"code":0,"signal":null}}
  * ```
  *
- * - The header comes first: format version, a stable matching key, the CLI version, the argv (with
- *   the machine's paths as placeholders), the names (never the values) of the variables that
- *   configure the CLI, the cwd placeholder and the recording time.
+ * - The header comes first: format version, a stable matching key, the CLI version, the argv as
+ *   it was given (with the machine's paths as placeholders; matching uses its canonical form), the
+ *   names (never the values) of the variables that configure the CLI, the cwd placeholder and the
+ *   recording time.
  * - Then one record per line the process wrote or read, in order, with `t`, the milliseconds since
  *   the start: `stdout` holds a JSON line as the object itself when that re-serialises to the same
  *   bytes, else `stdout_raw` holds the text; `stderr` and `stdin` hold text; `eol: false` marks a
@@ -24,6 +25,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { LineStream } from "../protocol/line_stream.ts";
+import { canonicalArgv } from "./canonical_argv.ts";
 
 /** The cassette format version this claw writes and reads. */
 export const CASSETTE_FORMAT = 1;
@@ -34,7 +36,7 @@ export interface CassetteHeader {
   type: "claw_cassette";
   /** The format version ({@linkcode CASSETTE_FORMAT}). */
   format: number;
-  /** The matching key: see {@linkcode cassetteKey}. */
+  /** The matching key when it was written: see {@linkcode cassetteKey}. */
   key: string;
   /** The CLI version from `system/init` (or `--version`), when known. */
   cli_version: string | null;
@@ -86,8 +88,12 @@ export class CassetteFormatError extends SyntaxError {
 }
 
 /**
- * The stable matching key of a run: a hash of its redacted argv. Two runs with the same flags and
- * prompt in different folders or on different machines get the same key.
+ * The stable matching key of a run: `k2:` and a hash of the canonical form of its redacted argv
+ * (see `request.ts` for what the canonical form makes equal). Two runs with the same flags and
+ * prompt, however spelled, in different folders or on different machines get the same key.
+ * (Format-1 cassettes written before the canonical form carry `k1:` keys, a hash of the argv as
+ * given; a cassette store computes every cassette's key from its `argv` when it opens, so those
+ * still match.)
  *
  * @example
  * ```ts
@@ -95,13 +101,13 @@ export class CassetteFormatError extends SyntaxError {
  * import { cassetteKey } from "./cassette.ts";
  *
  * const key = await cassetteKey(["-p", "--", "hi"]);
- * assert(key === await cassetteKey(["-p", "--", "hi"]) && key.startsWith("k1:"));
+ * assert(key === await cassetteKey(["hi", "--print"]) && key.startsWith("k2:"));
  * ```
  */
 export async function cassetteKey(argv: readonly string[]): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(argv));
+  const bytes = new TextEncoder().encode(JSON.stringify(canonicalArgv(argv)));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return `k1:${
+  return `k2:${
     Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")
   }`;
 }

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner, SpawnRequest } from "../process/spawn.ts";
+import { parseArgv } from "./canonical_argv.ts";
 import { CassetteStore } from "./cassette_store.ts";
 import { recordingSpawner, saveCassette } from "./recorder.ts";
 import { replayRequest } from "./replay.ts";
@@ -82,15 +83,16 @@ export function cassetteModeFromEnv(
 
 /** A file name for a new cassette: a slug of the prompt and the key. */
 function cassetteFileName(argv: readonly string[], key: string): string {
-  const prompt = argv.at(-1) ?? "run";
+  const prompt = parseArgv(argv).operands.at(-1) ?? "run";
   const slug =
     prompt.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "run";
   return `${slug}-${key.slice(3, 11)}.ndjson`;
 }
 
 /**
- * A spawner that serves runs from a folder of cassettes according to the mode. A miss in replay
- * mode throws a `CassetteMissError` naming the nearest cassette and the first differing field;
+ * A spawner that serves runs from a folder of cassettes according to the mode, matching a run by
+ * the canonical form of its argv (see `request.ts`). A miss in replay mode throws a
+ * `CassetteMissError` naming the nearest cassette and the first differing argv element;
  * `run()` rethrows it as it is. `--version` is answered with the recorded CLI version in replay and
  * auto mode (in auto mode from the real CLI while nothing is recorded).
  *

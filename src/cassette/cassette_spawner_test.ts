@@ -163,7 +163,7 @@ Deno.test("replay mode fails a miss with cassette_miss, naming the nearest casse
     match(
       error.message,
       new RegExp(
-        `^No cassette in "${dir}" matches this run \\(key k1:[0-9a-f]+\\): the nearest is "${name}", which differs at argv\\[3\\]: recorded "--", this run "--max-turns=2"$`,
+        `^No cassette in "${dir}" matches this run \\(key k2:[0-9a-f]+\\): the nearest is "${name}", which differs at argv\\[0\\]: recorded \\(nothing\\), this run "--max-turns=2"$`,
       ),
     );
     assertEquals(real.calls.length, 1, "replay mode never starts the real CLI");

@@ -8,9 +8,11 @@ import { CassetteMissError } from "../errors/claw_error.ts";
 import {
   type Cassette,
   type CassetteHeader,
+  cassetteKey,
   looksLikeCassette,
   parseCassette,
 } from "./cassette.ts";
+import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import type { CassetteSource } from "./replay.ts";
 
 /** A cassette file found in a store. */
@@ -19,10 +21,16 @@ export interface StoredCassette {
   path: string;
   /** Its header. */
   header: CassetteHeader;
+  /**
+   * The key it matches by: computed from the header's `argv` (see {@linkcode cassetteKey}), so a
+   * cassette whose header holds a key of an older kind (`k1:`) matches as well.
+   */
+  key: string;
 }
 
 /**
- * The cassettes under a folder (recursively, `*.ndjson` files that start with a cassette header).
+ * The cassettes under a folder (recursively, `*.ndjson` files that start with a cassette header),
+ * indexed by the key of each header's argv.
  *
  * @example Look a run up by its key
  * ```ts
@@ -31,7 +39,7 @@ export interface StoredCassette {
  * import { CassetteStore } from "./cassette_store.ts";
  *
  * const store = await CassetteStore.open("fixtures/cassettes/2.1.332");
- * const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hello"];
+ * const argv = ["-p", "--output-format", "stream-json", "--verbose", "Say hello"];
  * const { cassette } = await store.load(await cassetteKey(argv), argv);
  * strictEqual(cassette.header.cli_version, "2.1.332");
  * ```
@@ -45,13 +53,13 @@ export class CassetteStore implements CassetteSource {
     this.dir = dir;
     this.#byKey = new Map();
     for (const cassette of cassettes) {
-      const other = this.#byKey.get(cassette.header.key);
+      const other = this.#byKey.get(cassette.key);
       if (other) {
         throw new TypeError(
-          `Cassettes "${other.path}" and "${cassette.path}" in "${dir}" record the same arguments (key ${cassette.header.key}), so a run could not tell them apart: remove one, or record them with different arguments (for example --session-id)`,
+          `Cassettes "${other.path}" and "${cassette.path}" in "${dir}" record the same arguments (key ${cassette.key}), so a run could not tell them apart: remove one, or record them with different arguments (for example --session-id)`,
         );
       }
-      this.#byKey.set(cassette.header.key, cassette);
+      this.#byKey.set(cassette.key, cassette);
     }
   }
 
@@ -60,7 +68,7 @@ export class CassetteStore implements CassetteSource {
     const found: StoredCassette[] = [];
     for (const path of await walk(dir)) {
       const header = await readHeader(path);
-      if (header) found.push({ path, header });
+      if (header) found.push({ path, header, key: await cassetteKey(header.argv) });
     }
     return new CassetteStore(dir, found);
   }
@@ -91,58 +99,178 @@ export class CassetteStore implements CassetteSource {
     };
   }
 
-  /** Names the nearest cassette to `argv` and the first field that differs. */
+  /**
+   * Names the nearest cassette to `argv` and the first element where their canonical forms differ.
+   * The nearest is the one with the fewest differing flags (a flag only one of them has, or a value
+   * that differs, counts one each), then the smallest edit distance between the prompts, then the
+   * fewest flags only one of them has; then the first by path.
+   */
   explainMiss(key: string, argv: readonly string[]): string {
     const start = `No cassette in "${this.dir}" matches this run (key ${key})`;
-    let best: { stored: StoredCassette; score: number; difference: string } | undefined;
-    for (const stored of this.#byKey.values()) {
-      const { score, difference } = compareArgv(stored.header.argv, argv);
-      if (!best || score > best.score) best = { stored, score, difference };
+    const run = parseArgv(argv);
+    let best: { stored: StoredCassette; distance: ArgvDistance } | undefined;
+    const byPath = [...this.#byKey.values()].sort((a, b) => a.path < b.path ? -1 : 1);
+    for (const stored of byPath) {
+      const distance = argvDistance(parseArgv(stored.header.argv), run);
+      if (!best || closer(distance, best.distance)) best = { stored, distance };
     }
     if (!best) return `${start}: the folder holds no cassettes`;
-    return `${start}: the nearest is "${
-      relative(this.dir, best.stored.path)
-    }", which differs at ${best.difference}`;
+    return `${start}: the nearest is "${relative(this.dir, best.stored.path)}", which differs at ${
+      argvDifference(best.stored.header.argv, argv)
+    }`;
   }
 }
 
+/** How far a run's argv is from a recorded one; smaller is nearer, compared field by field. */
+interface ArgvDistance {
+  /** Flags only one side has, plus flags whose values differ. */
+  flags: number;
+  /** The edit distance between the prompts (the positional arguments). */
+  prompt: number;
+  /** Flags only one side has. */
+  missing: number;
+}
+
+function closer(a: ArgvDistance, b: ArgvDistance): boolean {
+  if (a.flags !== b.flags) return a.flags < b.flags;
+  if (a.prompt !== b.prompt) return a.prompt < b.prompt;
+  return a.missing < b.missing;
+}
+
+/** The distance between two parsed argvs; each unparsed element counts as a flag of its own. */
+function argvDistance(recorded: ParsedArgv, run: ParsedArgv): ArgvDistance {
+  const valuesByFlag = (parsed: ParsedArgv) => {
+    const values = new Map<string, (string | undefined)[]>();
+    const add = (name: string, value: string | undefined) =>
+      values.set(name, [...values.get(name) ?? [], value]);
+    for (const option of parsed.options) {
+      const equals = option.indexOf("=");
+      if (equals === -1) add(option, undefined);
+      else add(option.slice(0, equals), option.slice(equals + 1));
+    }
+    parsed.unparsed.forEach((arg, index) => add(`${index}\0${arg}`, undefined));
+    return values;
+  };
+  const a = valuesByFlag(recorded);
+  const b = valuesByFlag(run);
+  let missing = 0;
+  let changed = 0;
+  for (const name of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(name) ?? [];
+    const y = b.get(name) ?? [];
+    missing += Math.abs(x.length - y.length);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) changed++;
+  }
+  return {
+    flags: missing + changed,
+    prompt: editDistance(recorded.operands.join("\n"), run.operands.join("\n")),
+    missing,
+  };
+}
+
+/** At most this many cells for one edit distance; beyond it the distance is estimated. */
+const EDIT_DISTANCE_CELLS = 4_000_000;
+
 /**
- * The first difference between a recorded argv and a run's, in words.
+ * The Levenshtein distance between two strings (by UTF-16 unit), after their common head and tail
+ * are set aside; when the rest is too long to compare cell by cell, the longer rest's length (an
+ * upper bound).
+ */
+function editDistance(a: string, b: string): number {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (
+    tail < a.length - head && tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  ) tail++;
+  const x = a.slice(head, a.length - tail);
+  const y = b.slice(head, b.length - tail);
+  if (x.length === 0 || y.length === 0) return x.length + y.length;
+  if (x.length * y.length > EDIT_DISTANCE_CELLS) return Math.max(x.length, y.length);
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[y.length]!;
+}
+
+/**
+ * The first difference between the canonical forms (see `request.ts`) of a recorded argv and a
+ * run's, in words: where the two first part (aligned on their longest common subsequence, so a
+ * flag only one of them has does not shift the rest), what the recording has there and what the
+ * run has. When they differ in more than that, the elements only one of them has follow.
  *
- * @example
+ * @example The README's recording against `claw run`'s argv with another prompt
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { argvDifference } from "./cassette_store.ts";
  *
- * strictEqual(argvDifference(["-p", "hi"], ["-p", "ho"]), 'argv[1]: recorded "hi", this run "ho"');
+ * strictEqual(
+ *   argvDifference(["-p", "--output-format", "json", "hi"], ["-p", "--output-format=json", "--", "ho"]),
+ *   'argv[3]: recorded "hi", this run "ho"',
+ * );
  * ```
  */
 export function argvDifference(recorded: readonly string[], actual: readonly string[]): string {
-  return compareArgv(recorded, actual).difference;
-}
-
-/** How alike two argvs are, and the first difference in words. */
-function compareArgv(
-  recorded: readonly string[],
-  actual: readonly string[],
-): { score: number; difference: string } {
-  let first = -1;
-  let same = 0;
-  for (let i = 0; i < Math.max(recorded.length, actual.length); i++) {
-    if (recorded[i] === actual[i]) same++;
-    else if (first === -1) first = i;
+  const a = canonicalArgv(recorded);
+  const b = canonicalArgv(actual);
+  // common[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
+  const common = Array.from(
+    { length: a.length + 1 },
+    () => new Array<number>(b.length + 1).fill(0),
+  );
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      common[i]![j] = a[i] === b[j]
+        ? common[i + 1]![j + 1]! + 1
+        : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+    }
   }
-  if (first === -1) {
-    return { score: Infinity, difference: "nothing (same argv, another key format)" };
+  const onlyRecorded: string[] = [];
+  const onlyRun: string[] = [];
+  let first: { at: number; recorded?: string; run?: string; done?: true } | undefined;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      if (first) first.done = true; // later differences are only listed
+      i++;
+      j++;
+    } else if (j >= b.length || (i < a.length && common[i + 1]![j]! >= common[i]![j + 1]!)) {
+      first ??= { at: j };
+      if (!first.done) first.recorded ??= a[i]!;
+      onlyRecorded.push(a[i]!);
+      i++;
+    } else {
+      first ??= { at: j };
+      if (!first.done) first.run ??= b[j]!;
+      onlyRun.push(b[j]!);
+      j++;
+    }
   }
+  if (!first) return "nothing (the same canonical argv, another key format)";
   const show = (value: string | undefined) =>
     value === undefined ? "(nothing)" : JSON.stringify(value.slice(0, 120));
-  return {
-    score: first * 1000 + same,
-    difference: `argv[${first}]: recorded ${show(recorded[first])}, this run ${
-      show(actual[first])
-    }`,
-  };
+  const difference = `argv[${first.at}]: recorded ${show(first.recorded)}, this run ${
+    show(first.run)
+  }`;
+  const named = (value: string | undefined) => value === undefined ? 0 : 1;
+  if (onlyRecorded.length === named(first.recorded) && onlyRun.length === named(first.run)) {
+    return difference;
+  }
+  const list = (elements: string[]) => elements.map(show).join(", ") || "nothing";
+  return `${difference} (canonical order; only recorded: ${list(onlyRecorded)}; only this run: ${
+    list(onlyRun)
+  })`;
 }
 
 async function walk(dir: string): Promise<string[]> {

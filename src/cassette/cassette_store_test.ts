@@ -85,13 +85,81 @@ Deno.test("a miss names the nearest cassette's file and the first differing argv
       error.message,
       `No cassette in "${dir}" matches this run (key ${key}): the nearest is "${
         join("sub", "model.ndjson")
-      }", which differs at argv[3]: recorded "--model=opus", this run "--model=sonnet"`,
+      }", which differs at argv[0]: recorded "--model=opus", this run "--model=sonnet"`,
     );
     // A prompt that differs: the cassette with the same flags is the nearest.
     const prompt = [...BASE, "--", "Say goodbye"];
     assertEquals(
       store.explainMiss("k1:x", prompt),
       `No cassette in "${dir}" matches this run (key k1:x): the nearest is "hello.ndjson", which differs at argv[4]: recorded "Say hello", this run "Say goodbye"`,
+    );
+  }));
+
+Deno.test("the nearest cassette is the one with the fewest differing flags, whatever their order", () =>
+  withDir(async (dir) => {
+    // Shares the run's first elements as written, but three of its flags differ.
+    await writeCassette(join(dir, "a-far.ndjson"), [
+      ...BASE,
+      "--model=opus",
+      "--max-turns=9",
+      "--permission-mode=plan",
+      "--",
+      "Something else entirely",
+    ]);
+    // The same flags in another order and spelling; only the prompt differs, by one character.
+    await writeCassette(join(dir, "b-near.ndjson"), [
+      "--verbose",
+      "--model",
+      "sonnet",
+      "-p",
+      "--output-format",
+      "stream-json",
+      "Say hello!",
+    ]);
+    const store = await CassetteStore.open(dir);
+    const argv = [...BASE, "--model=sonnet", "--", "Say hello"];
+    assertEquals(
+      store.explainMiss("k2:x", argv),
+      `No cassette in "${dir}" matches this run (key k2:x): the nearest is "b-near.ndjson", which differs at argv[5]: recorded "Say hello!", this run "Say hello"`,
+    );
+  }));
+
+Deno.test("with the same flags, the nearest cassette is the one whose prompt is closest", () =>
+  withDir(async (dir) => {
+    await writeCassette(join(dir, "a-poem.ndjson"), [...BASE, "--", "Write a poem"]);
+    await writeCassette(join(dir, "b-hello.ndjson"), [...BASE, "--", "Say hello"]);
+    await writeCassette(join(dir, "c-help.ndjson"), [...BASE, "--", "Say help"]);
+    const store = await CassetteStore.open(dir);
+    assertEquals(
+      store.explainMiss("k2:x", [...BASE, "Say hello!"]),
+      `No cassette in "${dir}" matches this run (key k2:x): the nearest is "b-hello.ndjson", which differs at argv[4]: recorded "Say hello", this run "Say hello!"`,
+    );
+  }));
+
+Deno.test("a run matches a cassette recorded with another spelling of its argv, and old k1 keys", () =>
+  withDir(async (dir) => {
+    // As `claw record -o hello.ndjson -- -p --output-format stream-json --verbose "Say hello"`
+    // saves it, with the k1 key (a hash of the argv as given) cassettes had before.
+    const recorded = ["-p", "--output-format", "stream-json", "--verbose", "Say hello"];
+    await writeCassette(join(dir, "hello.ndjson"), recorded);
+    const path = join(dir, "hello.ndjson");
+    const text = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, text.replace(/"key":"k2:[0-9a-f]+"/, '"key":"k1:0123"'));
+    const store = await CassetteStore.open(dir);
+    const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hello"];
+    const { cassette } = await store.load(await cassetteKey(argv), argv);
+    assertEquals([cassette.header.key, cassette.header.argv], ["k1:0123", recorded]);
+    assertEquals(store.cassettes[0]?.key, await cassetteKey(argv));
+  }));
+
+Deno.test("two cassettes of the same canonical argv are refused: a run could not tell them apart", () =>
+  withDir(async (dir) => {
+    await writeCassette(join(dir, "a.ndjson"), ["-p", "--model", "opus", "hi"]);
+    await writeCassette(join(dir, "b.ndjson"), ["--model=opus", "-p", "--", "hi"]);
+    await rejects(
+      CassetteStore.open(dir),
+      (error: unknown) =>
+        error instanceof TypeError && /record the same arguments/.test(error.message),
     );
   }));
 
@@ -110,11 +178,33 @@ Deno.test("an empty or missing folder says it holds no cassettes", () =>
     }
   }));
 
-Deno.test("argvDifference says which element differs, or that one argv is longer", () => {
-  assertEquals(argvDifference(["-p", "a"], ["-p", "b"]), 'argv[1]: recorded "a", this run "b"');
-  assertEquals(argvDifference(["-p"], ["-p", "b"]), 'argv[1]: recorded (nothing), this run "b"');
-  assertEquals(argvDifference(["-p", "a"], ["-p"]), 'argv[1]: recorded "a", this run (nothing)');
-  assertEquals(argvDifference(["-p"], ["-p"]), "nothing (same argv, another key format)");
+Deno.test("argvDifference names the first differing element of the canonical forms", () => {
+  assertEquals(argvDifference(["-p", "a"], ["-p", "b"]), 'argv[2]: recorded "a", this run "b"');
+  assertEquals(
+    argvDifference(["-p", "a"], ["b", "--print"]),
+    'argv[2]: recorded "a", this run "b"',
+  );
+  assertEquals(
+    argvDifference(["-p", "--", "a"], ["-p", "--", "a", "b"]),
+    'argv[3]: recorded (nothing), this run "b"',
+  );
+  assertEquals(
+    argvDifference(["-p", "--model=x", "a"], ["-p", "a"]),
+    'argv[0]: recorded "--model=x", this run (nothing)',
+  );
+  assertEquals(
+    argvDifference(["-p", "--verbose", "a"], ["--verbose", "-p", "--", "a"]),
+    "nothing (the same canonical argv, another key format)",
+  );
+});
+
+Deno.test("argvDifference lists every element only one side has when more than one differs", () => {
+  const recorded = ["-p", "--output-format=stream-json", "--permission-mode=plan", "--", "hi"];
+  const run = ["-p", "--output-format", "stream-json", "--max-turns", "3", "hi"];
+  assertEquals(
+    argvDifference(recorded, run),
+    'argv[0]: recorded (nothing), this run "--max-turns=3" (canonical order; only recorded: "--permission-mode=plan"; only this run: "--max-turns=3")',
+  );
 });
 
 Deno.test("a cassette with an unknown format is skipped when indexing only if its header is not a cassette's", () =>

@@ -14,8 +14,8 @@
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CASSETTE_MISS_PREFIX, ClawError } from "../errors/claw_error.ts";
-import { findClaude } from "../process/discover.ts";
+import { CASSETTE_MISS_PREFIX, ClaudeNotFoundError, ClawError } from "../errors/claw_error.ts";
+import { isExecutableFile } from "../process/discover.ts";
 import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { type CassetteMode, cassetteModeFromEnv, cassetteSpawner } from "./cassette_spawner.ts";
@@ -48,9 +48,23 @@ export function fakeClaudeConfig(
 /** The spawner of the real CLI named by `CLAW_REAL_CLAUDE` (or found as usual). */
 function realSpawner(env: Record<string, string>): Spawner {
   return (request) => {
-    const cli =
-      findClaude({ ...(env.CLAW_REAL_CLAUDE ? { cli: env.CLAW_REAL_CLAUDE } : {}), env }).path;
-    return denoSpawner({ ...request, command: cli });
+    const real = env.CLAW_REAL_CLAUDE;
+    if (!real) {
+      // Searching PATH could find this very launcher (it is called claude): the real one is named.
+      throw new ClaudeNotFoundError(
+        `CLAW_CASSETTE_MODE=${
+          cassetteModeFromEnv(env)
+        } runs the real CLI, but CLAW_REAL_CLAUDE is not set: set it to the real claude executable (claw replay --real-claude PATH --write-bin … writes it into the launcher)`,
+        { hint: "Set CLAW_REAL_CLAUDE, or use CLAW_CASSETTE_MODE=replay" },
+      );
+    }
+    if (!isExecutableFile(real)) {
+      throw new ClaudeNotFoundError(
+        `Cannot run "${real}" from CLAW_REAL_CLAUDE: it is not an executable file`,
+        { hint: "Set CLAW_REAL_CLAUDE to the real claude executable, for example $(which claude)" },
+      );
+    }
+    return denoSpawner({ ...request, command: real });
   };
 }
 
@@ -153,6 +167,11 @@ export function launcherEnv(launcher: FakeClaudeLauncher): Record<string, string
  * fake claude for `launcher`: what `claw replay --write-bin` does. The settings are defaults that
  * the same variables in the environment override.
  *
+ * The launcher finds Deno when it runs, not when it is written, so that it survives the Deno it
+ * was written with going away (an npx cache cleared): `CLAW_DENO` if set, else `deno` on `PATH`,
+ * else the Deno that wrote it. When none is there it prints one line on stderr that says which
+ * Deno it needs and how to get it, and exits 127.
+ *
  * @example Write a launcher and ask it for the CLI version
  * ```ts
  * import { strictEqual } from "node:assert";
@@ -160,6 +179,7 @@ export function launcherEnv(launcher: FakeClaudeLauncher): Record<string, string
  * import { writeFakeClaude } from "./fake_claude.ts";
  *
  * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(join(dir, "cassettes"));
  * await writeFakeClaude(join(dir, "bin", "claude"), { cassettes: join(dir, "cassettes") });
  * const out = await new Deno.Command(join(dir, "bin", "claude"), { args: ["--version"] }).output();
  * strictEqual(new TextDecoder().decode(out.stdout), "0.0.0 (Claude Code)\n");
@@ -177,7 +197,7 @@ export async function writeFakeClaude(path: string, launcher: FakeClaudeLauncher
     "# A drop-in fake claude written by `claw replay --write-bin`: it replays claw cassettes.",
     "# The variables below are defaults; set them in the environment to override.",
     ...defaults,
-    `exec ${clawCommand().map(quote).join(" ")} fake-claude "$@"`,
+    ...execClaw(),
     "",
   ].join("\n");
   await Deno.mkdir(dirname(resolve(path)), { recursive: true });
@@ -185,11 +205,29 @@ export async function writeFakeClaude(path: string, launcher: FakeClaudeLauncher
   await Deno.chmod(path, 0o755);
 }
 
-/** The command that starts claw again: the compiled binary itself, or deno with main.ts. */
-function clawCommand(): string[] {
+/**
+ * The lines that start claw again as the fake claude: the compiled binary itself, or main.ts with
+ * the Deno found when the launcher runs (`CLAW_DENO`, `deno` on PATH, then the running one).
+ */
+function execClaw(): string[] {
   const exec = Deno.execPath();
-  if (!/(^|\/)deno(\.exe)?$/.test(exec)) return [exec];
-  return [exec, "run", "-A", "--quiet", fileURLToPath(new URL("../../main.ts", import.meta.url))];
+  if (!/(^|\/)deno(\.exe)?$/.test(exec)) return [`exec ${quote(exec)} fake-claude "$@"`];
+  const fallback = exec;
+  const main = fileURLToPath(new URL("../../main.ts", import.meta.url));
+  const version = Deno.version.deno;
+  const missing =
+    `claw fake-claude: Cannot find Deno to run claw (${main}): "deno" is not on PATH, CLAW_DENO is not set and ${
+      JSON.stringify(fallback)
+    }, the Deno that wrote this launcher, is gone; install Deno ${version} with npm i -g deno@${version} or set CLAW_DENO to a deno executable`;
+  return [
+    "# Deno is found when the launcher runs: CLAW_DENO, else deno on PATH, else the one that wrote it.",
+    'if [ -n "${CLAW_DENO:-}" ]; then deno=$CLAW_DENO',
+    "elif command -v deno >/dev/null 2>&1; then deno=deno",
+    `elif [ -x ${quote(fallback)} ]; then deno=${quote(fallback)}`,
+    `else echo ${quote(missing)} >&2; exit 127`,
+    "fi",
+    `exec "$deno" run -A --quiet ${quote(main)} fake-claude "$@"`,
+  ];
 }
 
 function quote(value: string): string {

@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals, match, ok, throws } from "node:assert";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath as fromFileUrl } from "node:url";
 import { captureClawError } from "../errors/_capture.ts";
 import { CassetteMissError } from "../errors/claw_error.ts";
 import { run } from "../session/run.ts";
@@ -117,7 +118,7 @@ Deno.test("the launcher fails a miss with exit 1 and a claw cassette miss line n
     assertEquals([out.code, out.stdout], [1, ""]);
     match(
       out.stderr,
-      /^claw cassette miss: No cassette in ".+cassettes" matches this run \(key k1:[0-9a-f]+\): the nearest is "hi.ndjson", which differs at argv\[4\]: recorded "Say hi", this run "Say bye"\n$/,
+      /^claw cassette miss: No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\): the nearest is "hi.ndjson", which differs at argv\[4\]: recorded "Say hi", this run "Say bye"\n$/,
     );
     const misspelled = await launch(claude, ARGV, { CLAW_CASSETTE_MODE: "replya" });
     assertEquals(misspelled.code, 1);
@@ -179,3 +180,63 @@ Deno.test("a stdin line the launcher's cassette did not record is a miss line on
       /^claw cassette miss: stdin line 1 differs from the cassette ".+session.ndjson": recorded "\{\\"type\\":\\"user\\"\}", this run "\{\\"type\\":\\"other\\"\}"\n$/,
     );
   }));
+
+Deno.test("the launcher finds Deno when it runs: deno on PATH after the Deno that wrote it is gone", async () => {
+  const root = await Deno.makeTempDir({ prefix: "claw-fake-claude-deno-" });
+  try {
+    const cassettes = join(root, "cassettes");
+    await Deno.mkdir(cassettes);
+    await writeCassette(join(cassettes, "hi.ndjson"), ARGV, [
+      { t: 0, stdout_raw: "replayed" },
+      { t: 1, exit: { code: 0, signal: null } },
+    ]);
+    // A Deno of its own (as npx caches one) writes the launcher, as `claw replay --write-bin`.
+    const cached = join(root, "npx-cache", "deno");
+    await Deno.mkdir(dirname(cached));
+    const real = await Deno.realPath(Deno.execPath());
+    await Deno.link(real, cached).catch(() => Deno.copyFile(real, cached));
+    const claude = join(root, "bin", "claude");
+    const module = new URL("./fake_claude.ts", import.meta.url).href;
+    const wrote = await new Deno.Command(cached, {
+      args: [
+        "eval",
+        `import { writeFakeClaude } from ${JSON.stringify(module)};
+         await writeFakeClaude(${JSON.stringify(claude)}, { cassettes: ${
+          JSON.stringify(cassettes)
+        } });`,
+      ],
+      stdin: "null",
+    }).output();
+    assertEquals(wrote.code, 0, new TextDecoder().decode(wrote.stderr));
+    // With no deno on PATH the launcher uses the one that wrote it, while it is there.
+    assertEquals((await launch(claude, ARGV, { PATH: "/nonexistent" })).stdout, "replayed\n");
+
+    // The npx cache is cleared: deno on PATH still runs the launcher.
+    await Deno.remove(dirname(cached), { recursive: true });
+    const path = `${dirname(Deno.execPath())}:/usr/bin:/bin`;
+    assertEquals(await launch(claude, ARGV, { PATH: path }), {
+      code: 0,
+      stdout: "replayed\n",
+      stderr: "",
+    });
+    // CLAW_DENO names one when PATH has none.
+    assertEquals(
+      (await launch(claude, ARGV, { PATH: "/nonexistent", CLAW_DENO: Deno.execPath() })).stdout,
+      "replayed\n",
+    );
+    // None at all: one line that says which Deno is needed and how to get it.
+    const out = await launch(claude, ARGV, { PATH: "/nonexistent" });
+    assertEquals([out.code, out.stdout], [127, ""]);
+    const version = Deno.version.deno;
+    assertEquals(
+      out.stderr,
+      `claw fake-claude: Cannot find Deno to run claw (${
+        fromFileUrl(new URL("../../main.ts", import.meta.url))
+      }): "deno" is not on PATH, CLAW_DENO is not set and ${
+        JSON.stringify(cached)
+      }, the Deno that wrote this launcher, is gone; install Deno ${version} with npm i -g deno@${version} or set CLAW_DENO to a deno executable\n`,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -221,3 +221,17 @@ Deno.test("saveCassette writes the file atomically, creating folders", async () 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a run without TMPDIR has its /tmp paths saved as $TMP, like the CLI's cc-socks socket", async () => {
+  const { stdout, cassette } = await record(
+    `echo '{"type":"system","messaging_socket_path":"/tmp/cc-socks/123.sock"}'; echo /tmp/claude-1000 >&2`,
+  );
+  assertEquals(stdout, '{"type":"system","messaging_socket_path":"/tmp/cc-socks/123.sock"}\n');
+  const text = serializeCassette(cassette);
+  ok(!text.includes("/tmp/"), text);
+  const records = cassette.records.map(({ t: _, ...rest }) => rest);
+  assertEquals(records.filter((r) => "stdout" in r), [
+    { stdout: { type: "system", messaging_socket_path: "$TMP/cc-socks/123.sock" } },
+  ]);
+  assertEquals(records.filter((r) => "stderr" in r), [{ stderr: "$TMP/claude-1000" }]);
+});

@@ -2,6 +2,11 @@
  * The one redaction rule list for everything claw saves from a run (cassettes, fixture
  * transcripts): machine paths, the fake API's port, API keys, OAuth tokens, bearer values, emails.
  *
+ * Temporary paths become `$TMP` whichever temporary folder the run used: its `TMPDIR`, the CLI's
+ * own `CLAUDE_CODE_TMPDIR`, and the system's `/tmp` (also when `TMPDIR` is unset, as for most
+ * runs, where the CLI puts its `/tmp/cc-socks/<pid>.sock` and `/tmp/claude-*` files). A path is
+ * replaced only where it starts and ends as a whole path (`/var/tmp` and `/tmpfiles` stay).
+ *
  * @module
  */
 
@@ -19,8 +24,10 @@ export interface RunPlaces {
   home?: string;
   /** The working directory → `$CWD`. */
   cwd?: string;
-  /** A temporary root holding the others → `$TMP`. */
+  /** A temporary root holding the others (the run's `TMPDIR`) → `$TMP`. */
   root?: string;
+  /** More temporary folders of the run (the CLI's `CLAUDE_CODE_TMPDIR`) → `$TMP`. */
+  tmp?: readonly string[];
   /** A local (fake API) port → `127.0.0.1:$PORT`. */
   port?: number;
 }
@@ -42,8 +49,18 @@ const SECRET_RULES: readonly RedactionRule[] = [
 ];
 
 /**
+ * The system's temporary folder as the start of a path (`/tmp`, or `/private/tmp` on macOS), where
+ * it is not part of a longer path: its placeholder is `$TMP`, as for the run's own TMPDIR.
+ */
+const SYSTEM_TMP: RedactionRule = {
+  pattern: /(?<![A-Za-z0-9_.~$-])(?:\/private)?\/tmp(?![A-Za-z0-9_.~-])/g,
+  replacement: "$$TMP",
+};
+
+/**
  * The rule list for a run, applied in order: its paths (the longest first, each also in the
- * `-`-escaped form the CLI uses for project folders), its port, then the secret patterns.
+ * `-`-escaped form the CLI uses for project folders), the system's `/tmp`, its port, then the
+ * secret patterns. A path matches only as a whole: not inside a longer name.
  *
  * @example Redact a line of a run
  * ```ts
@@ -55,6 +72,7 @@ const SECRET_RULES: readonly RedactionRule[] = [
  *   redactText("cd /t/r/cwd; see http://127.0.0.1:4711 as me@example.com", rules),
  *   "cd $CWD; see http://127.0.0.1:$PORT as [REDACTED_EMAIL]",
  * );
+ * strictEqual(redactText("socket /tmp/cc-socks/123.sock", rules), "socket $TMP/cc-socks/123.sock");
  * ```
  */
 export function redactionRules(places: RunPlaces = {}): RedactionRule[] {
@@ -62,13 +80,16 @@ export function redactionRules(places: RunPlaces = {}): RedactionRule[] {
     [places.home, "HOME"],
     [places.cwd, "CWD"],
     [places.root, "TMP"],
+    ...(places.tmp ?? []).map((path): [string, string] => [path, "TMP"]),
   ];
   const present = paths
+    .map(([path, name]): [string | undefined, string] => [path?.replace(/(.)\/+$/, "$1"), name])
     .filter((entry): entry is [string, string] => entry[0] !== undefined && entry[0].length > 1)
     .sort((a, b) => b[0].length - a[0].length);
   return [
-    ...present.map(([path, name]) => literal(path, `$${name}`)),
-    ...present.map(([path, name]) => literal(escapePath(path), `$ESCAPED_${name}`)),
+    ...present.map(([path, name]) => wholePath(path, `$${name}`)),
+    ...present.map(([path, name]) => wholePath(escapePath(path), `$ESCAPED_${name}`)),
+    SYSTEM_TMP,
     ...(places.port === undefined ? [] : [literal(`127.0.0.1:${places.port}`, "127.0.0.1:$PORT")]),
     ...SECRET_RULES,
   ];
@@ -110,7 +131,7 @@ export interface RedactionSpan {
  * import { deepStrictEqual } from "node:assert";
  * import { redactionRules, redactionSpans } from "./redact.ts";
  *
- * const [apiKey] = redactionRules();
+ * const apiKey = redactionRules().find((rule) => rule.replacement === "[REDACTED_API_KEY]");
  * deepStrictEqual(redactionSpans("key sk-ant-api03-abc.", apiKey!), [
  *   { start: 4, end: 20, replacement: "[REDACTED_API_KEY]" },
  * ]);
@@ -198,9 +219,24 @@ export function redactLines(text: string, rules: readonly RedactionRule[]): stri
 
 function literal(value: string, replacement: string): RedactionRule {
   return {
-    pattern: new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"),
+    pattern: new RegExp(escapeRegExp(value), "g"),
     replacement: replacement.replaceAll("$", "$$$$"),
   };
+}
+
+/**
+ * A rule for a path that matches only as a whole: not after a letter, digit or `_` (so `/x/home`
+ * keeps its `/home`), nor before one (so `/home/u` leaves `/home/user2` alone).
+ */
+function wholePath(path: string, replacement: string): RedactionRule {
+  return {
+    pattern: new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(path)}(?![A-Za-z0-9_])`, "g"),
+    replacement: replacement.replaceAll("$", "$$$$"),
+  };
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The CLI's project-folder form of a path: every character but `[A-Za-z0-9]` becomes `-`. */

@@ -54,3 +54,37 @@ Deno.test("the spans of a rule are what String.replace replaces, $ patterns fill
     );
   }
 });
+
+Deno.test("temporary paths become $TMP: the system /tmp without TMPDIR, TMPDIR and CLAUDE_CODE_TMPDIR", () => {
+  const none = redactionRules({ cwd: "/w" });
+  assertEquals(
+    redactLines(
+      JSON.stringify({ messaging_socket_path: "/tmp/cc-socks/123.sock" }) +
+        "\nsee /tmp/claude-1000/-w/tasks and file:///tmp/x and /private/tmp/y and /tmp\n",
+      none,
+    ),
+    '{"messaging_socket_path":"$TMP/cc-socks/123.sock"}\nsee $TMP/claude-1000/$ESCAPED_CWD/tasks and file://$TMP/x and $TMP/y and $TMP\n',
+  );
+  // Not a temporary path: a longer name, another folder's tmp, a relative or home tmp.
+  const kept = "/var/tmp/a /tmpfiles/b /a/tmp/c ./tmp/d ~/tmp/e $HOME/tmp/f /tmp.bak";
+  assertEquals(redactLines(kept, none), kept);
+
+  // The run's TMPDIR (with the trailing / macOS gives it) and the CLI's own CLAUDE_CODE_TMPDIR.
+  const rules = redactionRules({
+    root: "/var/folders/x1/T/",
+    tmp: ["/scratch/claude"],
+    home: "/home/u",
+  });
+  assertEquals(
+    redactLines(
+      "/var/folders/x1/T/cc-socks/9.sock /scratch/claude/claude-1a2b-cwd /tmp/cc-socks/7.sock /home/u2 /home/u/.claude",
+      rules,
+    ),
+    "$TMP/cc-socks/9.sock $TMP/claude-1a2b-cwd $TMP/cc-socks/7.sock /home/u2 $HOME/.claude",
+  );
+  // TMPDIR=/tmp itself: the same placeholder, and other folders' tmp stay.
+  assertEquals(
+    redactLines("/tmp/cc-socks/1.sock /var/tmp/x", redactionRules({ root: "/tmp" })),
+    "$TMP/cc-socks/1.sock /var/tmp/x",
+  );
+});

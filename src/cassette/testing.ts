@@ -38,7 +38,7 @@ import {
 import type { Spawner } from "../process/spawn.ts";
 import { classifyRun } from "../session/classify.ts";
 import { ProcessFacts, TurnFacts } from "../session/facts.ts";
-import { type Cassette, readCassetteFile } from "./cassette.ts";
+import { type Cassette, cassetteKey, readCassetteFile } from "./cassette.ts";
 import type { CassetteMode } from "./cassette_spawner.ts";
 import { argvDifference } from "./cassette_store.ts";
 import { writeFakeClaude } from "./fake_claude.ts";
@@ -104,7 +104,7 @@ export function replaySpawner(
   const single: CassetteSource = {
     async load(key, argv) {
       const recorded = await load();
-      if (key !== recorded.header.key) {
+      if (key !== await cassetteKey(recorded.header.argv)) {
         throw new CassetteMissError(
           `This run does not match the cassette "${source}" (key ${key}): it differs at ${
             argvDifference(recorded.header.argv, argv)

@@ -158,7 +158,7 @@ Deno.test("replaySpawner fails another run with cassette_miss and the first diff
       ...ARGV.slice(0, 3),
       "--model=sonnet",
       ...ARGV.slice(3),
-    ])}): it differs at argv[3]: recorded "--", this run "--model=sonnet"`,
+    ])}): it differs at argv[0]: recorded (nothing), this run "--model=sonnet"`,
   );
 });
 

@@ -37,6 +37,8 @@ export interface ParsedFlags {
   values: Record<string, string | boolean | string[]>;
   /** The arguments that are not flags, in order (everything after `--` among them). */
   positionals: string[];
+  /** How many of the positionals came after `--`: they are its last ones. */
+  afterDashes: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export interface ParsedFlags {
  * deepStrictEqual(parseFlags(["--model=opus", "hi", "--partial", "--", "--not-a-flag"], flags), {
  *   values: { model: "opus", partial: true },
  *   positionals: ["hi", "--not-a-flag"],
+ *   afterDashes: 1,
  * });
  * ```
  */
@@ -67,8 +70,9 @@ export function parseFlags(args: readonly string[], flags: readonly Flag[]): Par
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
-      positionals.push(...args.slice(i + 1));
-      break;
+      const rest = args.slice(i + 1);
+      positionals.push(...rest);
+      return { values, positionals, afterDashes: rest.length };
     }
     if (!arg.startsWith("-") || arg === "-") {
       positionals.push(arg);
@@ -109,7 +113,7 @@ export function parseFlags(args: readonly string[], flags: readonly Flag[]): Par
       values[flag.name] = value;
     }
   }
-  return { values, positionals };
+  return { values, positionals, afterDashes: 0 };
 }
 
 /**

@@ -33,6 +33,7 @@ Deno.test("parseFlags reads both value forms, short flags, repeats, and everythi
     {
       values: { model: "opus", output: "x.ndjson", "add-dir": ["a", "b"], partial: true },
       positionals: ["hi", "-", "--model"],
+      afterDashes: 1,
     },
   );
 });

@@ -35,6 +35,42 @@ function resultText(content: string | ContentBlock[] | undefined): string {
   return (content ?? []).map((b) => isContentBlock(b, "text") ? b.text : "").join(" ");
 }
 
+const RETRY_REASONS: Record<string, string> = {
+  server_error: "the API failed",
+  overloaded: "the API is overloaded",
+  rate_limit: "rate limited",
+  authentication_failed: "authentication failed",
+};
+
+/**
+ * `retrying 3/10 in 4.6 s: the API is overloaded (HTTP 529)` for a `system/api_retry` event, so
+ * a run that waits out the CLI's retries says why; `undefined` for any other event.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { retryLine } from "./_render.ts";
+ *
+ * const retry = { type: "system", subtype: "api_retry", attempt: 3, max_retries: 10, retry_delay_ms: 4600, error_status: null, error: "unknown", session_id: "s", uuid: "u" } as const;
+ * strictEqual(retryLine(retry), "retrying 3/10 in 4.6 s: cannot reach the API (network error)");
+ * ```
+ */
+export function retryLine(event: DecodedItem): string | undefined {
+  if (event.type !== "system" || event.subtype !== "api_retry") return undefined;
+  const status = event.error_status;
+  const reason = status === null
+    ? "cannot reach the API (network error)"
+    : `${RETRY_REASONS[event.error] ?? "API error"} (HTTP ${status})`;
+  const delay = (event.retry_delay_ms / 1000).toFixed(1);
+  return `retrying ${event.attempt}/${event.max_retries} in ${delay} s: ${reason}`;
+}
+
+/** The message id of a `stream_event` that starts a message. */
+function startedMessageId(item: DecodedItem): string | undefined {
+  if (item.type !== "stream_event" || item.event.type !== "message_start") return undefined;
+  return item.event.message.id;
+}
+
 /** Renders decoded items as they arrive. */
 export class TextRenderer {
   readonly #out: Write;
@@ -42,6 +78,9 @@ export class TextRenderer {
   readonly #s: Styles;
   readonly #partial: boolean;
   #answerOpen = false;
+  /** The id of the message whose deltas are streaming, and the messages that streamed text. */
+  #streaming = "";
+  readonly #streamed = new Set<string>();
 
   constructor(options: { out: Write; err: Write; styles: Styles; partial: boolean }) {
     this.#out = options.out;
@@ -53,14 +92,24 @@ export class TextRenderer {
   render(item: DecodedItem): void {
     switch (item.type) {
       case "stream_event": {
-        const delta = this.#partial ? textDelta(item) : undefined;
-        if (delta) this.#answer(delta);
+        if (!this.#partial) return;
+        const started = startedMessageId(item);
+        if (started !== undefined) this.#streaming = started;
+        const delta = textDelta(item);
+        if (delta) {
+          this.#streamed.add(this.#streaming);
+          this.#answer(delta);
+        }
         return;
       }
-      case "assistant":
+      case "assistant": {
         if (item.error !== undefined) return; // reported with the failure
-        for (const block of item.message.content) this.#block(block);
+        // Text already streamed as deltas is not printed twice; a message that came without
+        // deltas (a CLI or a cassette without partial messages) is printed whole.
+        const streamed = this.#streamed.has(String(item.message.id));
+        for (const block of item.message.content) this.#block(block, streamed);
         return;
+      }
       case "user":
         if (typeof item.message.content === "string") return;
         for (const block of item.message.content) {
@@ -72,6 +121,11 @@ export class TextRenderer {
       case "diagnostic":
         this.#note(this.#s.yellow(`warning: line ${item.lineNumber}: ${item.message}`));
         return;
+      case "system": {
+        const retry = retryLine(item);
+        if (retry) this.#note(this.#s.yellow(retry));
+        return;
+      }
     }
   }
 
@@ -89,9 +143,9 @@ export class TextRenderer {
     this.#err(this.#s.dim(parts.join(" · ")) + "\n");
   }
 
-  #block(block: ContentBlock): void {
+  #block(block: ContentBlock, streamed: boolean): void {
     if (isContentBlock(block, "text")) {
-      if (this.#partial) return;
+      if (streamed) return;
       this.#endAnswer();
       this.#answer(block.text);
     } else if (isContentBlock(block, "tool_use")) {

@@ -3,7 +3,7 @@
  * supervise it. `claw run` is parsed, documented and mapped from this one table; `claw session`
  * will share it.
  */
-import { PERMISSION_MODES } from "../process/options.ts";
+import { PERMISSION_MODES, VERSIONED_PERMISSION_MODES } from "../process/options.ts";
 import type { RunOptions } from "../session/run_options.ts";
 import type { Flag } from "./_flags.ts";
 
@@ -44,7 +44,16 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     option: "permissionMode",
     type: "string",
     value: "MODE",
-    help: PERMISSION_MODES.join(", "),
+    help: PERMISSION_MODES.map((mode) =>
+      mode in VERSIONED_PERMISSION_MODES ? `${mode} (${VERSIONED_PERMISSION_MODES[mode]})` : mode
+    ).join(", "),
+  },
+  {
+    name: "permission-prompt-tool",
+    option: "permissionPromptTool",
+    type: "string",
+    value: "TOOL",
+    help: "The MCP tool that answers permission prompts",
   },
   {
     name: "system-prompt",
@@ -129,6 +138,13 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     type: "string",
     value: "FILE|JSON",
     help: "Extra settings",
+  },
+  {
+    name: "setting-sources",
+    option: "settingSources",
+    type: "list",
+    value: "LIST",
+    help: "Which settings to load: user, project, local (comma-separated)",
   },
   {
     name: "add-dir",

@@ -26,6 +26,12 @@ export interface Command {
   ownsAllArgs?: boolean;
   /** Left out of the top-level help (plumbing for launcher scripts). */
   hidden?: boolean;
+  /**
+   * The flag that asks the command for JSON output, if `main.ts` is to print a failure the command
+   * throws as a JSON error object on stdout too (see {@linkcode asksForJson}). `run` has none: it
+   * prints its own error line for `--output json` and `stream-json`.
+   */
+  json?: "--json";
 }
 
 /** Every command, in the order the help lists them. */
@@ -37,21 +43,25 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: "inspect",
+    json: "--json",
     summary: "Decode a stream-json transcript or a cassette and summarise it",
     load: () => importLazily<CommandModule>("./inspect.ts", import.meta.url),
   },
   {
     name: "record",
+    json: "--json",
     summary: "Record a run of the real CLI as a cassette",
     load: () => importLazily<CommandModule>("./record.ts", import.meta.url),
   },
   {
     name: "replay",
+    json: "--json",
     summary: "Replay cassettes: write a drop-in fake claude, or run one directly",
     load: () => importLazily<CommandModule>("./replay.ts", import.meta.url),
   },
   {
     name: "fake-api",
+    json: "--json",
     summary: "Serve a scripted fake Anthropic Messages API on 127.0.0.1",
     load: () => importLazily<CommandModule>("./fake_api.ts", import.meta.url),
   },
@@ -78,6 +88,26 @@ export const COMMANDS: readonly Command[] = [
  */
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
+}
+
+/**
+ * Whether `args` (what follows the command's name) ask `command` for JSON output: its
+ * {@linkcode Command.json} flag, before any `--` (after it, arguments are not claw's).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { asksForJson, findCommand } from "./commands.ts";
+ *
+ * strictEqual(asksForJson(findCommand("record")!, ["--json", "-o", "x", "--", "-p"]), true);
+ * strictEqual(asksForJson(findCommand("record")!, ["-o", "x", "--", "--json"]), false);
+ * strictEqual(asksForJson(findCommand("run")!, ["--json", "hi"]), false);
+ * ```
+ */
+export function asksForJson(command: Command, args: readonly string[]): boolean {
+  if (command.json === undefined) return false;
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes(command.json);
 }
 
 /**

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { fakeClaudeConfig, runFakeClaude } from "../cassette/fake_claude.ts";
+import { cassetteModeFromEnv } from "../cassette/cassette_spawner.ts";
+import { type FakeClaudeConfig, fakeClaudeConfig, runFakeClaude } from "../cassette/fake_claude.ts";
 
 /** Help for `claw fake-claude` (shown only by `claw help fake-claude`: every argument is the CLI's). */
 export const help = `Usage: claw fake-claude CLAUDE_ARGS…
@@ -11,7 +12,8 @@ export const help = `Usage: claw fake-claude CLAUDE_ARGS…
 Behave like the recorded Claude Code CLI: every argument is taken as claude's own. Configured by
 CLAW_CASSETTES (folder), CLAW_CASSETTE_MODE (replay|record|auto|passthrough),
 CLAW_CASSETTE_TIMING (instant|recorded|FACTOR) and CLAW_REAL_CLAUDE. claw replay --write-bin
-writes a launcher named claude that runs this.
+writes a launcher named claude that runs this. Like claude, it reports a problem in one line on
+stderr ("claw fake-claude: …", or "claw cassette miss: …" when no cassette matches) and exits 1.
 
 Example:
   CLAW_CASSETTES=fixtures/cassettes/2.1.332 claw fake-claude -p --output-format=stream-json --verbose -- "Say hello"
@@ -22,8 +24,10 @@ export async function run(args: string[]): Promise<number> {
   let config;
   try {
     config = fakeClaudeConfig();
+    await checkCassettes(config);
   } catch (error) {
-    console.error(`claw fake-claude: ${(error as Error).message}`);
+    if (!(error instanceof TypeError)) throw error;
+    console.error(`claw fake-claude: ${error.message}`);
     return 1;
   }
   const status = await runFakeClaude(args, config);
@@ -32,4 +36,29 @@ export async function run(args: string[]): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return status.code;
+}
+
+/**
+ * Checks CLAW_CASSETTES before serving a run, so a wrong folder is not reported as a cassette
+ * miss: in replay mode it must be a folder that exists; in the other modes, if it exists, a
+ * folder. Throws a `TypeError` naming the variable.
+ */
+async function checkCassettes(config: FakeClaudeConfig): Promise<void> {
+  const mode = cassetteModeFromEnv(config.env);
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(config.dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
+      throw new TypeError(`Cannot use CLAW_CASSETTES "${config.dir}": ${(error as Error).message}`);
+    }
+  }
+  const fix =
+    "point it at the folder of cassettes (claw replay --write-bin writes a launcher that does)";
+  if (info && !info.isDirectory) {
+    throw new TypeError(`CLAW_CASSETTES "${config.dir}" is a file, not a folder: ${fix}`);
+  }
+  if (!info && mode === "replay") {
+    throw new TypeError(`CLAW_CASSETTES "${config.dir}" does not exist: ${fix}`);
+  }
 }

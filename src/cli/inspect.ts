@@ -9,6 +9,7 @@ import {
   looksLikeCassette,
   stdoutText,
 } from "../cassette/cassette.ts";
+import { ClawError } from "../errors/claw_error.ts";
 import { versionStanding } from "../process/version.ts";
 import { decodeLine, tryDecodeJsonOutput } from "../protocol/decode.ts";
 import type { DecodedItem } from "../protocol/events.ts";
@@ -16,6 +17,7 @@ import { LineStream } from "../protocol/line_stream.ts";
 import { TranscriptSummarizer, type TranscriptSummary } from "../session/summary.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
+import { checkInputFile } from "./_paths.ts";
 import { colourEnabled, styles } from "./_style.ts";
 
 const FLAGS: readonly Flag[] = [
@@ -46,8 +48,12 @@ time, exit, and whether its CLI version is outside the range claw supports.
 Options:
 ${flagHelp(FLAGS)}
 
-Exit codes: 0 the input was read, 1 it could not be read (or --strict found diagnostics),
-2 usage error.
+With --json a failure is {"error":{"kind":…,"message":…,"hint":…,…}} on stdout instead of the
+summary (and error[kind] on stderr).
+
+Exit codes: 0 the input was read; 1 it is not a transcript (no line of it is a JSON object), a
+cassette that cannot be read, or --strict found diagnostics; 2 usage error (also: FILE does not
+exist or is a folder).
 
 Examples:
   claude -p --output-format stream-json --verbose "hi" > run.ndjson; claw inspect run.ndjson
@@ -185,8 +191,26 @@ async function peek(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 async function open(path: string): Promise<ReadableStream<Uint8Array>> {
   if (path === "-") return Deno.stdin.readable;
+  await checkInputFile("", path, "a transcript or a cassette, or - to read stdin");
   const file = await Deno.open(path);
   return file.readable;
+}
+
+/**
+ * Refuses input that is no transcript at all: nothing, or not one line that is a JSON object
+ * (a cassette is one, whatever its stdout held).
+ */
+function checkTranscript(name: string, summary: InspectSummary): void {
+  if (summary.cassette !== null || summary.events > 0) return;
+  const anyJson = summary.diagnostics.some((d) => d.kind !== "not_json");
+  const read = `${summary.lines} line${summary.lines === 1 ? "" : "s"} read`;
+  const why = summary.lines === 0
+    ? "it is empty"
+    : `no line of it is ${anyJson ? "a JSON object" : "JSON"} (${read})`;
+  throw new ClawError("protocol", `${name} is not a transcript: ${why}`, {
+    hint:
+      "Pass what claude -p --output-format stream-json --verbose (or --output-format json) printed, or a cassette claw record wrote",
+  });
 }
 
 /** Runs `claw inspect` with `args`; returns the exit code. */
@@ -200,14 +224,22 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   const path = positionals[0]!;
+  const input = await open(path);
   let summary: InspectSummary;
   try {
-    summary = await summarize(await open(path), path === "-" ? "<stdin>" : path);
+    summary = await summarize(input, path === "-" ? "<stdin>" : path);
   } catch (error) {
-    if (error instanceof CassetteFormatError) console.error(error.message);
-    else console.error(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`);
-    return 1;
+    if (error instanceof CassetteFormatError) {
+      throw new ClawError("protocol", error.message, {
+        hint: "A cassette is read as claw record wrote it: re-record it, or restore the file",
+        cause: error,
+      });
+    }
+    throw new Error(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`, {
+      cause: error,
+    });
   }
+  checkTranscript(path === "-" ? "stdin" : `"${path}"`, summary);
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else console.log(render(path, summary));
   return values.strict && summary.diagnostics.length > 0 ? 1 : 0;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ClawError } from "../errors/claw_error.ts";
+import { resolve } from "node:path";
+import type { Cassette } from "../cassette/cassette.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
 import { checkCassettePath, recordingCli } from "./_record.ts";
@@ -15,7 +16,7 @@ const FLAGS: readonly Flag[] = [
     option: "output",
     type: "string",
     value: "FILE",
-    help: "The cassette to write",
+    help: "The cassette to write (checked before claude starts)",
   },
   {
     name: "cli",
@@ -24,23 +25,93 @@ const FLAGS: readonly Flag[] = [
     value: "PATH",
     help: "The claude executable (default: CLAUDE_CLI_PATH, PATH, known places)",
   },
+  {
+    name: "json",
+    option: "json",
+    type: "boolean",
+    help: "After the run, print what was recorded as one JSON line on stdout (stable shape)",
+  },
   { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
 ];
 
 /** Help for `claw record`. */
-export const help = `Usage: claw record -o FILE [--cli PATH] -- CLAUDE_ARGS…
+export const help = `Usage: claw record -o FILE [--cli PATH] [--json] -- CLAUDE_ARGS…
 
 Run the real Claude Code CLI with CLAUDE_ARGS, passing its stdin, stdout, stderr and exit code
 through, and save the run as a cassette: every stdout, stderr and stdin line with its time, then
 the exit. Secrets, emails, HOME and the working directory are redacted when the file is saved.
+FILE is checked before claude starts: its folder must exist or be creatable, and be writable.
 
 Options:
 ${flagHelp(FLAGS)}
+
+With --json, the last line on stdout (after the CLI's own output) is
+  {"cassette":"/abs/FILE","key":"k1:…","cli_version":"2.1.332","argv":[…],
+   "recorded_at":"…","exit":{"code":0,"signal":null},"records":{"stdout":5,"stderr":0,"stdin":0}}
+and a failure before the run is {"error":{"kind":…,"message":…,"hint":…,…}} instead.
+
+Exit codes: the CLI's own; 1 claw failed (claude not found, the cassette not saved); 2 usage error
+(also: FILE cannot be written).
 
 Examples:
   claw record -o cassettes/hello.ndjson -- -p --output-format stream-json --verbose "Say hello"
   claw inspect cassettes/hello.ndjson
 `;
+
+/**
+ * What `claw record --json` prints once the run is saved: the cassette's absolute path, its
+ * header fields, the exit, and how many lines of each stream it holds.
+ */
+export interface RecordReport {
+  /** The cassette file, absolute. */
+  cassette: string;
+  /** The matching key. */
+  key: string;
+  /** The CLI version the run reported, when it did. */
+  cli_version: string | null;
+  /** The arguments, redacted as saved. */
+  argv: string[];
+  /** ISO time of the recording. */
+  recorded_at: string;
+  /** How the CLI ended. */
+  exit: { code: number; signal: string | null } | null;
+  /** Lines recorded per stream. */
+  records: { stdout: number; stderr: number; stdin: number };
+}
+
+/**
+ * The {@linkcode RecordReport} of `cassette`, saved at `path`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { cassetteHeader } from "../cassette/cassette.ts";
+ * import { recordReport } from "./record.ts";
+ *
+ * const header = await cassetteHeader(["-p", "hi"], { recorded_at: "2026-01-01T00:00:00.000Z" });
+ * const report = recordReport("/c/hi.ndjson", {
+ *   header,
+ *   records: [{ t: 1, stdout_raw: "{}" }, { t: 2, exit: { code: 0, signal: null } }],
+ * });
+ * deepStrictEqual([report.cassette, report.exit, report.records], [
+ *   "/c/hi.ndjson",
+ *   { code: 0, signal: null },
+ *   { stdout: 1, stderr: 0, stdin: 0 },
+ * ]);
+ * ```
+ */
+export function recordReport(path: string, cassette: Cassette): RecordReport {
+  const records = { stdout: 0, stderr: 0, stdin: 0 };
+  let exit: RecordReport["exit"] = null;
+  for (const record of cassette.records) {
+    if ("stdout" in record || "stdout_raw" in record) records.stdout++;
+    else if ("stderr" in record) records.stderr++;
+    else if ("stdin" in record) records.stdin++;
+    else if ("exit" in record) exit = record.exit;
+  }
+  const { key, cli_version, argv, recorded_at } = cassette.header;
+  return { cassette: resolve(path), key, cli_version, argv, recorded_at, exit, records };
+}
 
 /** Runs `claw record` with `args`; returns the CLI's exit code. */
 export async function run(args: string[]): Promise<number> {
@@ -54,19 +125,14 @@ export async function run(args: string[]): Promise<number> {
   if (!claudeArgs.length) throw new UsageError("Missing the claude arguments after --");
   await checkCassettePath("-o", output);
   const env = Deno.env.toObject();
-  let child;
-  try {
-    const cli = values.cli as string | undefined;
-    const { cli: found, spawner } = recordingCli(output, {
-      ...(cli ? { cli } : {}),
-      hostEnv: env,
-    });
-    child = await spawner({ command: found, args: claudeArgs, env, cwd: Deno.cwd() });
-  } catch (error) {
-    if (!(error instanceof ClawError)) throw error;
-    console.error(`error[${error.kind}]: ${error.message}\nhint: ${error.hint}`);
-    return 1;
-  }
+  let saved: Cassette | undefined;
+  const cli = values.cli as string | undefined;
+  const { cli: found, spawner } = recordingCli(output, {
+    ...(cli ? { cli } : {}),
+    hostEnv: env,
+    onSaved: (cassette) => saved = cassette,
+  });
+  const child = await spawner({ command: found, args: claudeArgs, env, cwd: Deno.cwd() });
   Deno.stdin.readable.pipeTo(child.stdin).catch(() => {});
   await Promise.all([
     child.stdout.pipeTo(Deno.stdout.writable, { preventClose: true }),
@@ -74,5 +140,6 @@ export async function run(args: string[]): Promise<number> {
   ]);
   const status = await child.status;
   console.error(`claw: recorded ${output}`);
+  if (values.json && saved) console.log(JSON.stringify(recordReport(output, saved)));
   return status.code;
 }

@@ -1,14 +1,26 @@
 /**
  * `claw replay`: serve cassettes as a drop-in fake `claude`.
  *
+ * Everything the launcher will need is checked when it is written, not when a run first uses it:
+ * the folder of cassettes, where the launcher goes, and the real CLI of the modes that run one.
+ *
  * @module
  */
-import { resolve } from "node:path";
-import { parseCassetteMode } from "../cassette/cassette_spawner.ts";
-import { launcherEnv, runFakeClaude, writeFakeClaude } from "../cassette/fake_claude.ts";
-import { parseTiming } from "../cassette/timing.ts";
+import { join, resolve } from "node:path";
+import { type CassetteMode, parseCassetteMode } from "../cassette/cassette_spawner.ts";
+import { CassetteStore } from "../cassette/cassette_store.ts";
+import { checkWritable } from "../cassette/recorder.ts";
+import {
+  type FakeClaudeLauncher,
+  launcherEnv,
+  runFakeClaude,
+  writeFakeClaude,
+} from "../cassette/fake_claude.ts";
+import { parseTiming, type ReplayTiming } from "../cassette/timing.ts";
+import { ClaudeNotFoundError } from "../errors/claw_error.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
+import { checkFolder, checkOutputPath } from "./_paths.ts";
 
 const FLAGS: readonly Flag[] = [
   {
@@ -16,7 +28,7 @@ const FLAGS: readonly Flag[] = [
     option: "cassettes",
     type: "string",
     value: "DIR",
-    help: "The folder of cassettes",
+    help: "The folder of cassettes (it must exist in replay mode)",
   },
   {
     name: "write-bin",
@@ -44,7 +56,13 @@ const FLAGS: readonly Flag[] = [
     option: "realClaude",
     type: "string",
     value: "PATH",
-    help: "The real CLI, for record, auto and passthrough",
+    help: "The real CLI: needed by record, auto and passthrough",
+  },
+  {
+    name: "json",
+    option: "json",
+    type: "boolean",
+    help: "Report the launcher written as one JSON line on stdout (stable shape)",
   },
   { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
 ];
@@ -58,14 +76,42 @@ claude) that code which spawns claude itself can use; the second form runs one r
 A run is matched to a cassette by its arguments; in replay mode a miss fails and names the nearest
 cassette and the first argument that differs.
 
+Checked before anything is written or run: in replay mode DIR must be an existing folder (in record
+and auto mode it is made); record, auto and passthrough need --real-claude (or, for the second
+form, CLAW_REAL_CLAUDE).
+
 Options:
 ${flagHelp(FLAGS)}
+
+With --json, --write-bin prints
+  {"launcher":"/abs/PATH","cassettes":"/abs/DIR","cassette_count":44,"mode":"replay",
+   "timing":"instant","real_claude":null}
+and a refusal prints {"error":{"kind":…,"message":…,"hint":…,…}}. (A direct run's stdout is the
+replayed CLI's.)
+
+Exit codes: 0 written (a direct run: the replayed exit code), 1 failure, 2 usage error.
 
 Examples:
   claw replay --cassettes fixtures/cassettes/2.1.332 --write-bin /tmp/bin/claude
   claw run --cli /tmp/bin/claude "Say hello"
-  claw replay --cassettes cassettes --mode auto -- -p --output-format stream-json --verbose "Hi"
+  claw replay --cassettes cassettes --mode auto --real-claude "$(which claude)" -- -p "Hi"
 `;
+
+/** What `claw replay --write-bin … --json` prints: the launcher and what it serves. */
+export interface ReplayReport {
+  /** The launcher script, absolute. */
+  launcher: string;
+  /** The folder of cassettes, absolute. */
+  cassettes: string;
+  /** How many cassettes the folder holds now (0 in passthrough mode, which never reads it). */
+  cassette_count: number;
+  /** The launcher's default mode. */
+  mode: CassetteMode;
+  /** The launcher's default replay speed. */
+  timing: ReplayTiming;
+  /** The real CLI, absolute, when one was given. */
+  real_claude: string | null;
+}
 
 /** Runs `claw replay` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
@@ -75,7 +121,7 @@ export async function run(args: string[]): Promise<number> {
   const values = given as Partial<Record<string, string>>;
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
   if (!values.cassettes) throw new UsageError("Missing --cassettes DIR");
-  let launcher;
+  let launcher: Launcher;
   try {
     launcher = {
       cassettes: values.cassettes,
@@ -84,21 +130,134 @@ export async function run(args: string[]): Promise<number> {
       ...(values["real-claude"] ? { realClaude: values["real-claude"] } : {}),
     };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  const writeBin = values["write-bin"];
+  if (writeBin && separator !== -1) {
+    throw new UsageError("Pass either --write-bin or -- CLAUDE_ARGS, not both");
+  }
+  if (!writeBin && separator === -1) {
+    throw new UsageError("Missing --write-bin PATH or -- CLAUDE_ARGS");
   }
 
-  if (values["write-bin"]) {
-    if (separator !== -1) {
-      throw new UsageError("Pass either --write-bin or -- CLAUDE_ARGS, not both");
-    }
-    await writeFakeClaude(values["write-bin"], launcher);
-    console.log(values["write-bin"]);
+  const env = Deno.env.toObject();
+  checkRealClaudeGiven(launcher, writeBin, env);
+  if (launcher.realClaude) await checkExecutable("--real-claude", launcher.realClaude);
+  // These two may make folders: they come after the checks that change nothing.
+  await checkCassettes(launcher);
+  if (writeBin) await checkOutputPath("--write-bin", writeBin);
+
+  if (writeBin) {
+    const count = await countCassettes(launcher);
+    await writeFakeClaude(writeBin, launcher);
+    if (values.json) console.log(JSON.stringify(replayReport(writeBin, launcher, count)));
+    else console.log(writeBin);
     return 0;
   }
-  if (separator === -1) throw new UsageError("Missing --write-bin PATH or -- CLAUDE_ARGS");
   const status = await runFakeClaude(args.slice(separator + 1), {
-    dir: resolve(values.cassettes),
-    env: { ...Deno.env.toObject(), ...launcherEnv(launcher) },
+    dir: resolve(launcher.cassettes),
+    env: { ...env, ...launcherEnv(launcher) },
   });
   return status.code;
+}
+
+/** The launcher `claw replay` writes or runs: the mode is always chosen. */
+type Launcher = FakeClaudeLauncher & { mode: CassetteMode };
+
+function replayReport(path: string, launcher: Launcher, count: number): ReplayReport {
+  return {
+    launcher: resolve(path),
+    cassettes: resolve(launcher.cassettes),
+    cassette_count: count,
+    mode: launcher.mode,
+    timing: launcher.timing ?? "instant",
+    real_claude: launcher.realClaude ? resolve(launcher.realClaude) : null,
+  };
+}
+
+/**
+ * The modes that run the real CLI need to be told which one: a launcher must never look `claude`
+ * up on PATH, where it may find itself. A direct run may take it from `CLAW_REAL_CLAUDE`.
+ */
+function checkRealClaudeGiven(
+  launcher: Launcher,
+  writeBin: string | undefined,
+  env: Record<string, string>,
+): void {
+  const real = launcher.realClaude;
+  if (launcher.mode !== "replay" && !real && (writeBin || !env.CLAW_REAL_CLAUDE)) {
+    throw new UsageError(
+      `--mode ${launcher.mode} runs the real CLI: pass --real-claude PATH (for example --real-claude "$(which claude)")`,
+    );
+  }
+  if (real && writeBin && resolve(real) === resolve(writeBin)) {
+    throw new UsageError(
+      `--real-claude and --write-bin are the same file "${writeBin}": the launcher would run itself: pass the real claude to --real-claude`,
+    );
+  }
+}
+
+/**
+ * Checks the folder of cassettes for the mode: replay needs an existing folder; record and auto
+ * make it and check that it is writable; passthrough never reads it.
+ */
+async function checkCassettes(launcher: Launcher): Promise<void> {
+  const dir = launcher.cassettes;
+  if (launcher.mode === "replay") {
+    const what = "the folder the cassettes are in (claw record -o DIR/NAME.ndjson records one)";
+    await checkFolder("--cassettes", dir, what);
+  } else if (launcher.mode !== "passthrough") {
+    // The folder is made, and a file written and removed in it, so recording cannot fail there.
+    try {
+      await checkWritable(join(dir, "cassette.ndjson"));
+    } catch (error) {
+      throw new UsageError(
+        `Cannot record into --cassettes "${dir}": ${
+          (error as Error).message
+        }: pass a writable folder`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * How many cassettes the folder holds (0 in passthrough mode, which never reads it). Cassettes
+ * that no run could use (two with the same key, an unknown format) are refused here, when the
+ * launcher is written, rather than on every run; an empty folder in replay mode is a warning.
+ */
+async function countCassettes(launcher: Launcher): Promise<number> {
+  if (launcher.mode === "passthrough") return 0;
+  let store: CassetteStore;
+  try {
+    store = await CassetteStore.open(launcher.cassettes);
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof SyntaxError)) throw error;
+    throw new UsageError(`Cannot use --cassettes "${launcher.cassettes}": ${error.message}`, {
+      cause: error,
+    });
+  }
+  const count = store.cassettes.length;
+  if (count === 0 && launcher.mode === "replay") {
+    console.error(
+      `warning: --cassettes "${launcher.cassettes}" holds no cassettes: every run will miss until one is recorded there`,
+    );
+  }
+  return count;
+}
+
+/** Checks that `path`, given with `flag`, is an executable file. */
+async function checkExecutable(flag: string, path: string): Promise<void> {
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(path);
+  } catch {
+    info = undefined;
+  }
+  const executable = info?.isFile && (Deno.build.os === "windows" || ((info.mode ?? 0) & 0o111));
+  if (executable) return;
+  throw new ClaudeNotFoundError(
+    `Cannot run "${path}" given with ${flag}: it is not an executable file`,
+    { hint: `Pass the path of the real claude executable, for example ${flag} "$(which claude)"` },
+  );
 }

@@ -39,8 +39,9 @@ const OWN_FLAGS: readonly Flag<"output" | "record" | "demo">[] = [
 ];
 
 /** Help for `claw run`. */
-export const help = `Usage: claw run [options] PROMPT
+export const help = `Usage: claw run [options] PROMPT [-- CLAUDE_ARGS…]
        echo PROMPT | claw run [options] -
+       claw run --demo [--partial] [--output FORMAT]
 
 Run one prompt through the Claude Code CLI and stream the answer. The answer goes to stdout;
 tool calls, results and the closing cost line go to stderr.
@@ -56,7 +57,10 @@ ${
   }])
 }
 
-Exit codes: 0 success, 1 the run failed, 2 usage error.
+Arguments after -- go to claude as they are (a prompt that starts with a dash can follow -- too).
+
+Exit codes: 0 success, 1 the run failed, 2 usage error; 141 when stdout was closed early
+(claw run … | head -1): the run is stopped quietly, like any Unix tool.
 
 Examples:
   claw run "Summarise README.md"
@@ -88,34 +92,83 @@ function flagName(option: string): string {
   return flagFor(RUN_FLAGS, option) ?? (option === "prompt" ? "PROMPT" : option);
 }
 
-async function readPrompt(positionals: string[], demo: boolean): Promise<string> {
-  if (positionals.length > 1) {
+/**
+ * The prompt and the arguments for claude itself: `PROMPT [-- ARGS…]`, or `-- PROMPT [ARGS…]`
+ * for a prompt that starts with a dash.
+ */
+function splitPositionals(
+  positionals: string[],
+  afterDashes: number,
+): { prompt: string | undefined; extraArgs: string[] } {
+  const before = positionals.slice(0, positionals.length - afterDashes);
+  const after = positionals.slice(positionals.length - afterDashes);
+  if (before.length > 1) {
     throw new UsageError(
-      `Expected one PROMPT, got ${positionals.length}: quote the prompt ("claw run \\"…\\"")`,
+      `Expected one PROMPT, got ${before.length}: quote the prompt ("claw run \\"…\\"")`,
     );
   }
-  const [prompt] = positionals;
-  if (prompt === "-") return await new Response(Deno.stdin.readable).text();
+  if (before.length === 1) return { prompt: before[0], extraArgs: after };
+  return { prompt: after[0], extraArgs: after.slice(1) };
+}
+
+async function readPrompt(prompt: string | undefined): Promise<string> {
+  if (prompt === "-") {
+    // A prompt piped in ends with the newline of its last line: it is not part of the prompt.
+    return (await new Response(Deno.stdin.readable).text()).replace(/\r?\n$/, "");
+  }
   if (prompt === undefined) {
-    if (demo) return (await loadDemo()).DEMO_PROMPT;
     throw new UsageError("Missing PROMPT: pass it as an argument, or - to read it from stdin");
   }
   return prompt;
 }
 
+/** `--demo` replays one recorded run: a prompt or a run flag could only be ignored, so it is refused. */
+function refuseWithDemo(
+  prompt: string | undefined,
+  options: RunOptions,
+  extraArgs: string[],
+): void {
+  const given = [
+    ...(prompt === undefined ? [] : ["PROMPT"]),
+    ...Object.keys(options).filter((option) => !DEMO_OPTIONS.has(option)).map(flagName),
+    ...(extraArgs.length > 0 ? ["arguments after --"] : []),
+  ];
+  if (given.length === 0) return;
+  throw new UsageError(
+    `--demo replays a bundled recorded run, so it takes no ${given.join(", ")}: drop ${
+      given.length === 1 ? "it" : "them"
+    }, or drop --demo to run claude`,
+  );
+}
+
+/** The run options `--demo` honours: how the replay is shown and supervised. */
+const DEMO_OPTIONS = new Set([
+  "includePartialMessages",
+  "timeoutMs",
+  "startupTimeoutMs",
+  "idleTimeoutMs",
+]);
+
 /** Runs `claw run` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, [...RUN_FLAGS, ...OWN_FLAGS]);
+  const { values, positionals, afterDashes } = parseFlags(args, [...RUN_FLAGS, ...OWN_FLAGS]);
   const own = flagValues(OWN_FLAGS, values) as { output?: string; record?: string; demo?: boolean };
   const output = (own.output ?? "text") as Output;
   if (!OUTPUTS.includes(output)) {
     throw new UsageError(`Invalid --output "${own.output}": use ${OUTPUTS.join(", ")}`);
   }
   const options = flagValues(RUN_FLAGS, values) as RunOptions;
-  const prompt = await readPrompt(positionals, own.demo === true);
+  const given = splitPositionals(positionals, afterDashes);
+  let prompt: string;
   if (own.demo) {
+    refuseWithDemo(given.prompt, options, given.extraArgs);
     // Loaded only for --demo: a plain run does not pay for the replay modules.
-    options.spawner = await (await loadDemo()).demoSpawner();
+    const demo = await loadDemo();
+    prompt = demo.DEMO_PROMPT;
+    options.spawner = await demo.demoSpawner();
+  } else {
+    prompt = await readPrompt(given.prompt);
+    if (given.extraArgs.length > 0) options.extraArgs = given.extraArgs;
   }
   const record = own.record === undefined ? undefined : await prepareRecording(own.record);
 

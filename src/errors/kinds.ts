@@ -41,7 +41,7 @@ export type ErrorKind = typeof ERROR_KINDS[number];
 // Hints name only commands that exist: tests/help_test.ts checks every `claw <command>` below.
 const HINTS: Record<ErrorKind, string> = {
   cli_not_found:
-    "Install Claude Code with npm i -g @anthropic-ai/claude-code, or pass --cli / set CLAUDE_CLI_PATH",
+    "Install Claude Code with npm i -g @anthropic-ai/claude-code, or give its path: the cli option (--cli) or CLAUDE_CLI_PATH",
   cli_version: "Install a supported Claude Code version (claude --version says which one runs)",
   usage: "Fix the option: nothing was started",
   cli_usage:

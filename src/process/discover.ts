@@ -49,7 +49,18 @@ function knownLocations(home: string | undefined): string[] {
   return places;
 }
 
-function isExecutableFile(path: string): boolean {
+/**
+ * Whether `path` is a file this user may execute (on Windows: any file).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { isExecutableFile } from "./discover.ts";
+ *
+ * assert(isExecutableFile("/bin/sh") && !isExecutableFile("/etc") && !isExecutableFile("/nonexistent"));
+ * ```
+ */
+export function isExecutableFile(path: string): boolean {
   try {
     const info = Deno.statSync(path);
     return info.isFile && (WINDOWS || ((info.mode ?? 0) & 0o111) !== 0);
@@ -82,7 +93,7 @@ export function findClaude(options: FindClaudeOptions = {}): FoundCli {
   if (options.cli !== undefined) {
     if (isExecutableFile(options.cli)) return { path: options.cli, source: "option" };
     throw new ClaudeNotFoundError(
-      `Cannot run "${options.cli}" given with --cli: it is not an executable file`,
+      `Cannot run "${options.cli}", the claude given (cli option, --cli): it is not an executable file`,
       { hint: "Pass the path of the claude executable, for example $(which claude)" },
     );
   }
@@ -102,6 +113,6 @@ export function findClaude(options: FindClaudeOptions = {}): FoundCli {
     if (isExecutableFile(path)) return { path, source: "known_location" };
   }
   throw new ClaudeNotFoundError(
-    'Cannot find "claude" on PATH or in the usual install locations: install it with npm i -g @anthropic-ai/claude-code or pass --cli',
+    'Cannot find "claude" on PATH or in the usual install locations: install it with npm i -g @anthropic-ai/claude-code, or give its path (cli option, --cli, or CLAUDE_CLI_PATH)',
   );
 }

@@ -56,7 +56,7 @@ Deno.test("findClaude skips a file that is not executable", async () => {
     Deno.chmodSync(path, 0o644);
     throws(
       () => findClaude({ env: { PATH: dir, HOME: "/nonexistent" } }),
-      /Cannot find "claude" on PATH.*npm i -g @anthropic-ai\/claude-code or pass --cli/,
+      /Cannot find "claude" on PATH.*npm i -g @anthropic-ai\/claude-code, or give its path \(cli option, --cli, or CLAUDE_CLI_PATH\)/,
     );
   });
 });

@@ -17,6 +17,16 @@ export const PERMISSION_MODES = [
   "delegate",
 ] as const;
 
+/**
+ * The permission modes only some supported CLI versions accept (observed with 2.0.76 and
+ * 2.1.332); the others refuse the command line before making any request (kind `cli_usage`).
+ */
+export const VERSIONED_PERMISSION_MODES: Readonly<Record<string, string>> = {
+  manual: "2.1.x only",
+  auto: "2.1.x only",
+  delegate: "2.0.x only",
+};
+
 /** A `--permission-mode` value. */
 export type PermissionMode = typeof PERMISSION_MODES[number];
 

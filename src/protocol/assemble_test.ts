@@ -3,9 +3,11 @@ import { type AssembledMessage, hasInvalidInput, MessageAssembler, textDelta } f
 import {
   type AssistantMessage,
   type ClaudeEvent,
+  type ContentBlock,
   isStreamPayload,
   type StreamEvent,
   type StreamPayload,
+  type ToolUseBlock,
 } from "./events.ts";
 import { decodeEvents } from "./decode.ts";
 import { _sampleLines } from "./_sample_lines.ts";
@@ -32,7 +34,7 @@ function streamOf(parent: string | null = null, id = "msg_fake_1") {
   };
   return {
     start: () => line({ type: "message_start", message }, { ttft_ms: 5 }),
-    block: (index: number, content_block: Record<string, unknown> & { type: string }) =>
+    block: (index: number, content_block: ContentBlock) =>
       line({ type: "content_block_start", index, content_block }),
     text: (index: number, text: string) =>
       line({ type: "content_block_delta", index, delta: { type: "text_delta", text } }),
@@ -62,7 +64,7 @@ function assemble(events: ClaudeEvent[]): AssembledMessage[] {
   return events.flatMap((event) => assembler.push(event) ?? []);
 }
 
-const toolUse = { type: "tool_use", id: "toolu_01", name: "Bash", input: {} };
+const toolUse: ToolUseBlock = { type: "tool_use", id: "toolu_01", name: "Bash", input: {} };
 
 Deno.test("assembler joins text deltas and takes stop reason and usage from message_delta", () => {
   const s = streamOf();

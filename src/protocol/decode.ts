@@ -7,9 +7,15 @@
 import type {
   ClaudeEvent,
   ClaudeEventMap,
+  ContentBlockMap,
   DecodedItem,
+  DeltaMap,
   Diagnostic,
   DiagnosticKind,
+  StreamPayloadMap,
+  SystemEvent,
+  SystemEventMap,
+  UnknownEvent,
 } from "./events.ts";
 import { _checkMaxLineBytes, _HEAD_BYTES, _LineSplitter } from "./_line_splitter.ts";
 import { DEFAULT_MAX_LINE_BYTES, type Line, type LineStreamOptions } from "./line_stream.ts";
@@ -17,19 +23,141 @@ import { DEFAULT_MAX_LINE_BYTES, type Line, type LineStreamOptions } from "./lin
 /** Options of {@linkcode decodeEvents}: `maxLineBytes`, as for `LineStream`. */
 export type DecodeEventsOptions = LineStreamOptions;
 
-/** The `type` values decoded as known events; anything else becomes an `unknown` event. */
-export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<keyof ClaudeEventMap>([
-  "system",
-  "assistant",
-  "user",
-  "stream_event",
-  "result",
-  "rate_limit_event",
-  "tool_progress",
-  "control_request",
-  "control_response",
-  "keep_alive",
-]);
+/**
+ * The `type` values decoded as known events; anything else becomes an `unknown` event.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { KNOWN_EVENT_TYPES } from "./decode.ts";
+ *
+ * ok(KNOWN_EVENT_TYPES.has("assistant") && !KNOWN_EVENT_TYPES.has("unknown"));
+ * ```
+ */
+export const KNOWN_EVENT_TYPES: ReadonlySet<string> = _kinds<ClaudeEventMap>({
+  system: true,
+  assistant: true,
+  user: true,
+  stream_event: true,
+  result: true,
+  rate_limit_event: true,
+  tool_progress: true,
+  tool_use_summary: true,
+  auth_status: true,
+  prompt_suggestion: true,
+  conversation_reset: true,
+  active_goal: true,
+  control_request: true,
+  control_response: true,
+  control_cancel_request: true,
+  keep_alive: true,
+});
+
+/**
+ * The `subtype` values decoded as known `system` lines; any other `system` line gets
+ * `subtype: "unknown"` and keeps its own in `originalSubtype`.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { KNOWN_SYSTEM_SUBTYPES } from "./decode.ts";
+ *
+ * ok(KNOWN_SYSTEM_SUBTYPES.has("init") && KNOWN_SYSTEM_SUBTYPES.has("hook_response"));
+ * ```
+ */
+export const KNOWN_SYSTEM_SUBTYPES: ReadonlySet<string> = _kinds<SystemEventMap>({
+  init: true,
+  status: true,
+  api_retry: true,
+  control_request_progress: true,
+  permission_denied: true,
+  task_started: true,
+  task_updated: true,
+  task_progress: true,
+  task_notification: true,
+  background_tasks_changed: true,
+  model_fallback: true,
+  model_refusal_fallback: true,
+  model_refusal_no_fallback: true,
+  compact_boundary: true,
+  session_state_changed: true,
+  informational: true,
+  thinking_tokens: true,
+  local_command_output: true,
+  hook_started: true,
+  hook_progress: true,
+  hook_response: true,
+  plugin_install: true,
+  worker_shutting_down: true,
+  commands_changed: true,
+  notification: true,
+  files_persisted: true,
+  memory_recall: true,
+  elicitation_complete: true,
+  mirror_error: true,
+  session_writes_lost: true,
+});
+
+/**
+ * The content block `type` values decoded as known blocks, in `assistant` and `user` messages,
+ * `tool_result` content and `content_block_start`; any other block becomes an `unknown` block.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { KNOWN_CONTENT_BLOCK_TYPES } from "./decode.ts";
+ *
+ * ok(KNOWN_CONTENT_BLOCK_TYPES.has("tool_use"));
+ * ```
+ */
+export const KNOWN_CONTENT_BLOCK_TYPES: ReadonlySet<string> = _kinds<ContentBlockMap>({
+  text: true,
+  thinking: true,
+  redacted_thinking: true,
+  tool_use: true,
+  tool_result: true,
+  image: true,
+});
+
+/**
+ * The SSE event `type` values decoded as known in `stream_event` lines; any other becomes an
+ * `unknown` payload.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { KNOWN_STREAM_PAYLOAD_TYPES } from "./decode.ts";
+ *
+ * ok(KNOWN_STREAM_PAYLOAD_TYPES.has("content_block_delta"));
+ * ```
+ */
+export const KNOWN_STREAM_PAYLOAD_TYPES: ReadonlySet<string> = _kinds<StreamPayloadMap>({
+  message_start: true,
+  content_block_start: true,
+  content_block_delta: true,
+  content_block_stop: true,
+  message_delta: true,
+  message_stop: true,
+});
+
+/**
+ * The delta `type` values decoded as known in `content_block_delta`; any other becomes an
+ * `unknown` delta.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { KNOWN_DELTA_TYPES } from "./decode.ts";
+ *
+ * ok(KNOWN_DELTA_TYPES.has("text_delta"));
+ * ```
+ */
+export const KNOWN_DELTA_TYPES: ReadonlySet<string> = _kinds<DeltaMap>({
+  text_delta: true,
+  input_json_delta: true,
+  thinking_delta: true,
+  signature_delta: true,
+});
 
 const MAX_DIAGNOSTIC_TEXT = 200;
 
@@ -39,7 +167,9 @@ const MAX_DIAGNOSTIC_TEXT = 200;
  * with `tooLongBytes` set gives a `line_too_long` diagnostic carrying that `byteLength`.
  *
  * A line that is a JSON object becomes an event: a known `type` gives the object itself, anything
- * else an `unknown` event keeping the object in `raw`. A line that is not JSON gives a `not_json`
+ * else an `unknown` event keeping the object in `raw`. Inside a known event, a `system` subtype,
+ * content block, SSE event or delta of a kind claw does not know is replaced the same way (see
+ * `UnknownSystemEvent` and `UnknownContentBlock` in events.ts). A line that is not JSON gives a `not_json`
  * diagnostic, or `truncated_line` when it is the stream's last line and has no newline. JSON that
  * is not an object gives `not_object`.
  *
@@ -234,12 +364,101 @@ function _classify(value: unknown, lineNumber: number, text: string): DecodedIte
   return _diagnostic("not_object", lineNumber, text, message);
 }
 
+function _kinds<T>(kinds: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(kinds));
+}
+
+/**
+ * The event for a parsed object. Known kinds stay the object itself; unknown kinds inside it
+ * (system subtypes, content blocks, SSE events, deltas) are replaced in place by their `unknown`
+ * member, so plain `type` and `subtype` comparisons narrow soundly.
+ */
 function _event(value: Record<string, unknown>): ClaudeEvent {
   const type = value.type;
-  if (typeof type === "string" && KNOWN_EVENT_TYPES.has(type)) {
-    return value as unknown as ClaudeEvent;
+  if (typeof type !== "string" || !KNOWN_EVENT_TYPES.has(type)) return _unknown(value);
+  switch (type) {
+    case "system":
+      return _system(value);
+    case "assistant":
+    case "user":
+      _message(value.message);
+      break;
+    case "stream_event":
+      _replace(value, "event", _payload);
+      break;
   }
-  return { type: "unknown", raw: value };
+  return value as unknown as ClaudeEvent;
+}
+
+function _unknown(raw: Record<string, unknown>): UnknownEvent {
+  const type = raw.type;
+  return typeof type === "string" ? { type: "unknown", originalType: type, raw } : {
+    type: "unknown",
+    raw,
+  };
+}
+
+function _system(value: Record<string, unknown>): SystemEvent {
+  const { subtype, session_id, uuid } = value;
+  if (typeof subtype === "string" && KNOWN_SYSTEM_SUBTYPES.has(subtype)) {
+    return value as unknown as SystemEvent;
+  }
+  return {
+    type: "system",
+    subtype: "unknown",
+    ...(typeof subtype === "string" ? { originalSubtype: subtype } : {}),
+    ...(typeof session_id === "string" ? { session_id } : {}),
+    ...(typeof uuid === "string" ? { uuid } : {}),
+    raw: value,
+  };
+}
+
+function _message(message: unknown): void {
+  if (_isObject(message)) _blocks(message.content);
+}
+
+function _blocks(content: unknown): void {
+  if (!Array.isArray(content)) return;
+  for (let index = 0; index < content.length; index++) {
+    const block: unknown = content[index];
+    const known = _block(block);
+    if (known !== block) content[index] = known;
+  }
+}
+
+function _block(block: unknown): unknown {
+  if (!_isObject(block)) return block;
+  const type = block.type;
+  if (typeof type !== "string" || !KNOWN_CONTENT_BLOCK_TYPES.has(type)) return _unknown(block);
+  if (type === "tool_result") _blocks(block.content);
+  return block;
+}
+
+function _payload(payload: unknown): unknown {
+  if (!_isObject(payload)) return payload;
+  const type = payload.type;
+  if (typeof type !== "string" || !KNOWN_STREAM_PAYLOAD_TYPES.has(type)) return _unknown(payload);
+  if (type === "message_start") _message(payload.message);
+  else if (type === "content_block_start") _replace(payload, "content_block", _block);
+  else if (type === "content_block_delta") _replace(payload, "delta", _delta);
+  return payload;
+}
+
+function _delta(delta: unknown): unknown {
+  if (!_isObject(delta)) return delta;
+  const type = delta.type;
+  return typeof type === "string" && KNOWN_DELTA_TYPES.has(type) ? delta : _unknown(delta);
+}
+
+/** Sets `object[key]` to `decode(object[key])` when that is a new value. */
+function _replace(
+  object: Record<string, unknown>,
+  key: string,
+  decode: (value: unknown) => unknown,
+): void {
+  const value = object[key];
+  const decoded = decode(value);
+  if (decoded !== value) object[key] = decoded;
 }
 
 function _isObject(value: unknown): value is Record<string, unknown> {

@@ -40,8 +40,109 @@ Deno.test("decoder keeps a result line whose type is not the first key", async (
 });
 
 Deno.test("decoder keeps the raw line of an unknown event type", async () => {
-  const line = '{"type":"auth_status","isAuthenticating":true,"output":["…"]}';
-  assertEquals(await decode(line + "\n"), [{ type: "unknown", raw: JSON.parse(line) }]);
+  const line = '{"type":"brand_new_kind","isAuthenticating":true,"output":["…"]}';
+  assertEquals(await decode(line + "\n"), [
+    { type: "unknown", originalType: "brand_new_kind", raw: JSON.parse(line) },
+  ]);
+});
+
+// Synthetic lines, generated here: kinds no CLI version prints, inside known events.
+Deno.test("decoder turns a system line of an unknown subtype into subtype unknown", async () => {
+  const line = '{"type":"system","subtype":"brand_new","session_id":"s1","uuid":"u1","x":[1]}';
+  assertEquals(await decode(line + "\n"), [{
+    type: "system",
+    subtype: "unknown",
+    originalSubtype: "brand_new",
+    session_id: "s1",
+    uuid: "u1",
+    raw: JSON.parse(line),
+  }]);
+  assertEquals(await decode('{"type":"system","subtype":3}\n'), [
+    { type: "system", subtype: "unknown", raw: { type: "system", subtype: 3 } },
+  ]);
+});
+
+Deno.test("decoder turns unknown content blocks into unknown blocks and keeps the known ones", async () => {
+  const server = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: {} };
+  const reference = { type: "tool_reference", tool_name: "Bash" };
+  const result = { type: "tool_result", tool_use_id: "toolu_1", content: [reference] };
+  const assistant = {
+    type: "assistant",
+    message: { content: [{ type: "text", text: "a" }, server] },
+  };
+  const user = { type: "user", message: { role: "user", content: [result, 42] } };
+  const [a, u] = await decode(`${JSON.stringify(assistant)}\n${JSON.stringify(user)}\n`);
+  ok(a?.type === "assistant" && u?.type === "user");
+  assertEquals(a.message.content, [
+    { type: "text", text: "a" },
+    { type: "unknown", originalType: "server_tool_use", raw: server },
+  ]);
+  assertEquals(u.message.content, [
+    {
+      type: "tool_result",
+      tool_use_id: "toolu_1",
+      content: [{ type: "unknown", originalType: "tool_reference", raw: reference }],
+    },
+    42,
+  ]);
+});
+
+Deno.test("decoder turns unknown SSE events, streamed blocks and deltas into unknown members", async () => {
+  const stream = (event: unknown) =>
+    JSON.stringify({ type: "stream_event", event, session_id: "s", parent_tool_use_id: null });
+  const ping = { type: "ping" };
+  const citations = { type: "citations_delta", citation: { cited_text: "x" } };
+  const block = { type: "mcp_tool_use", id: "mcptoolu_1" };
+  const lines = [
+    stream(ping),
+    stream({ type: "content_block_delta", index: 0, delta: citations }),
+    stream({ type: "content_block_start", index: 1, content_block: block }),
+    stream({ type: "message_start", message: { content: [block] } }),
+    stream({ type: "content_block_stop", index: 1 }),
+  ];
+  const items = await decode(lines.join("\n") + "\n");
+  const payloads = items.map((item) => item.type === "stream_event" ? item.event : undefined);
+  assertEquals(payloads, [
+    { type: "unknown", originalType: "ping", raw: ping },
+    {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "unknown", originalType: "citations_delta", raw: citations },
+    },
+    {
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "unknown", originalType: "mcp_tool_use", raw: block },
+    },
+    {
+      type: "message_start",
+      message: { content: [{ type: "unknown", originalType: "mcp_tool_use", raw: block }] },
+    },
+    { type: "content_block_stop", index: 1 },
+  ]);
+  assertEquals(JSON.stringify(items[4]), lines[4], "a line of known kinds round-trips");
+});
+
+Deno.test("decoder leaves a known event whose nested parts are missing or malformed as it is", async () => {
+  const lines = [
+    '{"type":"assistant"}',
+    '{"type":"assistant","message":{"content":"text"}}',
+    '{"type":"stream_event","event":null}',
+    '{"type":"stream_event","event":{"type":"content_block_delta","index":0}}',
+  ];
+  const items = await decode(lines.join("\n") + "\n");
+  assertEquals(items.map((item) => JSON.stringify(item)), lines);
+});
+
+Deno.test("decodeJsonOutput decodes unknown kinds in each element of the array", () => {
+  const text = JSON.stringify([
+    { type: "system", subtype: "brand_new", session_id: "s1" },
+    { type: "assistant", message: { content: [{ type: "fancy" }] } },
+  ]);
+  const [system, assistant] = decodeJsonOutput(text);
+  strictEqual(system?.type === "system" && system.subtype, "unknown");
+  ok(assistant?.type === "assistant");
+  strictEqual(assistant.message.content[0]?.type, "unknown");
 });
 
 Deno.test("decoder keeps an object without a string type as an unknown event", async () => {

@@ -28,18 +28,16 @@ export class Supervisor {
   stopReason: StopReason | undefined;
   readonly #process: ClaudeProcess;
   readonly #options: SupervisorOptions;
-  readonly #onStop: () => void;
   #timeout: Timer | undefined;
   #waiting: Timer | undefined;
   #exit: Timer | undefined;
   #started = false;
   readonly #onAbort = () => this.#stop({ kind: "aborted", message: "The run was aborted" });
 
-  /** Starts watching `process`; `onStop` is called when the supervisor stops it. */
-  constructor(process: ClaudeProcess, options: SupervisorOptions, onStop: () => void = () => {}) {
+  /** Starts watching `process`. */
+  constructor(process: ClaudeProcess, options: SupervisorOptions) {
     this.#process = process;
     this.#options = options;
-    this.#onStop = onStop;
     options.signal?.addEventListener("abort", this.#onAbort, { once: true });
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#timeout = arm(
@@ -84,7 +82,6 @@ export class Supervisor {
   #stop(reason: StopReason): void {
     if (this.stopReason) return;
     this.stopReason = reason;
-    this.#onStop();
     shutdown(this.#process);
   }
 

@@ -11,8 +11,6 @@ import {
   type AssistantEvent,
   cliVersionOf,
   type DecodedItem,
-  isContentBlock,
-  isSystemEvent,
   type ResultEvent,
 } from "../protocol/events.ts";
 
@@ -63,7 +61,7 @@ export class TurnFacts {
       case "user":
         if (typeof item.message.content !== "string") {
           this.interrupted ||= item.message.content.some((block) =>
-            isContentBlock(block, "text") && block.text.startsWith("[Request interrupted by user")
+            block.type === "text" && block.text.startsWith("[Request interrupted by user")
           );
         }
         break;
@@ -99,7 +97,7 @@ export class ProcessFacts {
 
   /** Takes in one item of the process's output. */
   observe(item: DecodedItem): void {
-    if (isSystemEvent(item, "init")) {
+    if (item.type === "system" && item.subtype === "init") {
       this.sessionId = stringOr(item.session_id, this.sessionId);
       this.cliVersion = cliVersionOf(item) ?? this.cliVersion;
       this.model = stringOr(item.model, this.model);
@@ -117,7 +115,7 @@ function stringOr(value: unknown, fallback: string | undefined): string | undefi
 
 function errorReport(item: AssistantEvent): AssistantErrorReport {
   const text = (item.message?.content ?? [])
-    .map((block) => isContentBlock(block, "text") ? block.text : "")
+    .map((block) => block.type === "text" ? block.text : "")
     .join("");
   const report: AssistantErrorReport = { error: String(item.error), text };
   if (typeof item.api_error_status === "number") report.status = item.api_error_status;

@@ -38,8 +38,8 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   #turn = new TurnFacts();
   #processFacts = new ProcessFacts();
   #stderr: StderrTail | undefined;
-  #reader: ReadableStreamDefaultReader<DecodedItem> | undefined;
   #lettingGo = false;
+  readonly #stopReading = Promise.withResolvers<ReadableStreamReadResult<DecodedItem>>();
 
   /** A run that calls `start` when first iterated, supervised by `options`. */
   constructor(start: () => Promise<Launched>, options: RunOptions = {}) {
@@ -117,10 +117,10 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     if (this.#process) await shutdown(this.#process);
   }
 
-  /** The consumer is done: stop reading, so a pending read ends now rather than at the next line. */
+  /** The consumer is done: a pending read ends now rather than at the next line. */
   #letGo(): void {
     this.#lettingGo = true;
-    this.#reader?.cancel().catch(() => {});
+    this.#stopReading.resolve({ done: true });
   }
 
   async *#generate(): AsyncGenerator<DecodedItem, void> {
@@ -132,13 +132,14 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     this.#process = process;
     this.#stderr = new StderrTail(process.stderr);
     const reader = decodeEvents(process.stdout, options).getReader();
-    this.#reader = reader;
-    if (this.#lettingGo) reader.cancel().catch(() => {});
     const supervisor = new Supervisor(process, options);
     let status: ProcessStatus | undefined;
     try {
       while (true) {
-        const { value, done } = await readOrExplain(reader);
+        const { value, done } = await Promise.race([
+          readOrExplain(reader),
+          this.#stopReading.promise,
+        ]);
         if (done) break;
         supervisor.sawOutput();
         this.#observe(value);
@@ -152,8 +153,10 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       supervisor.dispose();
       if (status === undefined) {
         // The consumer stopped early, or reading failed: the process must not outlive the run.
-        reader.cancel().catch(() => {});
+        // It is stopped before its stdout is closed: a CLI that meets a closed stdout while it
+        // shuts down can take seconds to exit.
         await shutdown(process);
+        reader.cancel().catch(() => {});
       }
     }
     if (status.heldOpen) options.onWarning?.(heldOpenWarning(status.heldOpen));

@@ -188,16 +188,30 @@ Deno.test("a wrapper and a CLI that both ignore SIGTERM are killed together afte
 
 // 5. A line over the limit is a diagnostic; the run goes on.
 
-Deno.test("a line over maxLineBytes becomes a line_too_long diagnostic and the run succeeds", async () => {
+Deno.test("a 600 MB line is a line_too_long diagnostic under the default limit, and the run succeeds", async () => {
   const marker = new ProcessMarker();
-  const script = `${PRINT_INIT}; head -c 5000000 /dev/zero | tr '\\0' a; echo; ${PRINT_RESULT}`;
-  const claude = run("hi", standIn(script, marker, { maxLineBytes: 1 << 20 }));
+  const bytes = 600 * 1024 * 1024; // over V8's longest string: once a plain TypeError
+  const script = `${PRINT_INIT}; head -c ${bytes} /dev/zero | tr '\\0' a; echo; ${PRINT_RESULT}`;
+  const claude = run("hi", standIn(script, marker));
   const items = await Array.fromAsync(claude);
-  const tooLong = items.find((item) => item.type === "diagnostic");
-  assertEquals(tooLong?.type === "diagnostic" && tooLong.kind, "line_too_long");
-  assertEquals(items.map((item) => item.type), ["system", "diagnostic", "result"]);
+  assertEquals(items.map((item) => item.type === "diagnostic" ? item.byteLength : item.type), [
+    "system",
+    bytes,
+    "result",
+  ]);
   assertEquals(await claude.text(), "done");
   await marker.assertNoneLeft();
+});
+
+Deno.test("maxLineBytes sets the limit", async () => {
+  const marker = new ProcessMarker();
+  const script = `${PRINT_INIT}; head -c 5000 /dev/zero | tr '\\0' a; echo; ${PRINT_RESULT}`;
+  const items = await Array.fromAsync(run("hi", standIn(script, marker, { maxLineBytes: 4096 })));
+  const tooLong = items.find((item) => item.type === "diagnostic");
+  assertEquals(tooLong?.type === "diagnostic" && [tooLong.kind, tooLong.byteLength], [
+    "line_too_long",
+    5000,
+  ]);
 });
 
 // 8. The idle watchdog starts at the first line; start-up has its own bound.

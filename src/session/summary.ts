@@ -45,7 +45,7 @@ export interface TranscriptSummary {
   events: number;
   /** Count per kind: `type`, or `type/subtype` for `system` and `result`. */
   kinds: Record<string, number>;
-  /** Count per unknown `type` (a newer CLI's kinds). */
+  /** Count per kind claw does not know (a newer CLI's): a `type`, or `system/<subtype>`. */
   unknown: Record<string, number>;
   /** Every line that did not decode cleanly. */
   diagnostics: DiagnosticSummary[];
@@ -59,15 +59,26 @@ export interface TranscriptSummary {
   results: ResultSummary[];
 }
 
-/** The kind label used in {@linkcode TranscriptSummary.kinds}. */
+/**
+ * The kind label used in {@linkcode TranscriptSummary.kinds}: the line's own `type`, and
+ * `subtype` for `system` and `result`, also for kinds claw does not know.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { kindOf } from "./summary.ts";
+ *
+ * strictEqual(kindOf({ type: "system", subtype: "unknown", originalSubtype: "brand_new", raw: {} }), "system/brand_new");
+ * strictEqual(kindOf({ type: "unknown", originalType: "brand_new", raw: {} }), "brand_new");
+ * ```
+ */
 export function kindOf(item: DecodedItem): string {
-  if (item.type === "unknown") {
-    const type = item.raw.type;
-    return typeof type === "string" ? type : "(no type)";
+  if (item.type === "unknown") return item.originalType ?? "(no type)";
+  if (item.type === "system") {
+    const subtype = item.subtype === "unknown" ? item.originalSubtype : item.subtype;
+    return subtype === undefined ? "system" : `system/${subtype}`;
   }
-  if ((item.type === "system" || item.type === "result") && typeof item.subtype === "string") {
-    return `${item.type}/${item.subtype}`;
-  }
+  if (item.type === "result" && typeof item.subtype === "string") return `result/${item.subtype}`;
   return item.type;
 }
 
@@ -109,10 +120,10 @@ export class TranscriptSummarizer {
     this.#events++;
     const kind = kindOf(item);
     this.#kinds[kind] = (this.#kinds[kind] ?? 0) + 1;
-    if (item.type === "unknown") {
+    if (item.type === "unknown" || (item.type === "system" && item.subtype === "unknown")) {
       this.#unknown[kind] = (this.#unknown[kind] ?? 0) + 1;
-      return;
     }
+    if (item.type === "unknown") return;
     if ("session_id" in item && typeof item.session_id === "string" && item.session_id) {
       this.#sessions.add(item.session_id);
     }
