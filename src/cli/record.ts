@@ -46,7 +46,7 @@ Options:
 ${flagHelp(FLAGS)}
 
 With --json, the last line on stdout (after the CLI's own output) is
-  {"cassette":"/abs/FILE","key":"k1:…","cli_version":"2.1.332","argv":[…],
+  {"cassette":"/abs/FILE","key":"k2:…","cli_version":"2.1.332","argv":[…],
    "recorded_at":"…","exit":{"code":0,"signal":null},"records":{"stdout":5,"stderr":0,"stdin":0}}
 and a failure before the run is {"error":{"kind":…,"message":…,"hint":…,…}} instead.
 
