@@ -36,29 +36,13 @@ async function answersVersion(path: string, version: string): Promise<boolean> {
 
 /** Installs `@anthropic-ai/claude-code@<version>` into the cache, unless it is there already. */
 export async function install(version: string): Promise<void> {
-  const prefix = join(root, ".cache", "claude", version);
   if (await answersVersion(pinnedCliPath(version), version)) return;
-  console.error(`Installing @anthropic-ai/claude-code@${version} into ${prefix}`);
-  await Deno.mkdir(prefix, { recursive: true });
-  // A package.json of its own keeps npm from walking up into another project.
-  await Deno.writeTextFile(join(prefix, "package.json"), '{ "private": true }\n');
-  const out = await new Deno.Command("npm", {
-    args: [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      `@anthropic-ai/claude-code@${version}`,
-    ],
-    cwd: prefix,
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  if (!out.success || !await answersVersion(pinnedCliPath(version), version)) {
-    throw new Error(
-      `Cannot install Claude Code ${version}: npm exited with ${out.code}; check access to the npm registry`,
-    );
-  }
+  await npmInstall(
+    join(root, ".cache", "claude", version),
+    `@anthropic-ai/claude-code@${version}`,
+    [],
+    () => answersVersion(pinnedCliPath(version), version),
+  );
 }
 
 /** The `@anthropic-ai/claude-agent-sdk` version released with the newest pinned CLI. */
@@ -75,8 +59,6 @@ export function pinnedSdkTypesPath(): string {
  * declarations only (no platform binaries, peers or install scripts), unless it is there already.
  */
 export async function installSdk(): Promise<void> {
-  const prefix = join(root, ".cache", "sdk", PINNED_SDK_VERSION);
-  const spec = `@anthropic-ai/claude-agent-sdk@${PINNED_SDK_VERSION}`;
   const installed = async () => {
     try {
       await Deno.stat(pinnedSdkTypesPath());
@@ -86,20 +68,27 @@ export async function installSdk(): Promise<void> {
     }
   };
   if (await installed()) return;
+  await npmInstall(
+    join(root, ".cache", "sdk", PINNED_SDK_VERSION),
+    `@anthropic-ai/claude-agent-sdk@${PINNED_SDK_VERSION}`,
+    ["--omit=optional", "--omit=peer", "--ignore-scripts"],
+    installed,
+  );
+}
+
+/** `npm install spec` into a folder of its own; `installed` checks that it worked. */
+async function npmInstall(
+  prefix: string,
+  spec: string,
+  flags: string[],
+  installed: () => Promise<boolean>,
+): Promise<void> {
   console.error(`Installing ${spec} into ${prefix}`);
   await Deno.mkdir(prefix, { recursive: true });
+  // A package.json of its own keeps npm from walking up into another project.
   await Deno.writeTextFile(join(prefix, "package.json"), '{ "private": true }\n');
   const out = await new Deno.Command("npm", {
-    args: [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      "--omit=optional",
-      "--omit=peer",
-      "--ignore-scripts",
-      spec,
-    ],
+    args: ["install", "--no-audit", "--no-fund", "--loglevel=error", ...flags, spec],
     cwd: prefix,
     stdout: "inherit",
     stderr: "inherit",

@@ -78,9 +78,24 @@ function script(lines: string[]): string {
 function userEnv(): Record<string, string> {
   const env = Deno.env.toObject();
   for (const name of Object.keys(env)) {
-    if (/^(CLAW_|CLAUDE|ANTHROPIC_|DENO_)/.test(name)) delete env[name];
+    // npm_config_* come from the npx that may be running these tests: they would point
+    // `npm i -g` at the host's own prefix.
+    if (/^(CLAW_|CLAUDE|ANTHROPIC_|DENO_|npm_)/i.test(name)) delete env[name];
   }
   return env;
+}
+
+/** Where `npm i -g` installs under `env`. */
+async function globalPrefix(env: Record<string, string>, cwd: string): Promise<string> {
+  const out = await new Deno.Command("npm", {
+    args: ["prefix", "-g"],
+    env,
+    clearEnv: true,
+    cwd,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim();
 }
 
 /** This checkout's files (tracked and new, not ignored) copied to `dir`, sharing its `.cache`. */
@@ -142,6 +157,8 @@ Deno.test({
         README_TEST_TMP: sandbox,
         ...marker.env,
       };
+      // The README's `npm i -g` must land in the sandbox, never in the host's prefix.
+      assertEquals(await globalPrefix(env, checkout), npmPrefix);
       const lines = shellLines(README);
       const bash = denoSpawner({
         command: "bash",
