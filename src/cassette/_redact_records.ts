@@ -5,7 +5,7 @@
  * @module
  */
 import { type CassetteRecord, stdoutRecord, stdoutText } from "./cassette.ts";
-import { type RedactionRule, redactLine, redactText } from "./redact.ts";
+import { isJson, type RedactionRule, redactLine, redactText } from "./redact.ts";
 import { redactPieces } from "./_split_redaction.ts";
 
 /**
@@ -182,13 +182,4 @@ function streamEvent(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

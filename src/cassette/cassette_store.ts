@@ -14,6 +14,7 @@ import {
 } from "./cassette.ts";
 import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import type { CassetteSource } from "./replay.ts";
+import { commonEnds } from "./_common_ends.ts";
 
 /** A cassette file found in a store. */
 export interface StoredCassette {
@@ -177,13 +178,7 @@ const EDIT_DISTANCE_CELLS = 4_000_000;
  * upper bound).
  */
 function editDistance(a: string, b: string): number {
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (
-    tail < a.length - head && tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
-  ) tail++;
+  const { head, tail } = commonEnds(a, b);
   const x = a.slice(head, a.length - tail);
   const y = b.slice(head, b.length - tail);
   if (x.length === 0 || y.length === 0) return x.length + y.length;

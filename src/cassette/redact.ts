@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { commonEnds } from "./_common_ends.ts";
 
 /** One redaction: every match of `pattern` (global) becomes `replacement`. */
 export interface RedactionRule {
@@ -138,15 +139,12 @@ export interface RedactionSpan {
  * ```
  */
 export function redactionSpans(text: string, rule: RedactionRule): RedactionSpan[] {
-  const { pattern, replacement } = rule;
+  const { pattern } = rule;
   const matches = pattern.global ? [...text.matchAll(pattern)] : [text.match(pattern)];
   return matches.filter((match) => match !== null).map((match) => {
     const start = match.index ?? 0;
-    return {
-      start,
-      end: start + match[0].length,
-      replacement: substitute(replacement, match, text),
-    };
+    const end = start + match[0].length;
+    return { start, end, replacement: replacementAt(text, rule, start, end) };
   });
 }
 
@@ -258,13 +256,7 @@ function applySpans(text: string, spans: readonly RedactionSpan[]): string {
 
 /** The span at `at` that turns `before` into `after`, trimmed of their common head and tail. */
 function narrowed(at: number, before: string, after: string): RedactionSpan {
-  let head = 0;
-  while (head < before.length && head < after.length && before[head] === after[head]) head++;
-  let tail = 0;
-  while (
-    tail < before.length - head && tail < after.length - head &&
-    before[before.length - 1 - tail] === after[after.length - 1 - tail]
-  ) tail++;
+  const { head, tail } = commonEnds(before, after);
   return {
     start: at + head,
     end: at + before.length - tail,
@@ -273,43 +265,31 @@ function narrowed(at: number, before: string, after: string): RedactionSpan {
 }
 
 /**
- * A replacement string with its `$` patterns filled in for one match, as `String.replace` does
- * (`$nn` is group nn when there is one, else group n followed by a digit).
+ * What `rule` puts in place of its match at `start`..`end` of `text`, `$` patterns filled in by
+ * `String.replace` itself: the rule's pattern, made sticky at `start`, replaces that one match.
  */
-function substitute(replacement: string, match: RegExpMatchArray, text: string): string {
-  if (!replacement.includes("$")) return replacement;
-  const start = match.index ?? 0;
-  const groups = match.length - 1;
-  return replacement.replace(
-    /\$(?:(\$)|(&)|(`)|(')|(\d\d?)|<([^>]*)>)/g,
-    (
-      token,
-      dollar?: string,
-      whole?: string,
-      before?: string,
-      after?: string,
-      digits?: string,
-      name?: string,
-    ) => {
-      if (dollar) return "$";
-      if (whole) return match[0];
-      if (before) return text.slice(0, start);
-      if (after) return text.slice(start + match[0].length);
-      if (digits) {
-        const two = Number(digits);
-        if (digits.length === 2 && two >= 1 && two <= groups) return match[two] ?? "";
-        const one = Number(digits[0]);
-        if (one >= 1 && one <= groups) return (match[one] ?? "") + digits.slice(1);
-        return token;
-      }
-      return match.groups ? match.groups[name ?? ""] ?? "" : token;
-    },
-  );
+function replacementAt(text: string, rule: RedactionRule, start: number, end: number): string {
+  if (!rule.replacement.includes("$")) return rule.replacement;
+  const once = new RegExp(rule.pattern.source, rule.pattern.flags.replace("g", "") + "y");
+  once.lastIndex = start;
+  const replaced = text.replace(once, rule.replacement);
+  return replaced.slice(start, replaced.length - (text.length - end));
 }
 
-function isJson(line: string): boolean {
+/**
+ * Whether `text` is one JSON document.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { isJson } from "./redact.ts";
+ *
+ * assert(isJson('{"a":1}') && !isJson("[debug] starting"));
+ * ```
+ */
+export function isJson(text: string): boolean {
   try {
-    JSON.parse(line);
+    JSON.parse(text);
     return true;
   } catch {
     return false;

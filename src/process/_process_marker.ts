@@ -7,13 +7,10 @@ const NAME = "CLAW_TEST_MARKER";
 
 /** A per-test marker: put {@linkcode ProcessMarker.env} into what a test spawns. */
 export class ProcessMarker {
-  readonly #value = `${NAME}=${crypto.randomUUID()}`;
-
   /** The variable to add to a child's environment. */
-  get env(): Record<string, string> {
-    const [name, value] = this.#value.split("=") as [string, string];
-    return { [name]: value };
-  }
+  readonly env: Record<string, string> = { [NAME]: crypto.randomUUID() };
+  /** How the variable reads in `/proc/<pid>/environ`. */
+  readonly #entry = `${NAME}=${this.env[NAME]}`;
 
   /** The pids of live processes that carry the marker (zombies excluded: they hold nothing). */
   pids(): number[] {
@@ -22,7 +19,7 @@ export class ProcessMarker {
       if (!/^\d+$/.test(entry.name)) continue;
       try {
         const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
-        if (environ.split("\0").includes(this.#value)) found.push(Number(entry.name));
+        if (environ.split("\0").includes(this.#entry)) found.push(Number(entry.name));
       } catch {
         // exited while we looked, or not ours to read
       }

@@ -7,6 +7,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { denoSpawner, PIPE_LINGER_MS } from "./deno_spawner.ts";
 import { ProcessMarker } from "./_process_marker.ts";
 import { shutdown } from "./shutdown.ts";
+import { timed } from "./_stand_in.ts";
 
 function sh(script: string, marker: ProcessMarker) {
   return denoSpawner({
@@ -14,12 +15,6 @@ function sh(script: string, marker: ProcessMarker) {
     args: ["-c", script],
     env: { PATH: Deno.env.get("PATH") ?? "", ...marker.env },
   });
-}
-
-async function timed<T>(work: Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const value = await work;
-  return [value, performance.now() - started];
 }
 
 Deno.test("the child leads its own process group, and kill() reaches a wrapper's child", async () => {

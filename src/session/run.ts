@@ -39,7 +39,8 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   #processFacts = new ProcessFacts();
   #stderr: StderrTail | undefined;
   #lettingGo = false;
-  readonly #stopReading = Promise.withResolvers<ReadableStreamReadResult<DecodedItem>>();
+  /** Ends the pending read early, when the consumer lets go. */
+  #endRead: ((result: ReadableStreamReadResult<DecodedItem>) => void) | undefined;
 
   /** A run that calls `start` when first iterated, supervised by `options`. */
   constructor(start: () => Promise<Launched>, options: RunOptions = {}) {
@@ -120,7 +121,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   /** The consumer is done: a pending read ends now rather than at the next line. */
   #letGo(): void {
     this.#lettingGo = true;
-    this.#stopReading.resolve({ done: true });
+    this.#endRead?.({ done: true });
   }
 
   async *#generate(): AsyncGenerator<DecodedItem, void> {
@@ -136,10 +137,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     let status: ProcessStatus | undefined;
     try {
       while (true) {
-        const { value, done } = await Promise.race([
-          readOrExplain(reader),
-          this.#stopReading.promise,
-        ]);
+        const { value, done } = await this.#read(reader);
         if (done) break;
         supervisor.sawOutput();
         this.#observe(value);
@@ -168,6 +166,17 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       ...(supervisor.stopReason === undefined ? {} : { stopReason: supervisor.stopReason }),
     });
     if (failure) throw await this.#explainWithVersion(failure, plan);
+  }
+
+  /** The next item, or the end as soon as the consumer lets go, whichever comes first. */
+  #read(
+    reader: ReadableStreamDefaultReader<DecodedItem>,
+  ): Promise<ReadableStreamReadResult<DecodedItem>> {
+    if (this.#lettingGo) return Promise.resolve({ done: true });
+    return new Promise((resolve, reject) => {
+      this.#endRead = resolve;
+      readOrExplain(reader).then(resolve, reject);
+    });
   }
 
   #observe(item: DecodedItem): void {

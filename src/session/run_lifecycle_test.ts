@@ -7,35 +7,23 @@
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { captureClawError } from "../errors/_capture.ts";
-import { denoSpawner, PIPE_LINGER_MS } from "../process/deno_spawner.ts";
+import { PIPE_LINGER_MS } from "../process/deno_spawner.ts";
 import { ProcessMarker } from "../process/_process_marker.ts";
-import type { Spawner } from "../process/spawn.ts";
 import { run } from "./run.ts";
+import {
+  INIT_LINE as INIT,
+  RESULT_LINE as RESULT,
+  shellSpawner as shell,
+  timed,
+} from "../process/_stand_in.ts";
 import type { RunOptions } from "./run_options.ts";
 
-const INIT =
-  '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.332"}';
-const RESULT =
-  '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","session_id":"s-1","total_cost_usd":0,"usage":{},"modelUsage":{},"permission_denials":[]}';
 const PRINT_INIT = `printf '%s\\n' '${INIT}'`;
 const PRINT_RESULT = `printf '%s\\n' '${RESULT}'`;
-
-/** Runs `script` with sh in place of claude; the CLI's argv is passed on as "$@". */
-function shell(script: string): Spawner {
-  return (request) =>
-    denoSpawner({ ...request, command: "sh", args: ["-c", script, "claude", ...request.args] });
-}
 
 /** A stand-in run tagged with `marker`; `extra` adds run options. */
 function standIn(script: string, marker: ProcessMarker, extra: RunOptions = {}): RunOptions {
   return { cli: "claude-stand-in", spawner: shell(script), env: marker.env, ...extra };
-}
-
-/** Awaits `work` and how long it took, in milliseconds. */
-async function timed<T>(work: Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const value = await work;
-  return [value, performance.now() - started];
 }
 
 /** Settles `work` (fulfilled or rejected) and says how long it took. */

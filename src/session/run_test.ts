@@ -8,20 +8,14 @@ import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner } from "../process/spawn.ts";
 import { ARGV_PROMPT_LIMIT } from "./launch.ts";
 import { run } from "./run.ts";
+import {
+  INIT_LINE as INIT,
+  RESULT_LINE as RESULT,
+  shellSpawner as shell,
+} from "../process/_stand_in.ts";
 import type { RunOptions } from "./run_options.ts";
 import { captureClawError } from "../errors/_capture.ts";
 import type { ClawError } from "../errors/claw_error.ts";
-
-const INIT =
-  '{"type":"system","subtype":"init","session_id":"s-1","claude_code_version":"2.1.332"}';
-const RESULT =
-  '{"duration_ms":5,"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","session_id":"s-1","total_cost_usd":0,"usage":{},"modelUsage":{},"permission_denials":[]}';
-
-/** Runs `script` with sh in place of claude; the CLI's argv is passed on as "$@". */
-function shell(script: string): Spawner {
-  return (request) =>
-    denoSpawner({ ...request, command: "sh", args: ["-c", script, "claude", ...request.args] });
-}
 
 function options(script: string, extra: RunOptions = {}): RunOptions {
   return { cli: "claude-stand-in", spawner: shell(script), ...extra };
