@@ -600,6 +600,34 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     { script: () => ({ replies: [text("Hi.")] }) },
   ),
+  stdin(
+    "session_tape",
+    "a long-lived stream-json session: initialize, a turn, set_model, can_use_tool allow, deny, set_permission_mode, an interrupt, a last turn",
+    {
+      args: ["--include-partial-messages", "--permission-prompt-tool", "stdio"],
+      drive: (session) => driveSessionTape(session, { newId: counter("s") }),
+    },
+    {
+      script: ({ cwd }) => ({
+        replies: [
+          text("Hi."), // set_model sent no validation request here (2.1.332, 2.0.76)
+          tool("Write", { file_path: join(cwd, "allowed.txt"), content: "allowed\n" }),
+          text("I wrote allowed.txt."),
+          tool("Write", { file_path: join(cwd, "refused.txt"), content: "refused\n" }),
+          text("I was not allowed to write refused.txt."),
+          {
+            content: [{ type: "text", text: "Once upon a time, in a land far away, there was…" }],
+            stall_ms: 20_000,
+          },
+          text("Done."),
+        ],
+      }),
+      verify: async ({ cwd }) => {
+        assert(await exists(join(cwd, "allowed.txt")), "the allowed Write wrote the file");
+        assert(!await exists(join(cwd, "refused.txt")), "the denied Write wrote nothing");
+      },
+    },
+  ),
   clawRun(
     "error_400_prompt_too_long",
     "HTTP 400 'prompt is too long': not retried, kind context_window",
@@ -843,6 +871,66 @@ function isControlResponse(item: DecodedItem, id: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // stdin-driven sessions
 
+/** How {@linkcode driveSessionTape} plays the host's part. */
+export interface SessionTapeHost {
+  /** The id of the next control request the host sends. */
+  newId: () => string;
+  /** The answers to the two can_use_tool requests; `["allow", "deny"]` as recorded. */
+  answers?: readonly ["allow" | "deny", "allow" | "deny"];
+}
+
+/** Ids `${prefix}1`, `${prefix}2`, …: the recording's host draws nothing at random. */
+export function counter(prefix: string): () => string {
+  let next = 0;
+  return () => `${prefix}${++next}`;
+}
+
+/**
+ * The host's side of the `session_tape` scenario, each step taken on what the CLI printed: an
+ * initialize, a turn, set_model, a turn whose Write is allowed, one whose Write is denied,
+ * set_permission_mode, a streamed turn interrupted at its first text delta, and a last turn. The
+ * session tests replay it with fresh ids and other answers.
+ */
+export async function driveSessionTape(
+  session: StdinSession,
+  host: SessionTapeHost,
+): Promise<void> {
+  const control = async (request: Record<string, unknown>) => {
+    const id = host.newId();
+    await session.send({ type: "control_request", request_id: id, request });
+    await session.until((item) => isControlResponse(item, id), `the answer to ${request.subtype}`);
+  };
+  const [first, second] = host.answers ?? ["allow", "deny"];
+  const answered = async (prompt: string, behavior: "allow" | "deny") => {
+    await session.user(prompt);
+    const request = await session.until(isCanUseTool, "the can_use_tool request");
+    await session.send({
+      type: "control_response",
+      response: {
+        subtype: "success",
+        request_id: request.request_id,
+        response: behavior === "allow"
+          ? { behavior, updatedInput: request.request.input }
+          : { behavior, message: "The user said no" },
+      },
+    });
+    await session.until(isResult, `the result of "${prompt}"`);
+  };
+  await control({ subtype: "initialize" });
+  await session.user("Say hi");
+  await session.until(isResult, "the first turn's result");
+  await control({ subtype: "set_model", model: "sonnet" });
+  await answered("Write allowed.txt", first);
+  await answered("Write refused.txt", second);
+  await control({ subtype: "set_permission_mode", mode: "acceptEdits" });
+  await session.user("Tell a long story");
+  await session.until(isTextDelta, "the first text delta");
+  await control({ subtype: "interrupt" });
+  await session.until(isResult, "the interrupted turn's result");
+  await session.user("Now just say done");
+  await session.until(isResult, "the last turn's result");
+}
+
 /** A CLI in stream-json input mode, driven line by line. */
 export class StdinSession {
   readonly #process: ClaudeProcess;
@@ -864,6 +952,11 @@ export class StdinSession {
       this.#ended = true;
       this.#wake?.();
     })();
+  }
+
+  /** What the CLI printed so far, decoded. */
+  get items(): readonly DecodedItem[] {
+    return this.#items;
   }
 
   /** Writes one JSON line on stdin. */

@@ -6,6 +6,8 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
 import { parseCassette, stdoutText } from "../src/cassette/cassette.ts";
 import { CassetteStore } from "../src/cassette/cassette_store.ts";
+import { redactionRules, redactLines } from "../src/cassette/redact.ts";
+import { placesOf } from "../src/cassette/request.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
 
@@ -47,16 +49,24 @@ Deno.test({
 
     // Replay: no API (closed), another HOME: the cassette alone answers.
     await env.api.close();
+    const elsewhere = { ...vars, HOME: join(env.home, "elsewhere") };
     const replayed = await claw(["replay", "--cassettes", cassettes, "--", ...ARGS], {
-      env: { ...vars, HOME: join(env.home, "elsewhere") },
+      env: elsewhere,
     });
     const cassette = parseCassette(await Deno.readTextFile(file));
     const inCassette = cassette.records.flatMap((r) =>
       "stdout" in r || "stdout_raw" in r ? [stdoutText(r) + "\n"] : []
     );
-    assertEquals([replayed.code, replayed.stdout], [0, inCassette.join("")]);
+    // The replay prints its own places where the cassette has placeholders.
+    const replayPlaces = placesOf({ command: "claude", args: [], cwd: Deno.cwd(), env: elsewhere });
+    ok(replayed.stdout.includes(`"cwd":${JSON.stringify(Deno.cwd())}`));
+    ok(replayed.stdout.includes(`${elsewhere.HOME}/.claude/projects/`));
+    assertEquals(
+      [replayed.code, redactLines(replayed.stdout, redactionRules(replayPlaces))],
+      [0, inCassette.join("")],
+    );
     // The cassette is the live run with its machine paths as placeholders, nothing else.
-    assertEquals(replayed.stdout, redactedStdout(recorded.stdout, Deno.cwd(), env.home));
+    assertEquals(inCassette.join(""), redactedStdout(recorded.stdout, Deno.cwd(), env.home));
   },
 });
 

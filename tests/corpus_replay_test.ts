@@ -9,8 +9,10 @@
  *   written only once the stdout recorded before it has come out, and must give back the recorded
  *   stdout, stderr and exit code.
  *
- * Nothing is normalised: the goldens were redacted with the rules the cassettes were, and replay
- * prints the cassettes' redacted text, so temp paths and the port are placeholders on both sides.
+ * The goldens were redacted with the rules the cassettes were; the fake claude prints the
+ * replaying run's own places where the cassette has placeholders, so its output is redacted with
+ * the same rules before it is compared. In-process replay without places prints the cassette's
+ * text as it is.
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { join } from "node:path";
@@ -18,6 +20,7 @@ import { CASSETTES_DIR } from "../scripts/record_cassettes.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
 import { type Cassette, stdoutText } from "../src/cassette/cassette.ts";
 import { replayProcess } from "../src/cassette/replay.ts";
+import { redactionRules, redactLines } from "../src/cassette/redact.ts";
 import { type CorpusEntry, type Golden, readCorpus } from "./_corpus.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -102,18 +105,33 @@ function launcher(version: string): Promise<string> {
   return pending;
 }
 
-/** Runs `claw run --cli <fake claude> ARGS…` as the recording did, in a fresh HOME and cwd. */
+/**
+ * Runs `claw run --cli <fake claude> ARGS…` as the recording did, in a fresh HOME, cwd and TMPDIR
+ * (three folders, so each placeholder comes back as itself), and redacts what it printed with the
+ * rules the recording was saved with: the replay prints the run's own places.
+ */
 async function replayClawRun(entry: CorpusEntry, golden: Golden): Promise<Golden> {
   const bin = await launcher(entry.version);
   const place = join(root, `${entry.version}-${entry.name}`);
-  await Deno.mkdir(place);
-  const env = { ...hostEnv(), HOME: place, TMPDIR: place, NO_COLOR: "1" };
+  const [cwd, home, tmp] = ["work", "home", "tmp"].map((name) => join(place, name)) as [
+    string,
+    string,
+    string,
+  ];
+  for (const folder of [cwd, home, tmp]) await Deno.mkdir(folder, { recursive: true });
+  const env = { ...hostEnv(), HOME: home, TMPDIR: tmp, NO_COLOR: "1" };
   const out = await deno(
     ["run", "-A", "--quiet", MAIN, "run", "--cli", bin, ...golden.args],
-    { cwd: place, env: { ...env, DENO_DIR: await cachedDenoDir() } },
+    { cwd, env: { ...env, DENO_DIR: await cachedDenoDir() } },
   );
   await Deno.remove(place, { recursive: true });
-  return { args: golden.args, ...out };
+  const rules = redactionRules({ cwd, home, root: tmp });
+  return {
+    args: golden.args,
+    ...out,
+    stdout: redactLines(out.stdout, rules),
+    stderr: redactLines(out.stderr, rules),
+  };
 }
 
 /** Starts `tasks` at most `limit` at a time; returns one promise per task, in order. */

@@ -17,6 +17,8 @@
  *   the start: `stdout` holds a JSON line as the object itself when that re-serialises to the same
  *   bytes, else `stdout_raw` holds the text; `stderr` and `stdin` hold text; `eol: false` marks a
  *   last line that had no newline; `stdin_eof` marks stdin closing.
+ * - `kill` marks a signal the host sent the process (an abort, Ctrl-C): what followed it is the
+ *   CLI's answer to it.
  * - Last, the `exit` record: the exit code and the signal, if one ended the process.
  *
  * Everything is redacted when the cassette is saved (see `redact.ts`).
@@ -48,7 +50,42 @@ export interface CassetteHeader {
   cwd: string;
   /** ISO time of the recording. */
   recorded_at: string;
+  /**
+   * The conversation's first user input when it came on stdin, redacted (see
+   * `runInput` in `run_input.ts`): part of the key, so one folder holds many runs of one configuration.
+   * Absent when the prompt was on argv.
+   */
+  input?: string;
+  /** Where it was recorded: `Deno.build.os` and `Deno.build.arch`, such as `linux-x86_64`. */
+  platform?: string;
+  /** The claw version that recorded it. */
+  claw_version?: string;
+  /**
+   * The credential the CLI was given, by kind and variable name (never a value): `api_key
+   * (ANTHROPIC_API_KEY)`, `auth_token (ANTHROPIC_AUTH_TOKEN)`, `oauth_token
+   * (CLAUDE_CODE_OAUTH_TOKEN)`, `bedrock`, `vertex`, `foundry`, or `login` (none in the
+   * environment: the credentials file or keychain, if any).
+   */
+  auth?: string;
+  /** The program that drove the CLI, when it said so in the environment. */
+  client?: {
+    /** `CLAUDE_CODE_ENTRYPOINT`, such as `sdk-ts` or `sdk-py`. */
+    entrypoint?: string;
+    /** `CLAUDE_AGENT_SDK_VERSION`, such as `0.3.332`. */
+    sdk_version?: string;
+  };
+  /**
+   * Set when the host signalled the CLI before it exited (an abort, Ctrl-C, a closed pipe): the
+   * first signal, when (`t`), and why when the recorder knows. Replay plays the rest of the
+   * recording when the same signal reaches it at that point (see the `kill` record).
+   */
+  interrupted?: { signal: string; t: number; reason?: string };
 }
+
+/** The optional header fields, as {@linkcode cassetteHeader} takes them. */
+export type CassetteHeaderFields = Partial<
+  Omit<CassetteHeader, "type" | "format" | "key" | "argv" | "cwd">
+>;
 
 /** A line the process wrote on stdout. */
 export type StdoutRecord =
@@ -61,6 +98,7 @@ export type CassetteRecord =
   | { t: number; stderr: string; eol?: false }
   | { t: number; stdin: string; eol?: false }
   | { t: number; stdin_eof: true }
+  | { t: number; kill: string }
   | { t: number; exit: { code: number; signal: string | null } };
 
 /** A whole cassette. */
@@ -88,12 +126,14 @@ export class CassetteFormatError extends SyntaxError {
 }
 
 /**
- * The stable matching key of a run: `k2:` and a hash of the canonical form of its redacted argv
- * (see `request.ts` for what the canonical form makes equal). Two runs with the same flags and
- * prompt, however spelled, in different folders or on different machines get the same key.
- * (Format-1 cassettes written before the canonical form carry `k1:` keys, a hash of the argv as
- * given; a cassette store computes every cassette's key from its `argv` when it opens, so those
- * still match.)
+ * The stable matching key of a run: a hash of the canonical form of its redacted argv (see
+ * `request.ts` for what the canonical form makes equal) and, when the conversation's first user
+ * input came on stdin, of that input (see `runInput` in `run_input.ts`). Two runs with the same flags and
+ * prompt, however spelled, in different folders or on different machines get the same key; runs
+ * of one configuration with different prompts on stdin (an Agent SDK's runs) get different keys.
+ * The key is `k2:…` for argv alone and `k3:…` with an input. (Format-1 cassettes written before
+ * the canonical form carry `k1:` keys, a hash of the argv as given; a cassette store computes
+ * every cassette's key from its header when it opens, so those still match.)
  *
  * @example
  * ```ts
@@ -102,19 +142,25 @@ export class CassetteFormatError extends SyntaxError {
  *
  * const key = await cassetteKey(["-p", "--", "hi"]);
  * assert(key === await cassetteKey(["hi", "--print"]) && key.startsWith("k2:"));
+ * assert((await cassetteKey(["-p"], "hi")).startsWith("k3:"));
  * ```
  */
-export async function cassetteKey(argv: readonly string[]): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(canonicalArgv(argv)));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return `k2:${
+export async function cassetteKey(argv: readonly string[], input?: string): Promise<string> {
+  const canonical = JSON.stringify(
+    input === undefined ? canonicalArgv(argv) : [canonicalArgv(argv), input],
+  );
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)),
+  );
+  return `${input === undefined ? "k2" : "k3"}:${
     Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")
   }`;
 }
 
 /**
- * A header for a cassette of a run with `argv` (already redacted): the key is computed, the rest
- * defaults to an unknown CLI version, no variables and the current time.
+ * A header for a cassette of a run with `argv` (already redacted): the key is computed (from the
+ * argv and `fields.input`), the rest defaults to an unknown CLI version, no variables and the
+ * current time; the other fields are kept as given.
  *
  * @example
  * ```ts
@@ -127,17 +173,19 @@ export async function cassetteKey(argv: readonly string[]): Promise<string> {
  */
 export async function cassetteHeader(
   argv: string[],
-  fields: Partial<Pick<CassetteHeader, "cli_version" | "env" | "recorded_at">> = {},
+  fields: CassetteHeaderFields = {},
 ): Promise<CassetteHeader> {
+  const { cli_version = null, env = [], recorded_at = new Date().toISOString(), ...rest } = fields;
   return {
     type: "claw_cassette",
     format: CASSETTE_FORMAT,
-    key: await cassetteKey(argv),
-    cli_version: fields.cli_version ?? null,
+    key: await cassetteKey(argv, fields.input),
+    cli_version,
     argv,
-    env: fields.env ?? [],
+    env,
     cwd: "$CWD",
-    recorded_at: fields.recorded_at ?? new Date().toISOString(),
+    recorded_at,
+    ...rest,
   };
 }
 

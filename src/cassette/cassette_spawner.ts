@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner, SpawnRequest } from "../process/spawn.ts";
 import { parseArgv } from "./canonical_argv.ts";
+import type { CassetteHeader } from "./cassette.ts";
+import { inputText } from "./run_input.ts";
 import { CassetteStore } from "./cassette_store.ts";
 import { recordingSpawner, saveCassette } from "./recorder.ts";
 import { replayRequest } from "./replay.ts";
@@ -81,12 +83,17 @@ export function cassetteModeFromEnv(
   return env.CI && env.CI !== "false" ? "replay" : "auto";
 }
 
-/** A file name for a new cassette: a slug of the prompt and the key. */
-function cassetteFileName(argv: readonly string[], key: string): string {
-  const prompt = parseArgv(argv).operands.at(-1) ?? "run";
+/**
+ * A file name for a new cassette: a slug of its first input (the prompt, on argv or stdin) and
+ * its key.
+ */
+function cassetteFileName(header: CassetteHeader): string {
+  const prompt = header.input === undefined
+    ? parseArgv(header.argv).operands.at(-1) ?? "run"
+    : inputText(header.input);
   const slug =
     prompt.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "run";
-  return `${slug}-${key.slice(3, 11)}.ndjson`;
+  return `${slug}-${header.key.slice(3, 11)}.ndjson`;
 }
 
 /**
@@ -114,22 +121,19 @@ export function cassetteSpawner(options: CassetteOptions): Spawner {
   const real = options.real ?? denoSpawner;
   let store: Promise<CassetteStore> | undefined;
 
-  const record = async (request: SpawnRequest) => {
-    const { argv, key } = await requestKey(request);
-    const save = saveCassette(join(options.dir, cassetteFileName(argv, key)));
-    return recordingSpawner(real, {
+  const record = (request: SpawnRequest) =>
+    recordingSpawner(real, {
       save: async (cassette) => {
-        await save(cassette);
+        await saveCassette(join(options.dir, cassetteFileName(cassette.header)))(cassette);
         store = undefined; // the next run sees the new cassette
       },
     })(request);
-  };
 
   // Whether the store can answer the request: a run by its key, a --version probe by any version.
   const answers = async (store: CassetteStore, request: SpawnRequest) =>
     asksVersion(request.args)
       ? await store.cliVersion() !== null
-      : store.find((await requestKey(request)).key) !== undefined;
+      : store.find((await requestKey(request)).key).length > 0;
 
   return async (request) => {
     if (mode === "passthrough") return real(request);

@@ -5,15 +5,9 @@
  */
 import { join, relative } from "node:path";
 import { CassetteMissError } from "../errors/claw_error.ts";
-import {
-  type Cassette,
-  type CassetteHeader,
-  cassetteKey,
-  looksLikeCassette,
-  parseCassette,
-} from "./cassette.ts";
+import { type CassetteHeader, cassetteKey, looksLikeCassette, parseCassette } from "./cassette.ts";
 import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
-import type { CassetteSource } from "./replay.ts";
+import type { CassetteSource, ReplayCandidate } from "./replay.ts";
 import { commonEnds } from "./_common_ends.ts";
 
 /** A cassette file found in a store. */
@@ -23,17 +17,41 @@ export interface StoredCassette {
   /** Its header. */
   header: CassetteHeader;
   /**
-   * The key it matches by: computed from the header's `argv` (see {@linkcode cassetteKey}), so a
-   * cassette whose header holds a key of an older kind (`k1:`) matches as well.
+   * The key it matches by: computed from the header's `argv` and `input` (see
+   * {@linkcode cassetteKey}), so a cassette whose header holds a key of an older kind (`k1:`)
+   * matches as well.
    */
   key: string;
+  /** The key of its argv alone: the runs a live run's argv can pick among. */
+  argvKey: string;
+}
+
+/**
+ * Two cassettes in one folder that record the same run (the same argv and first user input), so
+ * a run could not tell them apart. Its message names both files and what to do.
+ */
+export class DuplicateCassetteError extends TypeError {
+  /** The two files. */
+  readonly paths: readonly [string, string];
+
+  /** Two cassettes at `paths` in `dir` with the same `key`. */
+  constructor(dir: string, key: string, paths: readonly [string, string]) {
+    super(
+      `Cassettes "${paths[0]}" and "${
+        paths[1]
+      }" in "${dir}" record the same run (the same arguments and first input, key ${key}), so a run could not tell them apart: remove one, or record them with different arguments or prompts`,
+    );
+    this.name = "DuplicateCassetteError";
+    this.paths = paths;
+  }
 }
 
 /**
  * The cassettes under a folder (recursively, `*.ndjson` files that start with a cassette header),
- * indexed by the key of each header's argv.
+ * indexed by the key of each header's argv and first input. Two with the same key are refused
+ * with a {@linkcode DuplicateCassetteError}.
  *
- * @example Look a run up by its key
+ * @example Look a run up by the key of its argv
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { cassetteKey } from "./cassette.ts";
@@ -41,26 +59,26 @@ export interface StoredCassette {
  *
  * const store = await CassetteStore.open("fixtures/cassettes/2.1.332");
  * const argv = ["-p", "--output-format", "stream-json", "--verbose", "Say hello"];
- * const { cassette } = await store.load(await cassetteKey(argv), argv);
- * strictEqual(cassette.header.cli_version, "2.1.332");
+ * const [found] = await store.candidates(await cassetteKey(argv), argv);
+ * strictEqual(found?.cassette.header.cli_version, "2.1.332");
  * ```
  */
 export class CassetteStore implements CassetteSource {
   /** The folder the store indexes. */
   readonly dir: string;
   readonly #byKey: Map<string, StoredCassette>;
+  readonly #byArgv: Map<string, StoredCassette[]>;
 
   private constructor(dir: string, cassettes: StoredCassette[]) {
     this.dir = dir;
     this.#byKey = new Map();
+    this.#byArgv = new Map();
     for (const cassette of cassettes) {
       const other = this.#byKey.get(cassette.key);
-      if (other) {
-        throw new TypeError(
-          `Cassettes "${other.path}" and "${cassette.path}" in "${dir}" record the same arguments (key ${cassette.key}), so a run could not tell them apart: remove one, or record them with different arguments (for example --session-id)`,
-        );
-      }
+      if (other) throw new DuplicateCassetteError(dir, cassette.key, [other.path, cassette.path]);
       this.#byKey.set(cassette.key, cassette);
+      const same = this.#byArgv.get(cassette.argvKey) ?? [];
+      this.#byArgv.set(cassette.argvKey, [...same, cassette]);
     }
   }
 
@@ -69,7 +87,12 @@ export class CassetteStore implements CassetteSource {
     const found: StoredCassette[] = [];
     for (const path of await walk(dir)) {
       const header = await readHeader(path);
-      if (header) found.push({ path, header, key: await cassetteKey(header.argv) });
+      if (!header) continue;
+      const argvKey = await cassetteKey(header.argv);
+      const key = header.input === undefined
+        ? argvKey
+        : await cassetteKey(header.argv, header.input);
+      found.push({ path, header, key, argvKey });
     }
     return new CassetteStore(dir, found);
   }
@@ -85,19 +108,22 @@ export class CassetteStore implements CassetteSource {
     return Promise.resolve(version ?? null);
   }
 
-  /** The cassette recorded under `key`, if any. */
-  find(key: string): StoredCassette | undefined {
-    return this.#byKey.get(key);
+  /** The cassettes recorded with the argv whose key is `argvKey`, first by path. */
+  find(argvKey: string): StoredCassette[] {
+    return this.#byArgv.get(argvKey) ?? [];
   }
 
-  /** Reads the cassette recorded under `key`; throws {@linkcode CassetteMissError} when none is. */
-  async load(key: string, argv: readonly string[]): Promise<{ path: string; cassette: Cassette }> {
-    const stored = this.find(key);
-    if (!stored) throw new CassetteMissError(this.explainMiss(key, argv));
-    return {
-      path: stored.path,
-      cassette: parseCassette(await Deno.readTextFile(stored.path), stored.path),
-    };
+  /**
+   * Reads the cassettes recorded with the argv whose key is `argvKey`, first by path; throws
+   * {@linkcode CassetteMissError} when there is none.
+   */
+  async candidates(argvKey: string, argv: readonly string[]): Promise<ReplayCandidate[]> {
+    const stored = this.find(argvKey);
+    if (stored.length === 0) throw new CassetteMissError(this.explainMiss(argvKey, argv));
+    return await Promise.all(stored.map(async ({ path }) => ({
+      path,
+      cassette: parseCassette(await Deno.readTextFile(path), path),
+    })));
   }
 
   /**

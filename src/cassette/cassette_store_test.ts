@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ClawError } from "../errors/claw_error.ts";
 import { CassetteFormatError, cassetteKey, serializeCassette } from "./cassette.ts";
 import { CassetteMissError } from "../errors/claw_error.ts";
-import { argvDifference, CassetteStore } from "./cassette_store.ts";
+import { argvDifference, CassetteStore, DuplicateCassetteError } from "./cassette_store.ts";
 
 const BASE = ["-p", "--output-format=stream-json", "--verbose"];
 
@@ -54,11 +54,11 @@ Deno.test("the store indexes cassettes in nested folders and skips other files",
       join(dir, "2.1.332", "tools", "bash.ndjson"),
       join(dir, "hello.ndjson"),
     ]);
-    assertEquals(store.find(hello)?.path, join(dir, "hello.ndjson"));
-    const loaded = await store.load(nested, []);
-    assertEquals(loaded.path, join(dir, "2.1.332", "tools", "bash.ndjson"));
-    assertEquals(loaded.cassette.header.key, nested);
-    assertEquals(loaded.cassette.records, [{ t: 1, exit: { code: 0, signal: null } }]);
+    assertEquals(store.find(hello).map((c) => c.path), [join(dir, "hello.ndjson")]);
+    const [loaded] = await store.candidates(nested, []);
+    assertEquals(loaded?.path, join(dir, "2.1.332", "tools", "bash.ndjson"));
+    assertEquals(loaded?.cassette.header.key, nested);
+    assertEquals(loaded?.cassette.records, [{ t: 1, exit: { code: 0, signal: null } }]);
   }));
 
 Deno.test("a miss names the nearest cassette's file and the first differing argv element", () =>
@@ -75,7 +75,7 @@ Deno.test("a miss names the nearest cassette's file and the first differing argv
 
     const argv = [...BASE, "--model=sonnet", "--", "Say hello"];
     const key = await cassetteKey(argv);
-    const error = await store.load(key, argv).then(
+    const error = await store.candidates(key, argv).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -147,8 +147,9 @@ Deno.test("a run matches a cassette recorded with another spelling of its argv, 
     await Deno.writeTextFile(path, text.replace(/"key":"k2:[0-9a-f]+"/, '"key":"k1:0123"'));
     const store = await CassetteStore.open(dir);
     const argv = ["-p", "--output-format=stream-json", "--verbose", "--", "Say hello"];
-    const { cassette } = await store.load(await cassetteKey(argv), argv);
-    assertEquals([cassette.header.key, cassette.header.argv], ["k1:0123", recorded]);
+    const [cassette] = (await store.candidates(await cassetteKey(argv), argv))
+      .map((candidate) => candidate.cassette);
+    assertEquals([cassette?.header.key, cassette?.header.argv], ["k1:0123", recorded]);
     assertEquals(store.cassettes[0]?.key, await cassetteKey(argv));
   }));
 
@@ -159,7 +160,9 @@ Deno.test("two cassettes of the same canonical argv are refused: a run could not
     await rejects(
       CassetteStore.open(dir),
       (error: unknown) =>
-        error instanceof TypeError && /record the same arguments/.test(error.message),
+        error instanceof DuplicateCassetteError && /record the same run/.test(error.message) &&
+        error.message.includes(join(dir, "a.ndjson")) &&
+        error.message.includes(join(dir, "b.ndjson")),
     );
   }));
 
@@ -169,7 +172,7 @@ Deno.test("an empty or missing folder says it holds no cassettes", () =>
       const store = await CassetteStore.open(folder);
       assertEquals(store.cassettes, []);
       await rejects(
-        store.load("k1:abc", ["-p"]),
+        store.candidates("k1:abc", ["-p"]),
         (error: unknown) =>
           error instanceof CassetteMissError &&
           error.message ===

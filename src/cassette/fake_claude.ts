@@ -18,6 +18,7 @@ import { CASSETTE_MISS_PREFIX, ClaudeNotFoundError, ClawError } from "../errors/
 import { isExecutableFile } from "../process/discover.ts";
 import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
+import { bridgeStdio } from "../process/stdio_bridge.ts";
 import { type CassetteMode, cassetteModeFromEnv, cassetteSpawner } from "./cassette_spawner.ts";
 import { parseTiming, type ReplayTiming } from "./timing.ts";
 
@@ -98,20 +99,8 @@ export async function runFakeClaude(
   } catch (error) {
     return fail(error);
   }
-  const forward = (signal: Deno.Signal) => () => child.kill(signal);
-  const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, forward(s)] as const);
-  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
-  try {
-    Deno.stdin.readable.pipeTo(child.stdin).catch(() => {});
-    await Promise.all([
-      child.stdout.pipeTo(Deno.stdout.writable, { preventClose: true }),
-      child.stderr.pipeTo(Deno.stderr.writable, { preventClose: true }),
-    ]);
-    const status = await child.status;
-    return status.failure ? fail(status.failure) : status;
-  } finally {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-  }
+  const status = await bridgeStdio(child);
+  return status.failure ? fail(status.failure) : status;
 }
 
 /**

@@ -177,7 +177,7 @@ Deno.test("a stdin line the launcher's cassette did not record is a miss line on
     assertEquals(out.code, 1);
     match(
       new TextDecoder().decode(out.stderr),
-      /^claw cassette miss: stdin line 1 differs from the cassette ".+session.ndjson": recorded "\{\\"type\\":\\"user\\"\}", this run "\{\\"type\\":\\"other\\"\}"\n$/,
+      /^claw cassette miss: stdin line 1 differs from the cassette ".+session.ndjson": type: recorded "user", this run "other"\n$/,
     );
   }));
 

@@ -14,6 +14,8 @@ import {
 import { lineTap } from "./_line_tap.ts";
 import { redactRecords } from "./_redact_records.ts";
 import { asksVersion, requestKey, requestRules } from "./request.ts";
+import { provenance } from "./_provenance.ts";
+import { runInput } from "./run_input.ts";
 
 /** Variables whose names (never values) a cassette header lists: those that configure the CLI. */
 const CONFIG_VARIABLE =
@@ -23,11 +25,17 @@ const CONFIG_VARIABLE =
 export interface RecordOptions {
   /** Receives the finished, redacted cassette. */
   save: (cassette: Cassette) => void | Promise<void>;
+  /**
+   * Why the host signalled the process, when it knows (`{ reason: "stdout closed" }`): asked
+   * once at save time for a run that was signalled, and added to the header's `interrupted`.
+   */
+  interruption?: () => { reason?: string } | undefined;
 }
 
 /**
  * Wraps `inner` so that every process it starts is recorded: stdout, stderr and stdin lines with
- * their times, then the exit. The caller sees the process exactly as `inner` made it; the
+ * their times, each signal sent through `kill()` (an abort, a dispose, a forwarded Ctrl-C: the
+ * header is then marked `interrupted`), then the exit. The caller sees the process exactly as `inner` made it; the
  * cassette is redacted as a whole (so a secret split over several lines is found too) and handed
  * to `options.save` once the process has exited and its output has been read. A `--version`
  * probe (a run explaining its failure asks one) passes through unrecorded, so it never takes the
@@ -75,8 +83,11 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       abort: (reason) => stdinWriter.abort(reason),
     });
 
+    let killed: { signal: string; t: number } | undefined;
+    let exited = false;
     const status = (async () => {
       const status = await process.status;
+      exited = true;
       const exitedAt = at();
       await Promise.all([stdout.done, stderr.done]);
       // Output read after the exit was written before it: keep the times in order.
@@ -84,6 +95,8 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       const { argv } = await requestKey(request);
       const exit = { t: exitAt, exit: { code: status.code, signal: status.signal } };
       const redacted = redactRecords([...records, exit], rules);
+      const stdinLines = redacted.flatMap((record) => "stdin" in record ? [record.stdin] : []);
+      const input = runInput(argv, stdinLines);
       await options.save({
         header: await cassetteHeader(argv, {
           cli_version: redacted.reduce<string | null>(
@@ -91,6 +104,9 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
             null,
           ),
           env: Object.keys(request.env).filter((name) => CONFIG_VARIABLE.test(name)).sort(),
+          ...(input === undefined ? {} : { input }),
+          ...provenance(request.env),
+          ...(killed ? { interrupted: { ...killed, ...options.interruption?.() } } : {}),
         }),
         records: redacted,
       });
@@ -103,8 +119,18 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       stdout: process.stdout.pipeThrough(stdout.stream),
       stderr: process.stderr.pipeThrough(stderr.stream),
       status,
-      kill: (signal) => process.kill(signal),
-      [Symbol.asyncDispose]: () => process[Symbol.asyncDispose](),
+      kill: (signal = "SIGTERM") => {
+        if (!exited && !records.some((record) => "kill" in record && record.kill === signal)) {
+          const t = at();
+          records.push({ t, kill: signal });
+          killed ??= { signal, t };
+        }
+        process.kill(signal);
+      },
+      [Symbol.asyncDispose]: async () => {
+        if (!exited) recorded.kill("SIGTERM");
+        await process[Symbol.asyncDispose]();
+      },
     };
     return recorded;
   };

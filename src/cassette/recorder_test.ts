@@ -162,7 +162,7 @@ Deno.test("a planted key, email, home and cwd are redacted in argv, stdout, stde
   }
 });
 
-Deno.test("a process ended by a signal is recorded with its signal", async () => {
+Deno.test("a process the host signals is recorded with the signal sent, the header marked interrupted", async () => {
   const saved: Cassette[] = [];
   const spawn = recordingSpawner(denoSpawner, { save: (c) => void saved.push(c) });
   await using child = await spawn({
@@ -177,9 +177,11 @@ Deno.test("a process ended by a signal is recorded with its signal", async () =>
   while (!(await reader.read()).done) { /* drain */ }
   assertEquals(await child.status, { code: 143, signal: "SIGTERM" });
   assertEquals(
-    saved[0]!.records.map(({ t: _, ...rest }) => rest).slice(-2),
-    [{ stdout_raw: "up" }, { exit: { code: 143, signal: "SIGTERM" } }],
+    saved[0]!.records.map(({ t: _, ...rest }) => rest).slice(-3),
+    [{ stdout_raw: "up" }, { kill: "SIGTERM" }, { exit: { code: 143, signal: "SIGTERM" } }],
   );
+  const kill = saved[0]!.records.find((record) => "kill" in record)!;
+  assertEquals(saved[0]!.header.interrupted, { signal: "SIGTERM", t: kill.t });
 });
 
 Deno.test("placesOf finds HOME, the cwd, TMPDIR and the fake API's port", () => {

@@ -77,9 +77,11 @@ const SYSTEM_TMP: RedactionRule = {
  * ```
  */
 export function redactionRules(places: RunPlaces = {}): RedactionRule[] {
+  // Longest first; of two equal paths (a run in its HOME) the cwd wins, so that a path a replay
+  // gives back in the run's cwd is saved as it was recorded.
   const paths: [string | undefined, string][] = [
-    [places.home, "HOME"],
     [places.cwd, "CWD"],
+    [places.home, "HOME"],
     [places.root, "TMP"],
     ...(places.tmp ?? []).map((path): [string, string] => [path, "TMP"]),
   ];
@@ -237,8 +239,18 @@ function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The CLI's project-folder form of a path: every character but `[A-Za-z0-9]` becomes `-`. */
-function escapePath(path: string): string {
+/**
+ * The CLI's project-folder form of a path: every character but `[A-Za-z0-9]` becomes `-`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { escapePath } from "./redact.ts";
+ *
+ * strictEqual(escapePath("/tmp/rec_1/work"), "-tmp-rec-1-work");
+ * ```
+ */
+export function escapePath(path: string): string {
   return path.replace(/[^A-Za-z0-9]/g, "-");
 }
 

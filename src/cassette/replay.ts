@@ -5,10 +5,12 @@
  */
 import { CassetteMissError } from "../errors/claw_error.ts";
 import type { ClaudeProcess, ProcessStatus, SpawnRequest } from "../process/spawn.ts";
-import { type Cassette, cassetteHeader, stdoutText } from "./cassette.ts";
+import { type Cassette, cassetteHeader, type CassetteRecord, stdoutText } from "./cassette.ts";
+import { ClientIds } from "./_client_ids.ts";
 import { LineCollector } from "./_line_tap.ts";
 import { redactionRules, redactLine } from "./redact.ts";
-import { asksVersion, requestKey, requestRules } from "./request.ts";
+import { asksVersion, placesOf, requestKey, requestRules } from "./request.ts";
+import { placeRestorer } from "./restore.ts";
 import { replayAt, type ReplayTiming } from "./timing.ts";
 
 /** Options for {@linkcode replayProcess}. */
@@ -22,12 +24,43 @@ export interface ReplayOptions {
    * secret patterns only. {@linkcode cassetteSpawner} passes the rules of the run's own places.
    */
   redact?: (line: string) => string;
+  /**
+   * Turns the placeholders of a replayed output line into the run's own places (see
+   * `restore.ts`); by default they stay. {@linkcode replayRequest} passes the request's places.
+   */
+  restore?: (line: string) => string;
+}
+
+/** A recorded run that may serve a live one: see {@linkcode replayCandidates}. */
+export interface ReplayCandidate {
+  /** Where it came from, for messages. */
+  path: string;
+  /** The recording. */
+  cassette: Cassette;
 }
 
 const SIGNAL_NUMBERS: Partial<Record<string, number>> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
+function killedBy(signal: Deno.Signal): ProcessStatus {
+  return { code: 128 + (SIGNAL_NUMBERS[signal] ?? 15), signal };
+}
+
 function missed(message: string): ProcessStatus {
   return { code: 1, signal: null, failure: new CassetteMissError(message) };
+}
+
+/** Something the host did to the process, in order: a stdin line, closing stdin, a signal. */
+type HostEvent = { stdin: string } | { stdin_eof: true } | { kill: Deno.Signal };
+
+/** One candidate as the replay follows it: where it is, and how its client ids pair up. */
+interface Track {
+  path: string;
+  records: CassetteRecord[];
+  /** The next record to play. */
+  next: number;
+  ids: ClientIds;
+  /** Whether the recorded run got any stdin line: one that got none ignores the host's lines. */
+  readsStdin: boolean;
 }
 
 /**
@@ -35,8 +68,10 @@ function missed(message: string): ProcessStatus {
  * (at the chosen timing), and output recorded after a stdin line waits until the same line has
  * been written to stdin, as the real process did; with recorded or scaled timing, the output after
  * a stdin line that came late keeps its recorded delay from that line. A stdin line that differs
- * from the recording (compared after redaction, as it was saved) ends the replay with exit code 1
- * and a `CassetteMissError` as the status's `failure`.
+ * from the recording (compared after redaction, as it was saved, with the client's per-run ids
+ * set aside: see `_client_ids.ts`) ends the replay with exit code 1 and a `CassetteMissError` as
+ * the status's `failure`. A signal the recording marks (`kill`) is waited for like a stdin line,
+ * and the CLI's recorded answer to it follows; an unrecorded signal ends the replay at once.
  *
  * @example Replay a cassette in-process with run(), whatever the arguments
  * ```ts
@@ -52,37 +87,68 @@ function missed(message: string): ProcessStatus {
  * ```
  */
 export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): ClaudeProcess {
+  return replayCandidates([{ path: options.source ?? "<memory>", cassette }], options);
+}
+
+/**
+ * Plays whichever of `candidates` (recordings of one argv, first by path first) the host's input
+ * turns out to match, as {@linkcode replayProcess} plays one: the output comes from the first
+ * candidate still matching, and each stdin line (or closing stdin, or a signal) drops the
+ * candidates that recorded something else at that point. Runs of one configuration share their
+ * output up to the first user input (an `initialize` answer), so the output already played from a
+ * dropped candidate stands for the next one's. When none is left, the replay misses and names the
+ * difference from the nearest (the first by path of those that matched longest).
+ *
+ * @example Two recordings of one argv: the stdin picks the one to play
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { cassetteHeader } from "./cassette.ts";
+ * import { replayCandidates } from "./replay.ts";
+ *
+ * const recorded = async (prompt: string, answer: string) => ({
+ *   path: `${prompt}.ndjson`,
+ *   cassette: { header: await cassetteHeader(["-p"], { input: prompt }), records: [
+ *     { t: 0, stdin: prompt }, { t: 0, stdin_eof: true as const },
+ *     { t: 1, stdout_raw: answer }, { t: 2, exit: { code: 0, signal: null } },
+ *   ] },
+ * });
+ * const process = replayCandidates([await recorded("hi", "Hello"), await recorded("bye", "Goodbye")]);
+ * const writer = process.stdin.getWriter();
+ * await writer.write(new TextEncoder().encode("bye\n"));
+ * await writer.close();
+ * strictEqual(await new Response(process.stdout).text(), "Goodbye\n");
+ * ```
+ */
+export function replayCandidates(
+  candidates: readonly ReplayCandidate[],
+  options: ReplayOptions = {},
+): ClaudeProcess {
   const timing = options.timing ?? "instant";
   const secrets = redactionRules();
   const redact = options.redact ?? ((line: string) => redactLine(line, secrets));
+  const restore = options.restore ?? ((line: string) => line);
   const encoder = new TextEncoder();
   let stdoutController!: ReadableStreamDefaultController<Uint8Array>;
   let stderrController!: ReadableStreamDefaultController<Uint8Array>;
   const stdout = new ReadableStream<Uint8Array>({ start: (c) => void (stdoutController = c) });
   const stderr = new ReadableStream<Uint8Array>({ start: (c) => void (stderrController = c) });
 
-  const received: string[] = [];
-  let stdinClosed = false;
+  const events: HostEvent[] = [];
   let wake: (() => void) | undefined;
-  const notify = () => {
+  const happened = (event: HostEvent) => {
+    events.push(event);
     wake?.();
     wake = undefined;
   };
-  const collector = new LineCollector((line) => {
-    received.push(line);
-    notify();
-  });
+  const collector = new LineCollector((line) => happened({ stdin: line }));
   const stdin = new WritableStream<Uint8Array>({
     write: (chunk) => collector.push(chunk),
     close: () => {
       collector.end();
-      stdinClosed = true;
-      notify();
+      happened({ stdin_eof: true });
     },
   });
 
-  const { promise: killed, resolve: kill } = Promise.withResolvers<Deno.Signal>();
-  let killSignal: Deno.Signal | undefined;
   let finished = false;
   // When the recorded delays are kept, they count from the start or from the last stdin line that
   // arrived later than recorded: output after it keeps its recorded delay.
@@ -91,16 +157,9 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
     const late = performance.now() - origin - replayAt(t, timing);
     if (late > 0) origin += late;
   };
-
-  const waitFor = async (ready: () => boolean): Promise<boolean> => {
-    while (!ready()) {
-      if (finished) return false;
-      const signal = new Promise<void>((resolve) => wake = resolve);
-      await Promise.race([signal, killed]);
-      if (finished) return false;
-    }
-    return true;
-  };
+  /** Resolves when the host does something new (or at once when it has since `seen`). */
+  const nextEvent = (seen: number) =>
+    events.length > seen ? Promise.resolve() : new Promise<void>((resolve) => wake = resolve);
 
   const emit = (
     controller: ReadableStreamDefaultController<Uint8Array>,
@@ -114,45 +173,102 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
     }
   };
 
+  let tracks: Track[] = candidates.map(({ path, cassette }) => ({
+    path,
+    records: cassette.records,
+    next: 0,
+    ids: new ClientIds(),
+    readsStdin: cassette.records.some((record) => "stdin" in record),
+  }));
+  let stdinLines = 0;
+
+  /**
+   * Takes host event `index` against every track's next input record, dropping the tracks that
+   * recorded something else; returns why the nearest one differs when none is left.
+   */
+  const take = (index: number): string | undefined => {
+    const event = events[index]!;
+    if ("stdin" in event) stdinLines++;
+    const live = "stdin" in event ? redact(event.stdin) : undefined;
+    const misses: string[] = [];
+    tracks = tracks.filter((track) => {
+      if ("stdin" in event && !track.readsStdin) return true;
+      const at = track.records.findIndex((record, i) => i >= track.next && isInput(record));
+      const record = track.records[at];
+      const difference = record === undefined
+        ? "the recording had ended"
+        : inputDifference(record, event, live, track.ids);
+      if (difference === undefined) track.next = at + 1;
+      else {
+        const what = "stdin" in event || (record && "stdin" in record)
+          ? `stdin line ${"stdin" in event ? stdinLines : stdinLines + 1}`
+          : "stdin_eof" in event
+          ? "the end of stdin"
+          : `signal ${event.kill}`;
+        misses.push(`${what} differs from the cassette "${track.path}": ${difference}`);
+      }
+      return difference === undefined;
+    });
+    const lead = tracks[0];
+    if (lead) {
+      const matched = lead.records[lead.next - 1];
+      if (matched && isInput(matched)) catchUp(matched.t);
+      return undefined;
+    }
+    const others = candidates.length > 1
+      ? ` (the nearest of the ${candidates.length} cassettes recorded with these arguments)`
+      : "";
+    return `${misses[0]}${others}`;
+  };
+
+  /** The first signal the host sent that the lead has not answered, if any. */
+  const pendingKill = (taken: number): Deno.Signal | undefined => {
+    for (const event of events.slice(taken)) if ("kill" in event) return event.kill;
+    return undefined;
+  };
+
   const play = async (): Promise<ProcessStatus> => {
-    let stdinIndex = 0;
-    for (const record of cassette.records) {
-      const due = replayAt(record.t, timing) - (performance.now() - origin);
+    let taken = 0;
+    while (tracks.length > 0) {
+      const lead = tracks[0]!;
+      const record = lead.records[lead.next];
+      if (record === undefined) break;
+      // A signal the recording answers hurries the replay to that point; any other ends it now.
+      const signal = pendingKill(taken);
+      if (
+        signal && !lead.records.some((r, i) => i >= lead.next && "kill" in r && r.kill === signal)
+      ) {
+        return killedBy(signal);
+      }
+      const due = signal ? 0 : replayAt(record.t, timing) - (performance.now() - origin);
       if (due > 0) {
         let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([new Promise((r) => timer = setTimeout(r, due)), killed]);
+        const seen = events.length;
+        await Promise.race([new Promise((r) => timer = setTimeout(r, due)), nextEvent(seen)]);
         clearTimeout(timer);
+        if (events.length > seen) continue;
       }
-      if (finished) break;
+      if (isInput(record)) {
+        while (events.length <= taken) await nextEvent(taken);
+        const event = events[taken]!;
+        const difference = take(taken++);
+        if (difference === undefined) continue;
+        return "kill" in event ? killedBy(event.kill) : missed(difference);
+      }
+      lead.next++;
       if ("stdout" in record || "stdout_raw" in record) {
-        emit(stdoutController, stdoutText(record), "eol" in record ? record.eol : undefined);
+        const text = restore(lead.ids.rekey(stdoutText(record)));
+        emit(stdoutController, text, "eol" in record ? record.eol : undefined);
       } else if ("stderr" in record) {
-        emit(stderrController, record.stderr, record.eol);
-      } else if ("stdin" in record) {
-        const index = stdinIndex++;
-        if (!await waitFor(() => received.length > index || stdinClosed)) break;
-        catchUp(record.t);
-        const line = received[index];
-        const got = line === undefined ? undefined : redact(line);
-        if (got !== record.stdin) {
-          return missed(
-            `stdin line ${index + 1} differs from the cassette "${
-              options.source ?? "<memory>"
-            }": recorded ${JSON.stringify(record.stdin.slice(0, 200))}, this run ${
-              got === undefined ? "closed stdin" : JSON.stringify(got.slice(0, 200))
-            }`,
-          );
-        }
-      } else if ("stdin_eof" in record) {
-        if (!await waitFor(() => stdinClosed)) break;
-        catchUp(record.t);
+        emit(stderrController, restore(record.stderr), record.eol);
       } else if ("exit" in record) {
         return { code: record.exit.code, signal: record.exit.signal as Deno.Signal | null };
       }
     }
-    if (killSignal) return { code: 128 + (SIGNAL_NUMBERS[killSignal] ?? 15), signal: killSignal };
+    const signal = pendingKill(taken);
+    if (signal) return killedBy(signal);
     return missed(
-      `The cassette "${options.source ?? "<memory>"}" has no exit record: re-record it`,
+      `The cassette "${tracks[0]?.path ?? "<memory>"}" has no exit record: re-record it`,
     );
   };
 
@@ -175,10 +291,7 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
     stderr,
     status,
     kill(signal: Deno.Signal = "SIGTERM") {
-      if (finished) return;
-      finished = true;
-      killSignal = signal;
-      kill(signal);
+      if (!finished) happened({ kill: signal });
     },
     async [Symbol.asyncDispose]() {
       process.kill();
@@ -188,10 +301,43 @@ export function replayProcess(cassette: Cassette, options: ReplayOptions = {}): 
   return process;
 }
 
+/** Whether a record is something the host did (a stdin line, closing stdin, a signal). */
+function isInput(record: CassetteRecord): boolean {
+  return "stdin" in record || "stdin_eof" in record || "kill" in record;
+}
+
+/** Why a recorded input differs from what the host did, or `undefined` when it matches. */
+function inputDifference(
+  record: CassetteRecord,
+  event: HostEvent,
+  live: string | undefined,
+  ids: ClientIds,
+): string | undefined {
+  if ("stdin" in record && live !== undefined) return ids.match(record.stdin, live);
+  if ("stdin_eof" in record && "stdin_eof" in event) return undefined;
+  if ("kill" in record && "kill" in event && record.kill === event.kill) return undefined;
+  const recorded = "stdin" in record
+    ? JSON.stringify(record.stdin.slice(0, 120))
+    : "stdin_eof" in record
+    ? "the end of stdin"
+    : "kill" in record
+    ? `signal ${record.kill}`
+    : "something else";
+  const happened = "stdin" in event
+    ? JSON.stringify((live ?? "").slice(0, 120))
+    : "stdin_eof" in event
+    ? "closed stdin"
+    : `signal ${event.kill}`;
+  return `recorded ${recorded}, this run ${happened}`;
+}
+
 /** Where {@linkcode replayRequest} finds what to replay. */
 export interface CassetteSource {
-  /** The cassette recorded under `key`; throws a `CassetteMissError` that explains the miss. */
-  load(key: string, argv: readonly string[]): Promise<{ path: string; cassette: Cassette }>;
+  /**
+   * The cassettes recorded with the argv whose key (argv only, see `cassetteKey`) is `argvKey`,
+   * first by path; throws a `CassetteMissError` that explains the miss when there is none.
+   */
+  candidates(argvKey: string, argv: readonly string[]): Promise<ReplayCandidate[]>;
   /** The CLI version the cassettes were recorded with, for `--version`; `null` when unknown. */
   cliVersion(): Promise<string | null>;
 }
@@ -208,8 +354,10 @@ export interface ReplayRequestOptions {
 
 /**
  * The one replay path for a spawn request: `--version` is answered with the recorded CLI version;
- * any other request is matched by its key against `source` (a miss throws a `CassetteMissError`)
- * and replayed with the request's own redaction rules for its stdin.
+ * any other request is matched by the key of its argv against `source` (a miss throws a
+ * `CassetteMissError`), and its stdin picks among the cassettes recorded with that argv (see
+ * {@linkcode replayCandidates}). Stdin is compared after the request's own redaction; replayed
+ * output gets the request's own places back (see `restore.ts`).
  *
  * @example Serve a run from a single cassette
  * ```ts
@@ -219,7 +367,7 @@ export interface ReplayRequestOptions {
  *
  * const path = new URL("../../fixtures/cassettes/2.1.332/text_simple.ndjson", import.meta.url);
  * const cassette = parseCassette(await Deno.readTextFile(path));
- * const source = { load: () => Promise.resolve({ path: "text_simple", cassette }), cliVersion: () => Promise.resolve("2.1.332") };
+ * const source = { candidates: () => Promise.resolve([{ path: "text_simple", cassette }]), cliVersion: () => Promise.resolve("2.1.332") };
  * const version = await replayRequest({ command: "claude", args: ["--version"], env: {} }, source);
  * strictEqual(await new Response(version.stdout).text(), "2.1.332 (Claude Code)\n");
  * ```
@@ -231,17 +379,19 @@ export async function replayRequest(
 ): Promise<ClaudeProcess> {
   if (asksVersion(request.args)) return versionProcess(await source.cliVersion());
   const { argv, key } = await requestKey(request);
-  const { path, cassette } = await source.load(key, argv);
-  const recordedWith = cassette.header.cli_version;
-  if (options.cliVersion && recordedWith && recordedWith !== options.cliVersion) {
-    options.onWarning?.(
-      `The cassette "${path}" was recorded with Claude Code ${recordedWith}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
-    );
+  const candidates = await source.candidates(key, argv);
+  for (const { path, cassette } of candidates) {
+    const recordedWith = cassette.header.cli_version;
+    if (options.cliVersion && recordedWith && recordedWith !== options.cliVersion) {
+      options.onWarning?.(
+        `The cassette "${path}" was recorded with Claude Code ${recordedWith}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
+      );
+    }
   }
   const rules = requestRules(request);
-  return replayProcess(cassette, {
-    source: path,
+  return replayCandidates(candidates, {
     redact: (line) => redactLine(line, rules),
+    restore: placeRestorer(placesOf(request)),
     ...(options.timing === undefined ? {} : { timing: options.timing }),
   });
 }

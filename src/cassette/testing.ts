@@ -102,16 +102,16 @@ export function replaySpawner(
       ? loadCassette(cassette)
       : Promise.resolve(cassette);
   const single: CassetteSource = {
-    async load(key, argv) {
+    async candidates(argvKey, argv) {
       const recorded = await load();
-      if (key !== await cassetteKey(recorded.header.argv)) {
+      if (argvKey !== await cassetteKey(recorded.header.argv)) {
         throw new CassetteMissError(
-          `This run does not match the cassette "${source}" (key ${key}): it differs at ${
+          `This run does not match the cassette "${source}" (key ${argvKey}): it differs at ${
             argvDifference(recorded.header.argv, argv)
           }`,
         );
       }
-      return { path: source, cassette: recorded };
+      return [{ path: source, cassette: recorded }];
     },
     async cliVersion() {
       return (await load()).header.cli_version;

@@ -1,6 +1,6 @@
 /** Recording a run from the CLI: the path checked first, the real CLI found as usual, behind a recording spawner. */
 import type { Cassette } from "../cassette/cassette.ts";
-import { recordingSpawner, saveCassette } from "../cassette/recorder.ts";
+import { recordingSpawner, type RecordOptions, saveCassette } from "../cassette/recorder.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { findClaude } from "../process/discover.ts";
 import { buildEnv, type EnvOptions } from "../process/env.ts";
@@ -41,7 +41,11 @@ export async function checkCassettePath(flag: string, path: string): Promise<voi
  */
 export function recordingCli(
   path: string,
-  options: EnvOptions & { cli?: string; onSaved?: (cassette: Cassette) => void },
+  options: EnvOptions & {
+    cli?: string;
+    onSaved?: (cassette: Cassette) => void;
+    interruption?: RecordOptions["interruption"];
+  },
 ): { cli: string; spawner: Spawner } {
   const cli = findClaude({
     ...(options.cli === undefined ? {} : { cli: options.cli }),
@@ -61,5 +65,9 @@ export function recordingCli(
     }
     options.onSaved?.(cassette);
   };
-  return { cli, spawner: recordingSpawner(denoSpawner, { save }) };
+  const interruption = options.interruption;
+  return {
+    cli,
+    spawner: recordingSpawner(denoSpawner, { save, ...(interruption ? { interruption } : {}) }),
+  };
 }

@@ -8,6 +8,7 @@ import type { Cassette } from "../cassette/cassette.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
 import { checkCassettePath, recordingCli } from "./_record.ts";
+import { bridgeStdio } from "../process/stdio_bridge.ts";
 
 const FLAGS: readonly Flag[] = [
   {
@@ -126,20 +127,26 @@ export async function run(args: string[]): Promise<number> {
   await checkCassettePath("-o", output);
   const env = Deno.env.toObject();
   let saved: Cassette | undefined;
+  let interruption: string | undefined;
+  let stdoutClosed = false;
   const cli = values.cli as string | undefined;
   const { cli: found, spawner } = recordingCli(output, {
     ...(cli ? { cli } : {}),
     hostEnv: env,
     onSaved: (cassette) => saved = cassette,
+    interruption: () => interruption === undefined ? undefined : { reason: interruption },
   });
   const child = await spawner({ command: found, args: claudeArgs, env, cwd: Deno.cwd() });
-  Deno.stdin.readable.pipeTo(child.stdin).catch(() => {});
-  await Promise.all([
-    child.stdout.pipeTo(Deno.stdout.writable, { preventClose: true }),
-    child.stderr.pipeTo(Deno.stderr.writable, { preventClose: true }),
-  ]);
-  const status = await child.status;
-  console.error(`claw: recorded ${output}`);
-  if (values.json && saved) console.log(JSON.stringify(recordReport(output, saved)));
+  const status = await bridgeStdio(child, {
+    onSignal: (signal) => interruption ??= `claw record got ${signal}`,
+    onStdoutClosed: () => {
+      stdoutClosed = true;
+      interruption ??= "stdout closed";
+    },
+  });
+  console.error(`claw: recorded ${output}${interruption ? ` (interrupted: ${interruption})` : ""}`);
+  if (values.json && saved && !stdoutClosed) {
+    console.log(JSON.stringify(recordReport(output, saved)));
+  }
   return status.code;
 }

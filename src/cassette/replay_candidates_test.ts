@@ -1,0 +1,152 @@
+// Synthetic cassettes, generated here: they exercise the replay's matching rules, one at a time.
+// The same rules on runs recorded from the real CLI and the Agent SDK: tests/sdk_replay_test.ts.
+import { deepStrictEqual as assertEquals, ok } from "node:assert";
+import { CassetteMissError } from "../errors/claw_error.ts";
+import type { ClaudeProcess } from "../process/spawn.ts";
+import { cassetteHeader, type CassetteRecord } from "./cassette.ts";
+import { replayCandidates, replayProcess, replayRequest } from "./replay.ts";
+
+const ARGV = ["--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+
+async function recorded(path: string, records: CassetteRecord[]) {
+  return { path, cassette: { header: await cassetteHeader(ARGV), records } };
+}
+
+const init = (id: string) =>
+  `{"request_id":"${id}","type":"control_request","request":{"subtype":"initialize"}}`;
+const initAnswer = (id: string) =>
+  `{"type":"control_response","response":{"subtype":"success","request_id":"${id}","response":{"pid":7}}}`;
+const user = (text: string) => `{"type":"user","message":{"role":"user","content":"${text}"}}`;
+
+/** An SDK-shaped run: initialize with a random id, answered, then one prompt and its answer. */
+function sdkRun(requestId: string, prompt: string, answer: string): CassetteRecord[] {
+  return [
+    { t: 1, stdin: init(requestId) },
+    { t: 2, stdout_raw: initAnswer(requestId) },
+    { t: 3, stdin: user(prompt) },
+    { t: 4, stdout_raw: `{"type":"result","result":"${answer}"}` },
+    { t: 5, stdin_eof: true },
+    { t: 6, exit: { code: 0, signal: null } },
+  ];
+}
+
+async function converse(process: ClaudeProcess, lines: string[]) {
+  const writer = process.stdin.getWriter();
+  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const out: string[] = [];
+  for (const line of lines) {
+    await writer.write(new TextEncoder().encode(`${line}\n`));
+    const { value } = await reader.read();
+    if (value !== undefined) out.push(value);
+  }
+  await writer.close().catch(() => {});
+  for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
+  return { out: out.join(""), status: await process.status };
+}
+
+Deno.test("an SDK run replays with fresh request ids: the answer carries the live id", async () => {
+  const candidate = await recorded("hi.ndjson", sdkRun("rec7x", "Say hi", "Hello"));
+  const { out, status } = await converse(replayCandidates([candidate]), [
+    init("live9q"),
+    user("Say hi"),
+  ]);
+  assertEquals(out, `${initAnswer("live9q")}\n{"type":"result","result":"Hello"}\n`);
+  assertEquals(status, { code: 0, signal: null });
+});
+
+Deno.test("runs of one argv: the first prompt picks the cassette, after a shared initialize", async () => {
+  const candidates = [
+    await recorded("a.ndjson", sdkRun("r1", "Say hi", "Hello")),
+    await recorded("b.ndjson", sdkRun("r2", "Say bye", "Goodbye")),
+  ];
+  const { out } = await converse(replayCandidates(candidates), [init("live"), user("Say bye")]);
+  assertEquals(out, `${initAnswer("live")}\n{"type":"result","result":"Goodbye"}\n`);
+});
+
+Deno.test("a prompt none of them recorded misses, naming the nearest and the differing field", async () => {
+  const candidates = [
+    await recorded("a.ndjson", sdkRun("r1", "Say hi", "Hello")),
+    await recorded("b.ndjson", sdkRun("r2", "Say bye", "Goodbye")),
+  ];
+  const { status } = await converse(replayCandidates(candidates), [init("live"), user("Say what")]);
+  ok(status.failure instanceof CassetteMissError);
+  assertEquals(
+    status.failure.message,
+    'stdin line 2 differs from the cassette "a.ndjson": message.content: recorded "Say hi", this run "Say what" (the nearest of the 2 cassettes recorded with these arguments)',
+  );
+});
+
+Deno.test("a recorded signal is waited for, then the CLI's recorded answer to it plays", async () => {
+  const process = replayProcess(
+    (await recorded("int.ndjson", [
+      { t: 1, stdout_raw: "working" },
+      { t: 2, kill: "SIGINT" },
+      { t: 3, stdout_raw: '{"type":"result","subtype":"error_during_execution"}' },
+      { t: 4, exit: { code: 0, signal: null } },
+    ])).cassette,
+  );
+  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  assertEquals((await reader.read()).value, "working\n");
+  process.kill("SIGINT");
+  assertEquals(
+    (await reader.read()).value,
+    '{"type":"result","subtype":"error_during_execution"}\n',
+  );
+  assertEquals(await process.status, { code: 0, signal: null }, "the recorded end, not 130");
+});
+
+Deno.test("another signal than the recorded one ends the replay at once", async () => {
+  const process = replayProcess(
+    (await recorded("int.ndjson", [
+      { t: 1, kill: "SIGINT" },
+      { t: 3, stdout_raw: "after" },
+      { t: 4, exit: { code: 0, signal: null } },
+    ])).cassette,
+  );
+  process.kill("SIGTERM");
+  assertEquals(await new Response(process.stdout).text(), "");
+  assertEquals(await process.status, { code: 143, signal: "SIGTERM" });
+});
+
+Deno.test("a run whose recording read no stdin ignores the lines the host writes", async () => {
+  const process = replayProcess(
+    (await recorded("p.ndjson", [
+      { t: 1, stdout_raw: "answer" },
+      { t: 2, stdin_eof: true },
+      { t: 3, exit: { code: 0, signal: null } },
+    ])).cassette,
+  );
+  const { out, status } = await converse(process, ["anything"]);
+  assertEquals([out, status], ["answer\n", { code: 0, signal: null }]);
+});
+
+Deno.test("replayRequest restores the placeholders to the replaying run's own places", async () => {
+  const cassette = (await recorded("init.ndjson", [
+    {
+      t: 1,
+      stdout: {
+        type: "system",
+        cwd: "$CWD",
+        memory: "$HOME/.claude/projects/$ESCAPED_CWD/memory",
+        sock: "$TMP/cc-socks/1.sock",
+      },
+    },
+    { t: 2, exit: { code: 0, signal: null } },
+  ])).cassette;
+  const source = {
+    candidates: () => Promise.resolve([{ path: "init", cassette }]),
+    cliVersion: () => Promise.resolve(null),
+  };
+  const process = await replayRequest({
+    command: "claude",
+    args: ["-p", "hi"],
+    cwd: "/work/my app",
+    env: { HOME: "/home/me", TMPDIR: "/var/tmp/x" },
+  }, source);
+  assertEquals(JSON.parse(await new Response(process.stdout).text()), {
+    type: "system",
+    cwd: "/work/my app",
+    memory: "/home/me/.claude/projects/-work-my-app/memory",
+    sock: "/var/tmp/x/cc-socks/1.sock",
+  });
+});

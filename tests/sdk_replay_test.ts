@@ -1,0 +1,192 @@
+/**
+ * The official TypeScript Agent SDK (0.3.332, which drives CLI 2.1.332) on claw's harness, as a
+ * test author whose agent code is built on it would use it:
+ *
+ * 1. live: the SDK drives the real CLI through `claw record` (its `pathToClaudeCodeExecutable` is
+ *    a two-line wrapper around `claw record -o FILE --cli REAL --`) against claw's fake Messages
+ *    API, once per scenario, every cassette into one folder;
+ * 2. replay: with the API closed, `claw replay --write-bin` writes a fake `claude` for that folder
+ *    and the SDK runs each scenario against it, twice.
+ *
+ * The SDK sends every prompt on stdin with the same argv and draws a fresh `request_id` for each
+ * control request, so this exercises the key that covers the first input, the pick among the
+ * runs of one argv, and the re-keyed control responses. The host program is
+ * `tests/_programs/sdk_scenarios.mjs` (run by Node, as SDK users run it): text, Bash,
+ * canUseTool allow and deny, two turns of streaming input, and an interrupt.
+ */
+import { deepStrictEqual as assertEquals, ok } from "node:assert";
+import { join } from "node:path";
+import { PINNED_SDK_VERSION, pinnedSdkTypesPath } from "../scripts/install_cli.ts";
+import { readCassetteFile } from "../src/cassette/cassette.ts";
+import { FAKE_API_KEY } from "../src/fake_api/offline_env.ts";
+import type { FakeScript } from "../src/fake_api/script.ts";
+import { ProcessMarker } from "../src/process/_process_marker.ts";
+import { claw } from "./_claw.ts";
+import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
+
+const VERSION = "2.1.332";
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const DRIVER = new URL("./_programs/sdk_scenarios.mjs", import.meta.url).pathname;
+const SCRIPTS = new URL("./_programs/sdk/", import.meta.url).pathname;
+const SCENARIOS = ["text", "bash", "allow", "deny", "two_turns", "interrupt"] as const;
+type Scenario = typeof SCENARIOS[number];
+
+function hasNodeAndSdk(): boolean {
+  try {
+    const node = new Deno.Command("node", { args: ["--version"] }).outputSync();
+    return node.success && Deno.statSync(pinnedSdkTypesPath()).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** A message the SDK yielded, as JSON. */
+type Message = Record<string, unknown>;
+
+/** Runs the SDK host program for `scenario` against `claude`; returns what the SDK yielded. */
+async function sdk(
+  scenario: Scenario,
+  claude: string,
+  place: { cwd: string; env: Record<string, string> },
+): Promise<Message[]> {
+  const out = await new Deno.Command("node", {
+    args: [DRIVER, scenario, claude],
+    cwd: place.cwd,
+    env: place.env,
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, `${scenario} through ${claude}: ${stderr}`);
+  return new TextDecoder().decode(out.stdout).trim().split("\n").map((line) => JSON.parse(line));
+}
+
+/**
+ * What agent code reads from the messages: type and subtype, the session id, text, thinking,
+ * tool calls and their results, the result and its error flag, stream event kinds.
+ */
+function essence(message: Message) {
+  const inner = message.message as { content?: unknown } | undefined;
+  const content = Array.isArray(inner?.content)
+    ? inner.content.map((block: Record<string, unknown>) => ({
+      type: block.type,
+      text: block.text,
+      name: block.name,
+      input: block.input,
+      content: block.content,
+      is_error: block.is_error,
+    }))
+    : inner?.content;
+  return {
+    type: message.type,
+    subtype: message.subtype,
+    session_id: message.session_id,
+    content,
+    result: message.result,
+    is_error: message.is_error,
+    event: (message.event as { type?: string } | undefined)?.type,
+  };
+}
+
+Deno.test({
+  name:
+    "Agent SDK runs recorded through claw record replay through the fake claude, twice identical",
+  ignore: !hasCli(VERSION) || !hasNodeAndSdk(),
+  async fn(t) {
+    const marker = new ProcessMarker();
+    const root = await Deno.makeTempDir({ prefix: "claw-sdk-" });
+    const cassettes = join(root, "cassettes");
+    const wrapper = join(root, "record", "claude");
+    await Deno.mkdir(join(root, "record"));
+    // What an SDK user writes to record: claw record in the place of claude.
+    await Deno.writeTextFile(
+      wrapper,
+      `#!/bin/sh\nexec "$CLAW_DENO" run -A --quiet ${MAIN} record -o "$CLAW_TEST_CASSETTE" --cli ${
+        pinnedCliPath(VERSION)
+      } -- "$@"\n`,
+      { mode: 0o755 },
+    );
+    const live = new Map<Scenario, Message[]>();
+    try {
+      for (const scenario of SCENARIOS) {
+        await t.step(`live, recorded: ${scenario}`, async () => {
+          const script: FakeScript = JSON.parse(
+            await Deno.readTextFile(join(SCRIPTS, `${scenario}.api.json`)),
+          );
+          await using env = await offline(script);
+          const vars = {
+            ...Object.fromEntries(
+              Object.entries(env.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
+            ) as Record<string, string>,
+            PATH: Deno.env.get("PATH") ?? "",
+            CLAW_DENO: Deno.execPath(),
+            CLAW_TEST_CASSETTE: join(cassettes, `${scenario}.ndjson`),
+            ...marker.env,
+          };
+          live.set(scenario, await sdk(scenario, wrapper, { cwd: env.cwd, env: vars }));
+        });
+      }
+
+      await t.step(
+        "each cassette says where it came from, and the runs have distinct keys",
+        async () => {
+          const headers = await Promise.all(
+            SCENARIOS.map(async (s) =>
+              (await readCassetteFile(join(cassettes, `${s}.ndjson`))).header
+            ),
+          );
+          for (const header of headers) {
+            assertEquals(header.cli_version, VERSION);
+            assertEquals(header.client, { entrypoint: "sdk-ts", sdk_version: PINNED_SDK_VERSION });
+            assertEquals(header.auth, "api_key (ANTHROPIC_API_KEY)");
+            assertEquals(header.platform, `${Deno.build.os}-${Deno.build.arch}`);
+            ok(header.input, "the SDK sends the prompt on stdin: it is part of the key");
+            ok(header.key.startsWith("k3:"));
+          }
+          assertEquals(new Set(headers.map((h) => h.key)).size, SCENARIOS.length);
+          const sameArgv = headers.filter((h) => h.argv.join(" ") === headers[0]!.argv.join(" "));
+          ok(sameArgv.length >= 2, "some runs share their argv and differ only by their input");
+          for (const s of SCENARIOS) {
+            const text = await Deno.readTextFile(join(cassettes, `${s}.ndjson`));
+            ok(
+              !text.includes(FAKE_API_KEY) && !text.includes(root),
+              `${s}: nothing secret or local`,
+            );
+          }
+        },
+      );
+
+      const launcher = join(root, "bin", "claude");
+      const written = await claw(["replay", "--cassettes", cassettes, "--write-bin", launcher]);
+      assertEquals(written.code, 0, written.stderr);
+
+      for (const scenario of SCENARIOS) {
+        await t.step(`replayed twice, no API: ${scenario}`, async () => {
+          // Another HOME and cwd, nothing listening at the API's address.
+          const place = await Deno.makeTempDir({ prefix: "claw-sdk-replay-" });
+          const env = {
+            HOME: place,
+            PATH: Deno.env.get("PATH") ?? "",
+            CLAW_DENO: Deno.execPath(),
+            ANTHROPIC_API_KEY: FAKE_API_KEY,
+            ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
+            ...marker.env,
+          };
+          try {
+            const first = await sdk(scenario, launcher, { cwd: place, env });
+            const second = await sdk(scenario, launcher, { cwd: place, env });
+            assertEquals(second, first, "twice in a row, identical");
+            assertEquals(first.map(essence), live.get(scenario)!.map(essence));
+            const init = first.find((m) => m.type === "system" && m.subtype === "init");
+            assertEquals(init?.cwd, place, "the replay's own cwd, not a placeholder");
+          } finally {
+            await Deno.remove(place, { recursive: true });
+          }
+        });
+      }
+    } finally {
+      await marker.assertNoneLeft(3000);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
