@@ -96,6 +96,7 @@ export type {
 } from "./process/spawn.ts";
 export { denoSpawner } from "./process/deno_spawner.ts";
 export { shutdown, type ShutdownOptions } from "./process/shutdown.ts";
+export { type BridgeEvents, bridgeStdio } from "./process/stdio_bridge.ts";
 export {
   buildArgs,
   type CliFlags,

@@ -22,6 +22,7 @@ export {
   CassetteFormatError,
   type CassetteHeader,
   cassetteHeader,
+  type CassetteHeaderFields,
   cassetteKey,
   CassetteReader,
   type CassetteRecord,
@@ -30,7 +31,12 @@ export {
   serializeCassette,
   type StdoutRecord,
 } from "./cassette.ts";
-export { argvDifference, CassetteStore, type StoredCassette } from "./cassette_store.ts";
+export {
+  argvDifference,
+  CassetteStore,
+  DuplicateCassetteError,
+  type StoredCassette,
+} from "./cassette_store.ts";
 export {
   CASSETTE_MODES,
   type CassetteMode,
@@ -42,6 +48,8 @@ export {
 export { recordingSpawner, type RecordOptions, saveCassette } from "./recorder.ts";
 export {
   type CassetteSource,
+  type ReplayCandidate,
+  replayCandidates,
   type ReplayOptions,
   replayProcess,
   replayRequest,
@@ -49,7 +57,10 @@ export {
 } from "./replay.ts";
 export { asksVersion, placesOf, requestKey, requestRules } from "./request.ts";
 export { parseTiming, type ReplayTiming } from "./timing.ts";
+export { inputText, runInput } from "./run_input.ts";
+export { placeRestorer } from "./restore.ts";
 export {
+  escapePath,
   type RedactionRule,
   redactionRules,
   redactLine,

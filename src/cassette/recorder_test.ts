@@ -1,13 +1,17 @@
 // The real CLI cannot be made to read stdin lines of our choosing, print arbitrary stderr, end
 // without a newline or exit with a chosen code, so a small `sh -c` script stands in for it here,
 // started through the real `denoSpawner`. tests/record_replay_test.ts records the real CLI.
-import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
+import { deepStrictEqual as assertEquals, match, ok, rejects } from "node:assert";
+import { ClawError } from "../errors/claw_error.ts";
 import { join } from "node:path";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { ClaudeProcess, SpawnRequest } from "../process/spawn.ts";
 import { type Cassette, cassetteKey, parseCassette, serializeCassette } from "./cassette.ts";
 import { recordingSpawner, saveCassette } from "./recorder.ts";
 import { placesOf, requestKey } from "./request.ts";
+import { INIT_LINE, shellSpawner } from "../process/_stand_in.ts";
+import { run as runClaude } from "../session/run.ts";
+import { VERSION } from "../version.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 
@@ -236,4 +240,57 @@ Deno.test("a run without TMPDIR has its /tmp paths saved as $TMP, like the CLI's
     { stdout: { type: "system", messaging_socket_path: "$TMP/cc-socks/123.sock" } },
   ]);
   assertEquals(records.filter((r) => "stderr" in r), [{ stderr: "$TMP/claude-1000" }]);
+});
+
+Deno.test("a run aborted mid-stream is saved, its header marked interrupted by the abort's SIGTERM", async () => {
+  const saved: Cassette[] = [];
+  // A stand-in: the real CLI cannot be made to ignore stdin's end on demand.
+  const spawner = recordingSpawner(
+    shellSpawner(`echo '${INIT_LINE}'; trap '' HUP; exec sleep 30`),
+    { save: (c) => void saved.push(c) },
+  );
+  const controller = new AbortController();
+  const run = runClaude("hi", { spawner, signal: controller.signal, cli: "claude" });
+  await rejects(
+    (async () => {
+      for await (const event of run) if (event.type === "system") controller.abort();
+    })(),
+    (error: unknown) => error instanceof ClawError && error.kind === "aborted",
+  );
+  const cassette = saved[0]!;
+  assertEquals(cassette.header.interrupted?.signal, "SIGTERM");
+  assertEquals(cassette.records.at(-1), {
+    t: cassette.records.at(-1)!.t,
+    exit: { code: 143, signal: "SIGTERM" },
+  });
+});
+
+Deno.test("the header names the platform, claw, the kind of credential and the client, never a value", async () => {
+  const saved: Cassette[] = [];
+  const spawn = recordingSpawner(denoSpawner, { save: (c) => void saved.push(c) });
+  const secret = "sk-ant-api03-never-in-a-header-000000";
+  await using child = await spawn({
+    command: "sh",
+    args: ["-c", "echo ok"],
+    env: {
+      PATH,
+      ANTHROPIC_API_KEY: secret,
+      CLAUDE_CODE_ENTRYPOINT: "sdk-py",
+      CLAUDE_AGENT_SDK_VERSION: "0.1.9",
+    },
+  });
+  await child.stdin.close();
+  await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  await child.status;
+  const { header } = saved[0]!;
+  assertEquals(
+    [header.platform, header.claw_version, header.auth, header.client],
+    [
+      `${Deno.build.os}-${Deno.build.arch}`,
+      VERSION,
+      "api_key (ANTHROPIC_API_KEY)",
+      { entrypoint: "sdk-py", sdk_version: "0.1.9" },
+    ],
+  );
+  ok(!JSON.stringify(header).includes(secret));
 });

@@ -4,6 +4,7 @@
  * @module
  */
 import { cassetteModeFromEnv } from "../cassette/cassette_spawner.ts";
+import { exitLike } from "./_exit_like.ts";
 import { type FakeClaudeConfig, fakeClaudeConfig, runFakeClaude } from "../cassette/fake_claude.ts";
 
 /** Help for `claw fake-claude` (shown only by `claw help fake-claude`: every argument is the CLI's). */
@@ -30,12 +31,7 @@ export async function run(args: string[]): Promise<number> {
     console.error(`claw fake-claude: ${error.message}`);
     return 1;
   }
-  const status = await runFakeClaude(args, config);
-  if (status.signal) {
-    Deno.kill(Deno.pid, status.signal);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return status.code;
+  return await exitLike(await runFakeClaude(args, config));
 }
 
 /**

@@ -144,7 +144,11 @@ export async function run(args: string[]): Promise<number> {
       interruption ??= "stdout closed";
     },
   });
-  console.error(`claw: recorded ${output}${interruption ? ` (interrupted: ${interruption})` : ""}`);
+  if (saved) {
+    console.error(
+      `claw: recorded ${output}${interruption ? ` (interrupted: ${interruption})` : ""}`,
+    );
+  }
   if (values.json && saved && !stdoutClosed) {
     console.log(JSON.stringify(recordReport(output, saved)));
   }

@@ -8,6 +8,7 @@
  */
 import { join, resolve } from "node:path";
 import { type CassetteMode, parseCassetteMode } from "../cassette/cassette_spawner.ts";
+import { exitLike } from "./_exit_like.ts";
 import { CassetteStore } from "../cassette/cassette_store.ts";
 import { checkWritable } from "../cassette/recorder.ts";
 import {
@@ -154,11 +155,12 @@ export async function run(args: string[]): Promise<number> {
     else console.log(writeBin);
     return 0;
   }
-  const status = await runFakeClaude(args.slice(separator + 1), {
-    dir: resolve(launcher.cassettes),
-    env: { ...env, ...launcherEnv(launcher) },
-  });
-  return status.code;
+  return await exitLike(
+    await runFakeClaude(args.slice(separator + 1), {
+      dir: resolve(launcher.cassettes),
+      env: { ...env, ...launcherEnv(launcher) },
+    }),
+  );
 }
 
 /** The launcher `claw replay` writes or runs: the mode is always chosen. */

@@ -2,7 +2,8 @@
  * Keeps track of the children claw has started so that none outlives the host: on SIGINT or
  * SIGTERM of the host, every live child (with its process group) is killed, then the signal is
  * raised again so the host ends as it would have without claw; on unload, live children get
- * SIGKILL.
+ * SIGKILL. While the host stands in for a child ({@linkcode standIn}: `claw record`, the fake
+ * claude), its signals are the child's to answer, and are left to the code that passes them on.
  */
 import type { ClaudeProcess } from "./spawn.ts";
 
@@ -18,8 +19,24 @@ function killAll(): void {
   for (const child of live) child.kill("SIGKILL");
 }
 
+let standIns = 0;
+
+/**
+ * Marks the host as standing in for a child, which gets the host's SIGINT and SIGTERM passed on
+ * (see `stdio_bridge.ts`) instead of being killed; call the returned function when it is over.
+ */
+export function standIn(): () => void {
+  standIns++;
+  let done = false;
+  return () => {
+    if (!done) standIns--;
+    done = true;
+  };
+}
+
 function onHostSignal(signal: Deno.Signal): () => void {
   return () => {
+    if (standIns > 0) return;
     killAll();
     live.clear();
     stopListening();

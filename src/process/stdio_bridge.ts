@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { standIn } from "./_live_children.ts";
 import type { ClaudeProcess, ProcessStatus } from "./spawn.ts";
 
 /** What {@linkcode bridgeStdio} tells its caller as it happens. */
@@ -45,6 +46,7 @@ export async function bridgeStdio(
     return [signal, handler] as const;
   });
   for (const [signal, handler] of handlers) listen(signal, handler);
+  const release = standIn();
   try {
     Deno.stdin.readable.pipeTo(child.stdin).catch(() => {});
     let closed = false;
@@ -66,6 +68,7 @@ export async function bridgeStdio(
     ]);
     return await child.status;
   } finally {
+    release();
     for (const [signal, handler] of handlers) unlisten(signal, handler);
   }
 }
