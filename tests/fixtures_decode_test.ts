@@ -491,6 +491,27 @@ const EXPECTATIONS: Record<string, (decoded: Decoded) => void> = {
     ok(responses[0]?.response.response !== undefined, "initialize answers with the session info");
     succeeds(decoded, "Hi.");
   },
+  session_tape(decoded) {
+    assertEquals(decoded.results.map((r) => r.result ?? r.subtype), [
+      "Hi.",
+      "I wrote allowed.txt.",
+      "I was not allowed to write refused.txt.",
+      "error_during_execution",
+      "Done.",
+    ]);
+    const asked = decoded.items.filter((item) => item.type === "control_request");
+    assertEquals(asked.map((r) => r.request.subtype), ["can_use_tool", "can_use_tool"]);
+    const answered = decoded.items.flatMap((item) =>
+      item.type === "control_response" ? [item.response.request_id] : []
+    );
+    // s1 initialize, s2 set_model, s3 set_permission_mode, s4 interrupt (2.0.76 answers s3 twice).
+    assertEquals([...new Set(answered)], ["s1", "s2", "s3", "s4"]);
+    const [allowed, denied] = decoded.toolResults();
+    ok(allowed !== undefined && allowed.is_error !== true, "the allowed Write ran");
+    assertEquals(denied?.is_error, true);
+    ok(decoded.userTexts().includes("[Request interrupted by user]"));
+    assertEquals(new Set(decoded.results.map((r) => r.session_id)).size, 1, "one session");
+  },
   error_400_prompt_too_long(decoded) {
     apiFailure(decoded, /^Prompt is too long/);
     assertEquals(decoded.retries(), [], "not retried");

@@ -16,56 +16,29 @@
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { join } from "node:path";
-import { PINNED_SDK_VERSION, pinnedSdkTypesPath } from "../scripts/install_cli.ts";
+import { PINNED_SDK_VERSION } from "../scripts/install_cli.ts";
 import { readCassetteFile } from "../src/cassette/cassette.ts";
 import { FAKE_API_KEY } from "../src/fake_api/offline_env.ts";
-import type { FakeScript } from "../src/fake_api/script.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath } from "./_offline.ts";
+import {
+  hasNodeAndSdk,
+  runSdk,
+  SDK_SCENARIOS,
+  type SdkMessage,
+  type SdkScenario,
+  sdkScript,
+  writeRecordingClaude,
+} from "./_sdk.ts";
 
 const VERSION = "2.1.332";
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const DRIVER = new URL("./_programs/sdk_scenarios.mjs", import.meta.url).pathname;
-const SCRIPTS = new URL("./_programs/sdk/", import.meta.url).pathname;
-const SCENARIOS = ["text", "bash", "allow", "deny", "two_turns", "interrupt"] as const;
-type Scenario = typeof SCENARIOS[number];
-
-function hasNodeAndSdk(): boolean {
-  try {
-    const node = new Deno.Command("node", { args: ["--version"] }).outputSync();
-    return node.success && Deno.statSync(pinnedSdkTypesPath()).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** A message the SDK yielded, as JSON. */
-type Message = Record<string, unknown>;
-
-/** Runs the SDK host program for `scenario` against `claude`; returns what the SDK yielded. */
-async function sdk(
-  scenario: Scenario,
-  claude: string,
-  place: { cwd: string; env: Record<string, string> },
-): Promise<Message[]> {
-  const out = await new Deno.Command("node", {
-    args: [DRIVER, scenario, claude],
-    cwd: place.cwd,
-    env: place.env,
-    clearEnv: true,
-    stdin: "null",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assertEquals(out.code, 0, `${scenario} through ${claude}: ${stderr}`);
-  return new TextDecoder().decode(out.stdout).trim().split("\n").map((line) => JSON.parse(line));
-}
 
 /**
  * What agent code reads from the messages: type and subtype, the session id, text, thinking,
  * tool calls and their results, the result and its error flag, stream event kinds.
  */
-function essence(message: Message) {
+function essence(message: SdkMessage) {
   const inner = message.message as { content?: unknown } | undefined;
   const content = Array.isArray(inner?.content)
     ? inner.content.map((block: Record<string, unknown>) => ({
@@ -98,22 +71,12 @@ Deno.test({
     const cassettes = join(root, "cassettes");
     const wrapper = join(root, "record", "claude");
     await Deno.mkdir(join(root, "record"));
-    // What an SDK user writes to record: claw record in the place of claude.
-    await Deno.writeTextFile(
-      wrapper,
-      `#!/bin/sh\nexec "$CLAW_DENO" run -A --quiet ${MAIN} record -o "$CLAW_TEST_CASSETTE" --cli ${
-        pinnedCliPath(VERSION)
-      } -- "$@"\n`,
-      { mode: 0o755 },
-    );
-    const live = new Map<Scenario, Message[]>();
+    await writeRecordingClaude(wrapper, pinnedCliPath(VERSION));
+    const live = new Map<SdkScenario, SdkMessage[]>();
     try {
-      for (const scenario of SCENARIOS) {
+      for (const scenario of SDK_SCENARIOS) {
         await t.step(`live, recorded: ${scenario}`, async () => {
-          const script: FakeScript = JSON.parse(
-            await Deno.readTextFile(join(SCRIPTS, `${scenario}.api.json`)),
-          );
-          await using env = await offline(script);
+          await using env = await offline(await sdkScript(scenario));
           const vars = {
             ...Object.fromEntries(
               Object.entries(env.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
@@ -123,7 +86,7 @@ Deno.test({
             CLAW_TEST_CASSETTE: join(cassettes, `${scenario}.ndjson`),
             ...marker.env,
           };
-          live.set(scenario, await sdk(scenario, wrapper, { cwd: env.cwd, env: vars }));
+          live.set(scenario, await runSdk(scenario, wrapper, { cwd: env.cwd, env: vars }));
         });
       }
 
@@ -131,7 +94,7 @@ Deno.test({
         "each cassette says where it came from, and the runs have distinct keys",
         async () => {
           const headers = await Promise.all(
-            SCENARIOS.map(async (s) =>
+            SDK_SCENARIOS.map(async (s) =>
               (await readCassetteFile(join(cassettes, `${s}.ndjson`))).header
             ),
           );
@@ -143,10 +106,10 @@ Deno.test({
             ok(header.input, "the SDK sends the prompt on stdin: it is part of the key");
             ok(header.key.startsWith("k3:"));
           }
-          assertEquals(new Set(headers.map((h) => h.key)).size, SCENARIOS.length);
+          assertEquals(new Set(headers.map((h) => h.key)).size, SDK_SCENARIOS.length);
           const sameArgv = headers.filter((h) => h.argv.join(" ") === headers[0]!.argv.join(" "));
           ok(sameArgv.length >= 2, "some runs share their argv and differ only by their input");
-          for (const s of SCENARIOS) {
+          for (const s of SDK_SCENARIOS) {
             const text = await Deno.readTextFile(join(cassettes, `${s}.ndjson`));
             ok(
               !text.includes(FAKE_API_KEY) && !text.includes(root),
@@ -160,7 +123,7 @@ Deno.test({
       const written = await claw(["replay", "--cassettes", cassettes, "--write-bin", launcher]);
       assertEquals(written.code, 0, written.stderr);
 
-      for (const scenario of SCENARIOS) {
+      for (const scenario of SDK_SCENARIOS) {
         await t.step(`replayed twice, no API: ${scenario}`, async () => {
           // Another HOME and cwd, nothing listening at the API's address.
           const place = await Deno.makeTempDir({ prefix: "claw-sdk-replay-" });
@@ -173,8 +136,8 @@ Deno.test({
             ...marker.env,
           };
           try {
-            const first = await sdk(scenario, launcher, { cwd: place, env });
-            const second = await sdk(scenario, launcher, { cwd: place, env });
+            const first = await runSdk(scenario, launcher, { cwd: place, env });
+            const second = await runSdk(scenario, launcher, { cwd: place, env });
             assertEquals(second, first, "twice in a row, identical");
             assertEquals(first.map(essence), live.get(scenario)!.map(essence));
             const init = first.find((m) => m.type === "system" && m.subtype === "init");
