@@ -72,6 +72,11 @@ export class ClientIds {
     return undefined;
   }
 
+  /** The live id paired with the recorded `id` (itself when it came back unchanged). */
+  live(id: string): string {
+    return this.#liveOf.get(id) ?? id;
+  }
+
   /** A replayed output line with every paired recorded id (as a whole JSON string) made live. */
   rekey(line: string): string {
     for (const [recorded, live] of this.#renames) {

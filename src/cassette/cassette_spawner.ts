@@ -13,6 +13,7 @@ import { inputText } from "./run_input.ts";
 import { CassetteStore } from "./cassette_store.ts";
 import { recordingSpawner, saveCassette } from "./recorder.ts";
 import { replayRequest } from "./replay.ts";
+import { replayOrRecord } from "./_replay_or_record.ts";
 import { asksVersion, requestKey } from "./request.ts";
 import { parseTiming, type ReplayTiming } from "./timing.ts";
 
@@ -103,6 +104,12 @@ function cassetteFileName(header: CassetteHeader): string {
  * `run()` rethrows it as it is. `--version` is answered with the recorded CLI version in replay and
  * auto mode (in auto mode from the real CLI while nothing is recorded).
  *
+ * Runs whose first input comes on stdin (the Agent SDKs send every prompt there, with one argv)
+ * are told apart by that input: the stdin picks among the cassettes of the argv. In auto mode, a
+ * run whose input none of them recorded is recorded from that point (see `_replay_or_record.ts`):
+ * the real CLI gets the stdin lines so far, and its answers to the control requests the replay
+ * already answered are dropped.
+ *
  * @example Test code that calls run() without spending tokens
  * ```ts
  * import { rejects, strictEqual } from "node:assert";
@@ -140,10 +147,12 @@ export function cassetteSpawner(options: CassetteOptions): Spawner {
     if (mode === "record") return record(request); // a --version probe passes through unrecorded
     const opened = await (store ??= CassetteStore.open(options.dir));
     if (mode === "auto" && !await answers(opened, request)) return record(request);
-    return replayRequest(request, opened, {
+    const replayed = await replayRequest(request, opened, {
       timing,
       ...(options.cliVersion === undefined ? {} : { cliVersion: options.cliVersion }),
       ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     });
+    // The recordings of this argv may all differ in the input still to come on stdin.
+    return mode === "auto" ? replayOrRecord(replayed, () => record(request)) : replayed;
   };
 }

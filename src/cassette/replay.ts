@@ -5,7 +5,13 @@
  */
 import { CassetteMissError } from "../errors/claw_error.ts";
 import type { ClaudeProcess, ProcessStatus, SpawnRequest } from "../process/spawn.ts";
-import { type Cassette, cassetteHeader, type CassetteRecord, stdoutText } from "./cassette.ts";
+import {
+  type Cassette,
+  cassetteHeader,
+  type CassetteRecord,
+  type StdoutRecord,
+  stdoutText,
+} from "./cassette.ts";
 import { ClientIds } from "./_client_ids.ts";
 import { LineCollector } from "./_line_tap.ts";
 import { redactionRules, redactLine } from "./redact.ts";
@@ -213,12 +219,41 @@ export function replayCandidates(
     if (lead) {
       const matched = lead.records[lead.next - 1];
       if (matched && isInput(matched)) catchUp(matched.t);
+      if (matched && "stdin" in matched) answerNow(lead, matched.stdin);
       return undefined;
     }
     const others = candidates.length > 1
       ? ` (the nearest of the ${candidates.length} cassettes recorded with these arguments)`
       : "";
     return `${misses[0]}${others}`;
+  };
+
+  // The answer to a control request goes out as soon as the request is in, as the CLI answers
+  // it: a recording may hold it after later stdin lines the host wrote without waiting, and a
+  // host that waits for it before writing more must not wait forever. It is skipped where it
+  // was recorded (once per answer sent early, by the live id it carries).
+  const answeredEarly = new Map<string, number>();
+  const answerNow = (track: Track, stdinLine: string) => {
+    const id = controlRequestId(stdinLine);
+    if (id === undefined) return;
+    const answer = track.records.find((record, i) =>
+      i >= track.next && "stdout" in record && answeredId(record) === id
+    );
+    if (!answer || !("stdout" in answer)) return;
+    emit(stdoutController, restore(track.ids.rekey(stdoutText(answer))));
+    const live = track.ids.live(id);
+    answeredEarly.set(live, (answeredEarly.get(live) ?? 0) + 1);
+  };
+  /** Whether a recorded stdout line of `track` is an answer already sent early; counts it off. */
+  const sentEarly = (track: Track, record: StdoutRecord): boolean => {
+    const id = answeredEarly.size === 0 ? undefined : answeredId(record);
+    if (id === undefined) return false;
+    const live = track.ids.live(id);
+    const count = answeredEarly.get(live) ?? 0;
+    if (count === 0) return false;
+    if (count === 1) answeredEarly.delete(live);
+    else answeredEarly.set(live, count - 1);
+    return true;
   };
 
   /** The first signal the host sent that the lead has not answered, if any. */
@@ -257,6 +292,7 @@ export function replayCandidates(
       }
       lead.next++;
       if ("stdout" in record || "stdout_raw" in record) {
+        if (sentEarly(lead, record)) continue;
         const text = restore(lead.ids.rekey(stdoutText(record)));
         emit(stdoutController, text, "eol" in record ? record.eol : undefined);
       } else if ("stderr" in record) {
@@ -406,4 +442,24 @@ async function versionProcess(version: string | null): Promise<ClaudeProcess> {
       { t: 0, exit: { code: 0, signal: null } },
     ],
   });
+}
+
+/** The `request_id` of a control_request stdin line, else `undefined`. */
+function controlRequestId(line: string): string | undefined {
+  if (!line.includes('"control_request"')) return undefined;
+  try {
+    const value = JSON.parse(line);
+    return value?.type === "control_request" && typeof value.request_id === "string"
+      ? value.request_id
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The control request a recorded stdout line answers (a `control_response`), else `undefined`. */
+function answeredId(record: CassetteRecord): string | undefined {
+  if (!("stdout" in record) || record.stdout.type !== "control_response") return undefined;
+  const id = (record.stdout.response as { request_id?: unknown } | undefined)?.request_id;
+  return typeof id === "string" ? id : undefined;
 }

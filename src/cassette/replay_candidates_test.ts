@@ -2,7 +2,8 @@
 // The same rules on runs recorded from the real CLI and the Agent SDK: tests/sdk_replay_test.ts.
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { CassetteMissError } from "../errors/claw_error.ts";
-import type { ClaudeProcess } from "../process/spawn.ts";
+import type { ClaudeProcess, Spawner } from "../process/spawn.ts";
+import { cassetteSpawner } from "./cassette_spawner.ts";
 import { cassetteHeader, type CassetteRecord } from "./cassette.ts";
 import { replayCandidates, replayProcess, replayRequest } from "./replay.ts";
 
@@ -149,4 +150,66 @@ Deno.test("replayRequest restores the placeholders to the replaying run's own pl
     memory: "/home/me/.claude/projects/-work-my-app/memory",
     sock: "/var/tmp/x/cc-socks/1.sock",
   });
+});
+
+Deno.test("auto mode records a prompt no cassette of its argv has, after replaying the initialize", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "claw-auto-stdin-" });
+  try {
+    // The "real CLI": a stand-in that answers either prompt (the real one cannot be counted).
+    const calls: string[][] = [];
+    const real: Spawner = async (request) => {
+      calls.push(request.args);
+      return replayCandidates([
+        await recorded("hi", sdkRun("r", "Say hi", "Hello")),
+        await recorded("bye", sdkRun("r", "Say bye", "Goodbye")),
+      ]);
+    };
+    const spawner = cassetteSpawner({ dir, mode: "auto", real });
+    const session = async (id: string, prompt: string) =>
+      converse(
+        await spawner({ command: "claude", args: ARGV, env: {}, cwd: dir }),
+        [init(id), user(prompt)],
+      );
+
+    assertEquals(
+      (await session("a1", "Say hi")).out,
+      `${initAnswer("a1")}\n{"type":"result","result":"Hello"}\n`,
+    );
+    assertEquals(calls.length, 1, "nothing recorded yet: the real CLI");
+
+    const second = await session("b2", "Say bye");
+    assertEquals(
+      second.out,
+      `${initAnswer("b2")}\n{"type":"result","result":"Goodbye"}\n`,
+      "one answer to initialize",
+    );
+    assertEquals([calls.length, second.status], [2, { code: 0, signal: null }]);
+    assertEquals(
+      (await Array.fromAsync(Deno.readDir(dir))).length,
+      2,
+      "the new prompt was recorded",
+    );
+
+    const third = await session("c3", "Say bye");
+    assertEquals(third.out, `${initAnswer("c3")}\n{"type":"result","result":"Goodbye"}\n`);
+    assertEquals(calls.length, 2, "replayed, the real CLI not started");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a control request is answered as soon as it is in, though recorded after later stdin", async () => {
+  // As an Agent SDK records: initialize and the prompt written back to back, then the answers.
+  const cassette = (await recorded("sdk.ndjson", [
+    { t: 1, stdin: init("rec1") },
+    { t: 1, stdin: user("Say hi") },
+    { t: 2, stdout_raw: initAnswer("rec1") },
+    { t: 3, stdout_raw: '{"type":"result","result":"Hello"}' },
+    { t: 4, stdin_eof: true },
+    { t: 5, exit: { code: 0, signal: null } },
+  ])).cassette;
+  // A host that waits for the answer to initialize before it sends the prompt.
+  const { out, status } = await converse(replayProcess(cassette), [init("live"), user("Say hi")]);
+  assertEquals(out, `${initAnswer("live")}\n{"type":"result","result":"Hello"}\n`, "answered once");
+  assertEquals(status, { code: 0, signal: null });
 });

@@ -1,0 +1,125 @@
+/**
+ * Auto mode for runs whose first input comes on stdin (the Agent SDKs': every run has the same
+ * argv). Which recording fits is only known once that input arrives, after the host's first
+ * control requests (an `initialize`) were already answered from a recording. When no recording
+ * fits, the run is recorded from there: the real CLI is started, gets every stdin line the host
+ * wrote so far, and its answers to the control requests the replay already answered are dropped
+ * (the host has them); everything else it prints passes through.
+ */
+import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
+import { LineCollector } from "./_line_tap.ts";
+
+/**
+ * A process that is `replay` while it matches, and becomes the recording `record()` starts when
+ * it misses before printing anything but answers to control requests. A later miss stands.
+ */
+export function replayOrRecord(
+  replay: ClaudeProcess,
+  record: () => ClaudeProcess | Promise<ClaudeProcess>,
+): ClaudeProcess {
+  const written: Uint8Array[] = [];
+  let stdinClosed = false;
+  let current = replay;
+  let writer = replay.stdin.getWriter();
+  // While the real CLI catches up on what was written, new lines queue behind those.
+  let catchingUp = false;
+  const stdin = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      written.push(chunk);
+      if (!catchingUp) await writer.write(chunk).catch(() => {}); // an ended replay reads no more
+    },
+    async close() {
+      stdinClosed = true;
+      if (!catchingUp) await writer.close().catch(() => {});
+    },
+  });
+
+  // Only answers to control requests may have been printed for the run to become a recording.
+  const answered = new Set<string>();
+  let switchable = true;
+  const watch = new LineCollector((line) => {
+    const id = controlResponseId(line);
+    if (id === undefined) switchable = false;
+    else answered.add(id);
+  });
+  const out = new TransformStream<Uint8Array, Uint8Array>();
+  const err = new TransformStream<Uint8Array, Uint8Array>();
+  const outWriter = out.writable.getWriter();
+  const errWriter = err.writable.getWriter();
+  const copy = async (
+    stream: ReadableStream<Uint8Array>,
+    to: WritableStreamDefaultWriter<Uint8Array>,
+    seen?: (chunk: Uint8Array) => void,
+  ) => {
+    for await (const chunk of stream) {
+      seen?.(chunk);
+      await to.write(chunk);
+    }
+  };
+
+  const status = (async (): Promise<ProcessStatus> => {
+    const [replayed] = await Promise.all([
+      replay.status,
+      copy(replay.stdout, outWriter, (chunk) => watch.push(chunk)).catch(() => {}),
+      copy(replay.stderr, errWriter).catch(() => {}),
+    ]);
+    if (replayed.failure && switchable) {
+      catchingUp = true;
+      const real = await record();
+      current = real;
+      writer = real.stdin.getWriter();
+      for (const chunk of written) await writer.write(chunk).catch(() => {}); // sees new ones too
+      catchingUp = false;
+      if (stdinClosed) await writer.close().catch(() => {});
+      await Promise.all([
+        copy(real.stdout.pipeThrough(dropAnswers(answered)), outWriter),
+        copy(real.stderr, errWriter),
+      ]).catch(() => {});
+      await Promise.all([outWriter.close(), errWriter.close()]).catch(() => {});
+      return await real.status;
+    }
+    await Promise.all([outWriter.close(), errWriter.close()]).catch(() => {});
+    return replayed;
+  })();
+
+  return {
+    pid: undefined,
+    stdin,
+    stdout: out.readable,
+    stderr: err.readable,
+    status,
+    kill: (signal) => current.kill(signal),
+    async [Symbol.asyncDispose]() {
+      current.kill();
+      await status;
+    },
+  };
+}
+
+/** The `request_id` of a control_response line, else `undefined`. */
+function controlResponseId(line: string): string | undefined {
+  if (!line.includes('"control_response"')) return undefined;
+  try {
+    const value = JSON.parse(line);
+    const id = value?.type === "control_response" ? value.response?.request_id : undefined;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drops, once each, the control_response lines answering the ids in `ids`. */
+function dropAnswers(ids: Set<string>): TransformStream<Uint8Array, Uint8Array> {
+  const encoder = new TextEncoder();
+  let controller!: TransformStreamDefaultController<Uint8Array>;
+  const lines = new LineCollector((line, eol) => {
+    const id = controlResponseId(line);
+    if (id !== undefined && ids.delete(id)) return;
+    controller.enqueue(encoder.encode(eol ? `${line}\n` : line));
+  });
+  return new TransformStream({
+    start: (c) => void (controller = c),
+    transform: (chunk) => lines.push(chunk),
+    flush: () => lines.end(),
+  });
+}
