@@ -236,10 +236,8 @@ export function replayCandidates(
   const answerNow = (track: Track, stdinLine: string) => {
     const id = controlRequestId(stdinLine);
     if (id === undefined) return;
-    const answer = track.records.find((record, i) =>
-      i >= track.next && "stdout" in record && answeredId(record) === id
-    );
-    if (!answer || !("stdout" in answer)) return;
+    const answer = track.records.find((record, i) => i >= track.next && answeredId(record) === id);
+    if (!answer || !("stdout" in answer || "stdout_raw" in answer)) return;
     emit(stdoutController, restore(track.ids.rekey(stdoutText(answer))));
     const live = track.ids.live(id);
     answeredEarly.set(live, (answeredEarly.get(live) ?? 0) + 1);
@@ -459,7 +457,19 @@ function controlRequestId(line: string): string | undefined {
 
 /** The control request a recorded stdout line answers (a `control_response`), else `undefined`. */
 function answeredId(record: CassetteRecord): string | undefined {
-  if (!("stdout" in record) || record.stdout.type !== "control_response") return undefined;
-  const id = (record.stdout.response as { request_id?: unknown } | undefined)?.request_id;
+  let line: unknown;
+  if ("stdout" in record) line = record.stdout;
+  else if ("stdout_raw" in record && record.stdout_raw.includes('"control_response"')) {
+    try {
+      line = JSON.parse(record.stdout_raw);
+    } catch {
+      return undefined;
+    }
+  }
+  const { type, response } = (line ?? {}) as {
+    type?: unknown;
+    response?: { request_id?: unknown };
+  };
+  const id = type === "control_response" ? response?.request_id : undefined;
   return typeof id === "string" ? id : undefined;
 }
