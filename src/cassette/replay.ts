@@ -255,8 +255,13 @@ export function replayCandidates(
   };
 
   /** The first signal the host sent that the lead has not answered, if any. */
+  let kills = 0;
   const pendingKill = (taken: number): Deno.Signal | undefined => {
-    for (const event of events.slice(taken)) if ("kill" in event) return event.kill;
+    if (kills === 0) return undefined;
+    for (let i = taken; i < events.length; i++) {
+      const event = events[i]!;
+      if ("kill" in event) return event.kill;
+    }
     return undefined;
   };
 
@@ -325,7 +330,9 @@ export function replayCandidates(
     stderr,
     status,
     kill(signal: Deno.Signal = "SIGTERM") {
-      if (!finished) happened({ kill: signal });
+      if (finished) return;
+      kills++;
+      happened({ kill: signal });
     },
     async [Symbol.asyncDispose]() {
       process.kill();
