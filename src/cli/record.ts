@@ -42,6 +42,10 @@ Run the real Claude Code CLI with CLAUDE_ARGS, passing its stdin, stdout, stderr
 through, and save the run as a cassette: every stdout, stderr and stdin line with its time, then
 the exit. Secrets, emails, HOME and the working directory are redacted when the file is saved.
 FILE is checked before claude starts: its folder must exist or be creatable, and be writable.
+A run that ends early is saved too, its header marked interrupted: SIGINT, SIGTERM and SIGHUP are
+passed on to the CLI (what it does with them is recorded), and a closed stdout stops it (SIGTERM).
+To record a program that spawns claude itself (an Agent SDK), make a claude that execs
+claw record -o FILE --cli REAL -- "$@" and point the program at it.
 
 Options:
 ${flagHelp(FLAGS)}
