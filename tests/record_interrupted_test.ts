@@ -22,8 +22,13 @@ const ARGS = [
 
 /** A `claw` process whose stdout is read line by line until asked. */
 function startClaw(args: string[], env: Record<string, string>, cwd: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+  return start(Deno.execPath(), ["run", "-A", "--quiet", MAIN, ...args], env, cwd);
+}
+
+/** A process whose stdout is read line by line until asked. */
+function start(command: string, args: string[], env: Record<string, string>, cwd: string) {
+  const child = new Deno.Command(command, {
+    args,
     env,
     clearEnv: true,
     cwd,
@@ -165,5 +170,42 @@ Deno.test({
       assertEquals(cassette.header.interrupted?.reason, "stdout closed");
       assertEquals(cassette.header.interrupted?.signal, "SIGTERM");
       ok(cassette.records.some((record) => "stdout" in record && record.stdout.type === "system"));
+    }),
+});
+
+Deno.test({
+  name:
+    "a recording fake claude getting SIGTERM mid-stream, as an SDK's abort sends it, saves the run",
+  ignore: !hasCli(VERSION),
+  fn: () =>
+    scene(20_000, async ({ env, cwd, cassettes }) => {
+      const launcher = join(cwd, "bin", "claude");
+      const real = pinnedCliPath(VERSION);
+      const written = startClaw(
+        [
+          "replay",
+          "--cassettes",
+          cassettes,
+          "--mode",
+          "record",
+          "--real-claude",
+          real,
+          "--write-bin",
+          launcher,
+        ],
+        env,
+        cwd,
+      );
+      assertEquals((await written.end()).status.code, 0);
+      const recording = start(launcher, ARGS, { ...env, CLAW_DENO: Deno.execPath() }, cwd);
+      await recording.until(FIRST_DELTA);
+      recording.child.kill("SIGTERM");
+      const { status } = await recording.end();
+      const [name] = await Array.fromAsync(Deno.readDir(cassettes), (entry) => entry.name);
+      ok(name, "the cassette is saved");
+      const cassette = await readCassetteFile(join(cassettes, name));
+      assertEquals(cassette.header.interrupted?.signal, "SIGTERM");
+      const exit = cassette.records.at(-1);
+      assertEquals(exit && "exit" in exit ? exit.exit.code : undefined, status.code);
     }),
 });
