@@ -12,7 +12,7 @@ import type { CassetteHeader } from "./cassette.ts";
 import { inputText } from "./run_input.ts";
 import { CassetteStore } from "./cassette_store.ts";
 import { recordingSpawner, saveCassette } from "./recorder.ts";
-import { replayRequest } from "./replay.ts";
+import { replayRequest } from "./replay_request.ts";
 import { replayOrRecord } from "./_replay_or_record.ts";
 import { asksVersion, requestKey } from "./request.ts";
 import { parseTiming, type ReplayTiming } from "./timing.ts";

@@ -7,7 +7,8 @@ import { join, relative } from "node:path";
 import { CassetteMissError } from "../errors/claw_error.ts";
 import { type CassetteHeader, cassetteKey, looksLikeCassette, parseCassette } from "./cassette.ts";
 import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
-import type { CassetteSource, ReplayCandidate } from "./replay.ts";
+import type { ReplayCandidate } from "./replay.ts";
+import type { CassetteSource } from "./replay_request.ts";
 import { commonEnds } from "./_common_ends.ts";
 
 /** A cassette file found in a store. */

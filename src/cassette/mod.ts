@@ -47,14 +47,12 @@ export {
 } from "./cassette_spawner.ts";
 export { recordingSpawner, type RecordOptions, saveCassette } from "./recorder.ts";
 export {
-  type CassetteSource,
   type ReplayCandidate,
   replayCandidates,
   type ReplayOptions,
   replayProcess,
-  replayRequest,
-  type ReplayRequestOptions,
 } from "./replay.ts";
+export { type CassetteSource, replayRequest, type ReplayRequestOptions } from "./replay_request.ts";
 export { asksVersion, placesOf, requestKey, requestRules } from "./request.ts";
 export { parseTiming, type ReplayTiming } from "./timing.ts";
 export { inputText, runInput } from "./run_input.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { CassetteMissError } from "../errors/claw_error.ts";
-import type { ClaudeProcess, ProcessStatus, SpawnRequest } from "../process/spawn.ts";
+import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
 import {
   type Cassette,
   cassetteHeader,
@@ -15,8 +15,6 @@ import {
 import { ClientIds } from "./_client_ids.ts";
 import { LineCollector } from "./_line_tap.ts";
 import { redactionRules, redactLine } from "./redact.ts";
-import { asksVersion, placesOf, requestKey, requestRules } from "./request.ts";
-import { placeRestorer } from "./restore.ts";
 import { replayAt, type ReplayTiming } from "./timing.ts";
 
 /** Options for {@linkcode replayProcess}. */
@@ -219,7 +217,8 @@ export function replayCandidates(
     if (lead) {
       const matched = lead.records[lead.next - 1];
       if (matched && isInput(matched)) catchUp(matched.t);
-      if (matched && "stdin" in matched) answerNow(lead, matched.stdin);
+      const request = matched && "stdin" in matched ? controlRequestId(matched.stdin) : undefined;
+      if (request !== undefined) unanswered.add(lead.ids.live(request));
       return undefined;
     }
     const others = candidates.length > 1
@@ -228,19 +227,23 @@ export function replayCandidates(
     return `${misses[0]}${others}`;
   };
 
-  // The answer to a control request goes out as soon as the request is in, as the CLI answers
-  // it: a recording may hold it after later stdin lines the host wrote without waiting, and a
-  // host that waits for it before writing more must not wait forever. It is skipped where it
-  // was recorded (once per answer sent early, by the live id it carries).
+  // A host may wait for the answer to a control request before it writes more, while the
+  // recording has that answer after later stdin lines (an Agent SDK writes its prompt right after
+  // `initialize`, without waiting). Before the replay waits for stdin, the answers to requests
+  // already in go out early, as the CLI would have sent them; each is skipped where it was
+  // recorded (counted by the live id it carries). Otherwise the recorded order stands.
+  const unanswered = new Set<string>();
   const answeredEarly = new Map<string, number>();
-  const answerNow = (track: Track, stdinLine: string) => {
-    const id = controlRequestId(stdinLine);
-    if (id === undefined) return;
-    const answer = track.records.find((record, i) => i >= track.next && answeredId(record) === id);
-    if (!answer || !("stdout" in answer || "stdout_raw" in answer)) return;
-    emit(stdoutController, restore(track.ids.rekey(stdoutText(answer))));
-    const live = track.ids.live(id);
-    answeredEarly.set(live, (answeredEarly.get(live) ?? 0) + 1);
+  const answerWaiting = (track: Track) => {
+    for (let i = track.next; i < track.records.length && unanswered.size > 0; i++) {
+      const record = track.records[i]!;
+      const id = answeredId(record);
+      const live = id === undefined ? undefined : track.ids.live(id);
+      if (live === undefined || !unanswered.delete(live)) continue;
+      emit(stdoutController, restore(track.ids.rekey(stdoutText(record as StdoutRecord))));
+      answeredEarly.set(live, (answeredEarly.get(live) ?? 0) + 1);
+    }
+    unanswered.clear(); // what this recording never answers, it never will
   };
   /** Whether a recorded stdout line of `track` is an answer already sent early; counts it off. */
   const sentEarly = (track: Track, record: StdoutRecord): boolean => {
@@ -287,6 +290,7 @@ export function replayCandidates(
         if (events.length > seen) continue;
       }
       if (isInput(record)) {
+        if (events.length <= taken && unanswered.size > 0) answerWaiting(lead);
         while (events.length <= taken) await nextEvent(taken);
         const event = events[taken]!;
         const difference = take(taken++);
@@ -296,6 +300,8 @@ export function replayCandidates(
       lead.next++;
       if ("stdout" in record || "stdout_raw" in record) {
         if (sentEarly(lead, record)) continue;
+        const answered = unanswered.size === 0 ? undefined : answeredId(record);
+        if (answered !== undefined) unanswered.delete(lead.ids.live(answered));
         const text = restore(lead.ids.rekey(stdoutText(record)));
         emit(stdoutController, text, "eol" in record ? record.eol : undefined);
       } else if ("stderr" in record) {
@@ -370,83 +376,6 @@ function inputDifference(
     ? "closed stdin"
     : `signal ${event.kill}`;
   return `recorded ${recorded}, this run ${happened}`;
-}
-
-/** Where {@linkcode replayRequest} finds what to replay. */
-export interface CassetteSource {
-  /**
-   * The cassettes recorded with the argv whose key (argv only, see `cassetteKey`) is `argvKey`,
-   * first by path; throws a `CassetteMissError` that explains the miss when there is none.
-   */
-  candidates(argvKey: string, argv: readonly string[]): Promise<ReplayCandidate[]>;
-  /** The CLI version the cassettes were recorded with, for `--version`; `null` when unknown. */
-  cliVersion(): Promise<string | null>;
-}
-
-/** Options for {@linkcode replayRequest}. */
-export interface ReplayRequestOptions {
-  /** How fast to play; `instant` by default. */
-  timing?: ReplayTiming;
-  /** The CLI version in use; a cassette recorded with another one is flagged through `onWarning`. */
-  cliVersion?: string;
-  /** Receives warnings. */
-  onWarning?: (message: string) => void;
-}
-
-/**
- * The one replay path for a spawn request: `--version` is answered with the recorded CLI version;
- * any other request is matched by the key of its argv against `source` (a miss throws a
- * `CassetteMissError`), and its stdin picks among the cassettes recorded with that argv (see
- * {@linkcode replayCandidates}). Stdin is compared after the request's own redaction; replayed
- * output gets the request's own places back (see `restore.ts`).
- *
- * @example Serve a run from a single cassette
- * ```ts
- * import { strictEqual } from "node:assert";
- * import { parseCassette } from "./cassette.ts";
- * import { replayRequest } from "./replay.ts";
- *
- * const path = new URL("../../fixtures/cassettes/2.1.332/text_simple.ndjson", import.meta.url);
- * const cassette = parseCassette(await Deno.readTextFile(path));
- * const source = { candidates: () => Promise.resolve([{ path: "text_simple", cassette }]), cliVersion: () => Promise.resolve("2.1.332") };
- * const version = await replayRequest({ command: "claude", args: ["--version"], env: {} }, source);
- * strictEqual(await new Response(version.stdout).text(), "2.1.332 (Claude Code)\n");
- * ```
- */
-export async function replayRequest(
-  request: SpawnRequest,
-  source: CassetteSource,
-  options: ReplayRequestOptions = {},
-): Promise<ClaudeProcess> {
-  if (asksVersion(request.args)) return versionProcess(await source.cliVersion());
-  const { argv, key } = await requestKey(request);
-  const candidates = await source.candidates(key, argv);
-  for (const { path, cassette } of candidates) {
-    const recordedWith = cassette.header.cli_version;
-    if (options.cliVersion && recordedWith && recordedWith !== options.cliVersion) {
-      options.onWarning?.(
-        `The cassette "${path}" was recorded with Claude Code ${recordedWith}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
-      );
-    }
-  }
-  const rules = requestRules(request);
-  return replayCandidates(candidates, {
-    redact: (line) => redactLine(line, rules),
-    restore: placeRestorer(placesOf(request)),
-    ...(options.timing === undefined ? {} : { timing: options.timing }),
-  });
-}
-
-/** A process that answers `--version` as Claude Code `version` would. */
-async function versionProcess(version: string | null): Promise<ClaudeProcess> {
-  const header = await cassetteHeader(["--version"], { cli_version: version });
-  return replayProcess({
-    header,
-    records: [
-      { t: 0, stdout_raw: `${version ?? "0.0.0"} (Claude Code)` },
-      { t: 0, exit: { code: 0, signal: null } },
-    ],
-  });
 }
 
 /** The `request_id` of a control_request stdin line, else `undefined`. */

@@ -5,7 +5,8 @@ import { CassetteMissError } from "../errors/claw_error.ts";
 import type { ClaudeProcess, Spawner } from "../process/spawn.ts";
 import { cassetteSpawner } from "./cassette_spawner.ts";
 import { cassetteHeader, type CassetteRecord } from "./cassette.ts";
-import { replayCandidates, replayProcess, replayRequest } from "./replay.ts";
+import { replayCandidates, replayProcess } from "./replay.ts";
+import { replayRequest } from "./replay_request.ts";
 
 const ARGV = ["--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
 

@@ -42,7 +42,7 @@ import { type Cassette, cassetteKey, readCassetteFile } from "./cassette.ts";
 import type { CassetteMode } from "./cassette_spawner.ts";
 import { argvDifference } from "./cassette_store.ts";
 import { writeFakeClaude } from "./fake_claude.ts";
-import { type CassetteSource, replayRequest } from "./replay.ts";
+import { type CassetteSource, replayRequest } from "./replay_request.ts";
 import type { ReplayTiming } from "./timing.ts";
 
 /**
