@@ -5,14 +5,9 @@
  */
 import { CassetteMissError } from "../errors/claw_error.ts";
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
-import {
-  type Cassette,
-  cassetteHeader,
-  type CassetteRecord,
-  type StdoutRecord,
-  stdoutText,
-} from "./cassette.ts";
+import { type Cassette, type CassetteRecord, stdoutText } from "./cassette.ts";
 import { ClientIds } from "./_client_ids.ts";
+import { EarlyAnswers } from "./_early_answers.ts";
 import { LineCollector } from "./_line_tap.ts";
 import { redactionRules, redactLine } from "./redact.ts";
 import { replayAt, type ReplayTiming } from "./timing.ts";
@@ -217,8 +212,7 @@ export function replayCandidates(
     if (lead) {
       const matched = lead.records[lead.next - 1];
       if (matched && isInput(matched)) catchUp(matched.t);
-      const request = matched && "stdin" in matched ? controlRequestId(matched.stdin) : undefined;
-      if (request !== undefined) unanswered.add(lead.ids.live(request));
+      if (matched && "stdin" in matched) early.took(matched.stdin, (id) => lead.ids.live(id));
       return undefined;
     }
     const others = candidates.length > 1
@@ -227,35 +221,7 @@ export function replayCandidates(
     return `${misses[0]}${others}`;
   };
 
-  // A host may wait for the answer to a control request before it writes more, while the
-  // recording has that answer after later stdin lines (an Agent SDK writes its prompt right after
-  // `initialize`, without waiting). Before the replay waits for stdin, the answers to requests
-  // already in go out early, as the CLI would have sent them; each is skipped where it was
-  // recorded (counted by the live id it carries). Otherwise the recorded order stands.
-  const unanswered = new Set<string>();
-  const answeredEarly = new Map<string, number>();
-  const answerWaiting = (track: Track) => {
-    for (let i = track.next; i < track.records.length && unanswered.size > 0; i++) {
-      const record = track.records[i]!;
-      const id = answeredId(record);
-      const live = id === undefined ? undefined : track.ids.live(id);
-      if (live === undefined || !unanswered.delete(live)) continue;
-      emit(stdoutController, restore(track.ids.rekey(stdoutText(record as StdoutRecord))));
-      answeredEarly.set(live, (answeredEarly.get(live) ?? 0) + 1);
-    }
-    unanswered.clear(); // what this recording never answers, it never will
-  };
-  /** Whether a recorded stdout line of `track` is an answer already sent early; counts it off. */
-  const sentEarly = (track: Track, record: StdoutRecord): boolean => {
-    const id = answeredEarly.size === 0 ? undefined : answeredId(record);
-    if (id === undefined) return false;
-    const live = track.ids.live(id);
-    const count = answeredEarly.get(live) ?? 0;
-    if (count === 0) return false;
-    if (count === 1) answeredEarly.delete(live);
-    else answeredEarly.set(live, count - 1);
-    return true;
-  };
+  const early = new EarlyAnswers();
 
   /** The first signal the host sent that the lead has not answered, if any. */
   let kills = 0;
@@ -290,7 +256,11 @@ export function replayCandidates(
         if (events.length > seen) continue;
       }
       if (isInput(record)) {
-        if (events.length <= taken && unanswered.size > 0) answerWaiting(lead);
+        if (events.length <= taken && early.owing) {
+          for (const answer of early.due(lead.records, lead.next, (id) => lead.ids.live(id))) {
+            emit(stdoutController, restore(lead.ids.rekey(stdoutText(answer))));
+          }
+        }
         while (events.length <= taken) await nextEvent(taken);
         const event = events[taken]!;
         const difference = take(taken++);
@@ -299,9 +269,7 @@ export function replayCandidates(
       }
       lead.next++;
       if ("stdout" in record || "stdout_raw" in record) {
-        if (sentEarly(lead, record)) continue;
-        const answered = unanswered.size === 0 ? undefined : answeredId(record);
-        if (answered !== undefined) unanswered.delete(lead.ids.live(answered));
+        if (early.sentEarly(record, (id) => lead.ids.live(id))) continue;
         const text = restore(lead.ids.rekey(stdoutText(record)));
         emit(stdoutController, text, "eol" in record ? record.eol : undefined);
       } else if ("stderr" in record) {
@@ -376,36 +344,4 @@ function inputDifference(
     ? "closed stdin"
     : `signal ${event.kill}`;
   return `recorded ${recorded}, this run ${happened}`;
-}
-
-/** The `request_id` of a control_request stdin line, else `undefined`. */
-function controlRequestId(line: string): string | undefined {
-  if (!line.includes('"control_request"')) return undefined;
-  try {
-    const value = JSON.parse(line);
-    return value?.type === "control_request" && typeof value.request_id === "string"
-      ? value.request_id
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The control request a recorded stdout line answers (a `control_response`), else `undefined`. */
-function answeredId(record: CassetteRecord): string | undefined {
-  let line: unknown;
-  if ("stdout" in record) line = record.stdout;
-  else if ("stdout_raw" in record && record.stdout_raw.includes('"control_response"')) {
-    try {
-      line = JSON.parse(record.stdout_raw);
-    } catch {
-      return undefined;
-    }
-  }
-  const { type, response } = (line ?? {}) as {
-    type?: unknown;
-    response?: { request_id?: unknown };
-  };
-  const id = type === "control_response" ? response?.request_id : undefined;
-  return typeof id === "string" ? id : undefined;
 }
