@@ -44,7 +44,7 @@ export interface ReplayRequestOptions {
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { parseCassette } from "./cassette.ts";
- * import { replayRequest } from "./replay.ts";
+ * import { replayRequest } from "./replay_request.ts";
  *
  * const path = new URL("../../fixtures/cassettes/2.1.332/text_simple.ndjson", import.meta.url);
  * const cassette = parseCassette(await Deno.readTextFile(path));
