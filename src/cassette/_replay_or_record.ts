@@ -17,6 +17,9 @@ export function replayOrRecord(
   replay: ClaudeProcess,
   record: () => ClaudeProcess | Promise<ClaudeProcess>,
 ): ClaudeProcess {
+  // Only answers to control requests may have been printed for the run to become a recording.
+  const answered = new Set<string>();
+  let switchable = true;
   const written: Uint8Array[] = [];
   let stdinClosed = false;
   let current = replay;
@@ -25,7 +28,7 @@ export function replayOrRecord(
   let catchingUp = false;
   const stdin = new WritableStream<Uint8Array>({
     async write(chunk) {
-      written.push(chunk);
+      if (switchable || catchingUp) written.push(chunk); // kept while a recording may need them
       if (!catchingUp) await writer.write(chunk).catch(() => {}); // an ended replay reads no more
     },
     async close() {
@@ -34,9 +37,6 @@ export function replayOrRecord(
     },
   });
 
-  // Only answers to control requests may have been printed for the run to become a recording.
-  const answered = new Set<string>();
-  let switchable = true;
   const watch = new LineCollector((line) => {
     const id = controlResponseId(line);
     if (id === undefined) switchable = false;
