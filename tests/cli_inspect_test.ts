@@ -1,5 +1,5 @@
 /** `claw inspect` over real CLI output, and over synthetic malformed input made here by code. */
-import { deepStrictEqual as assertEquals, match } from "node:assert";
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
 import { claw } from "./_claw.ts";
 import { hasCli, offline, pinnedCliPath, recordTo } from "./_offline.ts";
@@ -177,6 +177,9 @@ Deno.test({
         recorded_at: header.recorded_at,
         exit: { code: 0, signal: null },
         version_flag: null,
+        input: null,
+        client: null,
+        interrupted: null,
       });
       assertEquals(summary.lines, lines.length);
       const resultLine = lines.findIndex((line) =>
@@ -358,5 +361,29 @@ Deno.test("claw inspect still reads --output-format json output, on one line or 
       [document.split("\n").length, plain.events, plain.kinds, []],
     );
     assertEquals(summary.results.map((r: { line: number }) => r.line), [1]);
+  }
+});
+
+Deno.test("claw inspect shows an SDK-driven, interrupted recording's input, client and end", async () => {
+  // A recorded corpus cassette, with the header fields an Agent SDK's interrupted run gets.
+  const source = new URL("../fixtures/cassettes/2.1.332/session_tape.ndjson", import.meta.url);
+  const [first, ...rest] = (await Deno.readTextFile(source)).split("\n");
+  const header = JSON.parse(first!);
+  header.client = { entrypoint: "sdk-ts", sdk_version: "0.3.332" };
+  header.interrupted = { signal: "SIGTERM", t: 1234.5, reason: "stdout closed" };
+  const file = await Deno.makeTempFile({ suffix: ".ndjson" });
+  try {
+    await Deno.writeTextFile(file, [JSON.stringify(header), ...rest].join("\n"));
+    const json = JSON.parse((await claw(["inspect", file, "--json"])).stdout).cassette;
+    assertEquals(
+      [json.input, json.client, json.interrupted],
+      [header.input, header.client, header.interrupted],
+    );
+    const text = (await claw(["inspect", file])).stdout;
+    ok(text.includes("client: sdk-ts 0.3.332"), text);
+    ok(text.includes("interrupted: SIGTERM at 1234.5 ms (stdout closed)"), text);
+    ok(text.includes('input: {"role":"user","content":"Say hi"}'), text);
+  } finally {
+    await Deno.remove(file);
   }
 });

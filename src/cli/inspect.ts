@@ -71,6 +71,12 @@ export interface CassetteSummary {
   exit: { code: number; signal: string | null } | null;
   /** Set when the recording's CLI version is outside the range claw supports or was tested with. */
   version_flag: null | "below_minimum" | "newer_than_tested";
+  /** The first user input when it came on stdin (part of the key), else `null`. */
+  input: string | null;
+  /** The program that drove the run, when it said so. */
+  client: { entrypoint?: string; sdk_version?: string } | null;
+  /** Set when the host signalled the CLI before it exited. */
+  interrupted: { signal: string; t: number; reason?: string } | null;
 }
 
 /** The stable shape `claw inspect --json` prints: `cassette` is `null` for a transcript. */
@@ -167,6 +173,9 @@ async function summarizeCassette(
       version_flag: standing === "below_minimum" || standing === "newer_than_tested"
         ? standing
         : null,
+      input: header.input ?? null,
+      client: header.client ?? null,
+      interrupted: header.interrupted ?? null,
     },
   };
 }
@@ -268,6 +277,20 @@ function render(path: string, summary: InspectSummary): string {
       }${flag} · ${exit}`,
       `argv: ${cassette.argv.map(shellWord).join(" ")}`,
     );
+    if (cassette.input !== null) out.push(`input: ${cassette.input}`);
+    if (cassette.client !== null) {
+      out.push(`client: ${[cassette.client.entrypoint, cassette.client.sdk_version].join(" ")}`);
+    }
+    const stopped = cassette.interrupted;
+    if (stopped !== null) {
+      out.push(
+        s.yellow(
+          `interrupted: ${stopped.signal} at ${stopped.t} ms${
+            stopped.reason ? ` (${stopped.reason})` : ""
+          }`,
+        ),
+      );
+    }
   }
   out.push(
     `CLI ${summary.cli_version ?? "unknown"} · model ${summary.model ?? "unknown"} · sessions ${
