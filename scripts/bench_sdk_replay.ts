@@ -51,9 +51,7 @@ const time = async (fn: () => Promise<unknown>) => {
 const hostEnv = { PATH: Deno.env.get("PATH") ?? "", CLAW_DENO: Deno.execPath() };
 /** The environment of the CLI in `place`, and what the host programs need. */
 const envOf = (place: Offline): Record<string, string> => ({
-  ...Object.fromEntries(
-    Object.entries(place.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
-  ) as Record<string, string>,
+  ...place.vars(VERSION),
   ...hostEnv,
 });
 

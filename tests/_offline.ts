@@ -27,6 +27,8 @@ export interface Offline extends AsyncDisposable {
   cwd: string;
   /** Run options that point the pinned CLI `version` at the fake API. */
   options(version: string, extra?: RunOptions): RunOptions;
+  /** The variables of {@linkcode options} that are set, for a process started by hand. */
+  vars(version: string): Record<string, string>;
 }
 
 /** Starts a fake API with `script` and makes a fresh HOME and cwd. */
@@ -46,17 +48,23 @@ export async function offline(
     maxRetries: settings.maxRetries ?? 0,
     tmpDir: tmp,
   });
+  const options = (version: string, extra: RunOptions = {}): RunOptions => ({
+    cli: pinnedCliPath(version),
+    cwd,
+    timeoutMs: 90_000,
+    ...extra,
+    env: { ...env, ...extra.env },
+  });
   return {
     api,
     home,
     cwd,
-    options: (version, extra = {}) => ({
-      cli: pinnedCliPath(version),
-      cwd,
-      timeoutMs: 90_000,
-      ...extra,
-      env: { ...env, ...extra.env },
-    }),
+    options,
+    vars(version) {
+      const defined = Object.entries(options(version).env ?? {})
+        .filter((entry): entry is [string, string] => entry[1] !== undefined);
+      return Object.fromEntries(defined);
+    },
     async [Symbol.asyncDispose]() {
       await api.close();
       await Deno.remove(home, { recursive: true }).catch(() => {});

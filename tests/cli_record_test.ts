@@ -23,9 +23,7 @@ Deno.test({
     });
     const cassettes = join(env.home, "cassettes");
     const file = join(cassettes, "hi.ndjson");
-    const vars = Object.fromEntries(
-      Object.entries(env.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
-    ) as Record<string, string>;
+    const vars = env.vars(VERSION);
 
     const recorded = await claw([
       "record",

@@ -82,9 +82,7 @@ async function scene(
     }],
   });
   const env = {
-    ...Object.fromEntries(
-      Object.entries(offlineRun.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
-    ) as Record<string, string>,
+    ...offlineRun.vars(VERSION),
     PATH: Deno.env.get("PATH") ?? "",
     NO_COLOR: "1",
     ...marker.env,

@@ -78,9 +78,7 @@ Deno.test({
         await t.step(`live, recorded: ${scenario}`, async () => {
           await using env = await offline(await sdkScript(scenario));
           const vars = {
-            ...Object.fromEntries(
-              Object.entries(env.options(VERSION).env ?? {}).filter(([, v]) => v !== undefined),
-            ) as Record<string, string>,
+            ...env.vars(VERSION),
             PATH: Deno.env.get("PATH") ?? "",
             CLAW_DENO: Deno.execPath(),
             CLAW_TEST_CASSETTE: join(cassettes, `${scenario}.ndjson`),
@@ -146,6 +144,77 @@ Deno.test({
             await Deno.remove(place, { recursive: true });
           }
         });
+      }
+    } finally {
+      await marker.assertNoneLeft(3000);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "an auto-mode fake claude records each new SDK prompt of one argv, then replays them all offline",
+  ignore: !hasCli(VERSION) || !hasNodeAndSdk(),
+  async fn() {
+    const marker = new ProcessMarker();
+    const root = await Deno.makeTempDir({ prefix: "claw-sdk-auto-" });
+    const cassettes = join(root, "cassettes");
+    const launcher = join(root, "bin", "claude");
+    // text and two_turns: one argv, two first prompts.
+    const scenarios = ["text", "two_turns"] as const;
+    try {
+      const written = await claw([
+        "replay",
+        "--cassettes",
+        cassettes,
+        "--mode",
+        "auto",
+        "--real-claude",
+        pinnedCliPath(VERSION),
+        "--write-bin",
+        launcher,
+      ]);
+      assertEquals(written.code, 0, written.stderr);
+      const host = { PATH: Deno.env.get("PATH") ?? "", CLAW_DENO: Deno.execPath(), ...marker.env };
+      const live = new Map<SdkScenario, SdkMessage[]>();
+      for (const scenario of scenarios) {
+        await using env = await offline(await sdkScript(scenario));
+        const messages = await runSdk(scenario, launcher, {
+          cwd: env.cwd,
+          env: { ...env.vars(VERSION), ...host },
+        });
+        assertEquals(env.api.requests.length > 0, true, `${scenario} reached the real CLI`);
+        live.set(scenario, messages);
+      }
+      const headers = await Promise.all(
+        (await Array.fromAsync(Deno.readDir(cassettes), (entry) => entry.name)).map(async (name) =>
+          (await readCassetteFile(join(cassettes, name))).header
+        ),
+      );
+      assertEquals(headers.length, 2);
+      assertEquals(headers[0]!.argv, headers[1]!.argv, "one argv");
+      // The second run's initialize was answered from the first cassette, then recorded anew.
+      ok(headers.every((header) => header.input !== undefined));
+
+      const place = await Deno.makeTempDir({ prefix: "claw-sdk-auto-replay-" });
+      try {
+        for (const scenario of scenarios) {
+          const replayed = await runSdk(scenario, launcher, {
+            cwd: place,
+            env: {
+              HOME: place,
+              ANTHROPIC_API_KEY: FAKE_API_KEY,
+              ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
+              // Nothing to record with: a run that missed would fail here.
+              CLAW_REAL_CLAUDE: "/nonexistent/claude",
+              ...host,
+            },
+          });
+          assertEquals(replayed.map(essence), live.get(scenario)!.map(essence));
+        }
+      } finally {
+        await Deno.remove(place, { recursive: true });
       }
     } finally {
       await marker.assertNoneLeft(3000);
