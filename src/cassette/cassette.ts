@@ -206,7 +206,10 @@ export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecor
   if (eol && line.startsWith("{")) {
     try {
       const value = JSON.parse(line);
-      if (JSON.stringify(value) === line) return { t, stdout: value };
+      if (JSON.stringify(value) === line) {
+        STDOUT_TEXT.set(value, line);
+        return { t, stdout: value };
+      }
     } catch {
       // not JSON: kept as text
     }
@@ -215,7 +218,10 @@ export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecor
 }
 
 /**
- * The text of a stdout record, as the process printed it (without the newline).
+ * The text of a stdout record, as the process printed it (without the newline). A `stdout` object
+ * read from a cassette (or made by {@linkcode stdoutRecord}) keeps the text it was read from, so
+ * replay does not serialise it again: to change what a replay prints, give the record a new
+ * object rather than editing the one it has.
  *
  * @example
  * ```ts
@@ -226,8 +232,15 @@ export function stdoutRecord(t: number, line: string, eol: boolean): StdoutRecor
  * ```
  */
 export function stdoutText(record: StdoutRecord): string {
-  return "stdout" in record ? JSON.stringify(record.stdout) : record.stdout_raw;
+  if (!("stdout" in record)) return record.stdout_raw;
+  return STDOUT_TEXT.get(record.stdout) ?? JSON.stringify(record.stdout);
 }
+
+/**
+ * The text of stdout objects whose line was at hand when they were made (recorded, or read from
+ * a cassette file), so that a replay need not serialise each again.
+ */
+const STDOUT_TEXT = new WeakMap<object, string>();
 
 /**
  * Serialises a cassette to NDJSON text.
@@ -391,7 +404,15 @@ export function parseCassetteRecord(
       lineNumber,
     );
   }
-  return value as CassetteRecord;
+  const record = value as CassetteRecord;
+  // A line written by serializeCassette holds the stdout text as it was: keep it for replay.
+  if ("stdout" in record && typeof record.stdout === "object" && record.stdout !== null) {
+    const prefix = `{"t":${JSON.stringify(record.t)},"stdout":`;
+    if (line.startsWith(prefix) && line.endsWith("}") && Object.keys(record).length === 2) {
+      STDOUT_TEXT.set(record.stdout, line.slice(prefix.length, -1));
+    }
+  }
+  return record;
 }
 
 function parseLine(line: string, source: string, lineNumber: number): unknown {

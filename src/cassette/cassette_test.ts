@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals, match, ok, throws } from "node:assert";
+import { deepStrictEqual as assertEquals, match, ok, strictEqual, throws } from "node:assert";
 import {
   type Cassette,
   CASSETTE_FORMAT,
@@ -156,4 +156,14 @@ Deno.test("looksLikeCassette tells a cassette header from a transcript line", ()
   ok(looksLikeCassette('{"type":"claw_cassette","format":1}'));
   ok(!looksLikeCassette('{"type":"system","subtype":"init"}'));
   ok(!looksLikeCassette("[{"));
+});
+
+Deno.test("a stdout object read from a cassette keeps its text; a new object is serialised", () => {
+  const header = '{"type":"claw_cassette","format":1,"key":"k1:0","argv":[]}';
+  const line = '{"type":"result","result":"a \\u00e9 b"}'; // as the CLI could print it, escaped
+  const cassette = parseCassette(`${header}\n{"t":1,"stdout":${line}}\n`);
+  const record = cassette.records[0] as { t: number; stdout: Record<string, unknown> };
+  strictEqual(stdoutText(record), line, "the text as read, not re-serialised");
+  record.stdout = { ...record.stdout, result: "changed" };
+  strictEqual(stdoutText(record), '{"type":"result","result":"changed"}');
 });
