@@ -35,8 +35,8 @@ export interface RecordOptions {
 /**
  * Wraps `inner` so that every process it starts is recorded: stdout, stderr and stdin lines with
  * their times, each signal sent through `kill()` (an abort, a dispose, a forwarded Ctrl-C: the
- * header is then marked `interrupted`), then the exit. The caller sees the process exactly as `inner` made it; the
- * cassette is redacted as a whole (so a secret split over several lines is found too) and handed
+ * header is then marked `interrupted`), then the exit. The caller sees the process exactly as
+ * `inner` made it; the cassette is redacted as a whole (so a secret split over several lines is found too) and handed
  * to `options.save` once the process has exited and its output has been read. A `--version`
  * probe (a run explaining its failure asks one) passes through unrecorded, so it never takes the
  * place of the run's cassette.
