@@ -203,6 +203,7 @@ Deno.test({
       ok(name, "the cassette is saved");
       const cassette = await readCassetteFile(join(cassettes, name));
       assertEquals(cassette.header.interrupted?.signal, "SIGTERM");
+      assertEquals(cassette.header.interrupted?.reason, "the fake claude got SIGTERM");
       const exit = cassette.records.at(-1);
       assertEquals(exit && "exit" in exit ? exit.exit.code : undefined, status.code);
     }),

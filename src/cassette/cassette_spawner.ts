@@ -11,7 +11,7 @@ import { parseArgv } from "./canonical_argv.ts";
 import type { CassetteHeader } from "./cassette.ts";
 import { inputText } from "./run_input.ts";
 import { CassetteStore } from "./cassette_store.ts";
-import { recordingSpawner, saveCassette } from "./recorder.ts";
+import { recordingSpawner, type RecordOptions, saveCassette } from "./recorder.ts";
 import { replayRequest } from "./replay_request.ts";
 import { replayOrRecord } from "./_replay_or_record.ts";
 import { asksVersion, requestKey } from "./request.ts";
@@ -38,6 +38,8 @@ export interface CassetteOptions {
   onWarning?: (message: string) => void;
   /** The CLI version in use; a cassette recorded with another one is flagged through `onWarning`. */
   cliVersion?: string;
+  /** Why a recorded run was signalled, when the caller knows: see `RecordOptions.interruption`. */
+  interruption?: RecordOptions["interruption"];
 }
 
 /**
@@ -134,6 +136,7 @@ export function cassetteSpawner(options: CassetteOptions): Spawner {
         await saveCassette(join(options.dir, cassetteFileName(cassette.header)))(cassette);
         store = undefined; // the next run sees the new cassette
       },
+      ...(options.interruption ? { interruption: options.interruption } : {}),
     })(request);
 
   // Whether the store can answer the request: a run by its key, a --version probe by any version.

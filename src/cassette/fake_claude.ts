@@ -86,11 +86,13 @@ export async function runFakeClaude(
   args: string[],
   config: FakeClaudeConfig = fakeClaudeConfig(),
 ): Promise<{ code: number; signal: Deno.Signal | null }> {
+  let interruption: string | undefined;
   const spawner = cassetteSpawner({
     dir: config.dir,
     mode: cassetteModeFromEnv(config.env),
     timing: parseTiming(config.env.CLAW_CASSETTE_TIMING),
     real: realSpawner(config.env),
+    interruption: () => interruption === undefined ? undefined : { reason: interruption },
   });
   const request: SpawnRequest = { command: "claude", args, env: config.env, cwd: Deno.cwd() };
   let child: ClaudeProcess;
@@ -99,7 +101,10 @@ export async function runFakeClaude(
   } catch (error) {
     return fail(error);
   }
-  const status = await bridgeStdio(child);
+  const status = await bridgeStdio(child, {
+    onSignal: (signal) => interruption ??= `the fake claude got ${signal}`,
+    onStdoutClosed: () => interruption ??= "stdout closed",
+  });
   return status.failure ? fail(status.failure) : status;
 }
 
