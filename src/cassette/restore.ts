@@ -12,9 +12,9 @@ const PLACEHOLDER = /\$(ESCAPED_)?(CWD|HOME|TMP)(?![A-Za-z0-9_])|127\.0\.0\.1:\$
 
 /**
  * A function that restores the placeholders of one replayed line for a run at `places`: `$TMP`
- * becomes its temporary root (its `TMPDIR`, else `/tmp`), `$ESCAPED_X` the CLI's project-folder
- * form of the place; a placeholder whose place the run does not have (no HOME, no local port)
- * stays. In a JSON line the values are inserted JSON-escaped.
+ * becomes its temporary root (its `TMPDIR`, else its `CLAUDE_CODE_TMPDIR`, else `/tmp`),
+ * `$ESCAPED_X` the CLI's project-folder form of the place; a placeholder whose place the run does
+ * not have (no HOME, no local port) stays. In a JSON line the values are inserted JSON-escaped.
  *
  * A text that held a placeholder's spelling before redaction (a Bash command `echo $HOME`) is
  * restored too: the cassette cannot tell the two apart.
@@ -33,7 +33,7 @@ export function placeRestorer(places: RunPlaces): (line: string) => string {
   const values: Record<string, string | undefined> = {
     CWD: places.cwd,
     HOME: places.home,
-    TMP: places.root ?? "/tmp",
+    TMP: places.root ?? places.tmp?.[0] ?? "/tmp",
   };
   const port = places.port === undefined ? undefined : `127.0.0.1:${places.port}`;
   return (line) => {
