@@ -63,9 +63,10 @@ export function replayOrRecord(
       copy(replay.stdout, outWriter, (chunk) => watch.push(chunk)).catch(() => {}),
       copy(replay.stderr, errWriter).catch(() => {}),
     ]);
-    if (replayed.failure && switchable) {
+    try {
+      if (!replayed.failure || !switchable) return replayed;
       catchingUp = true;
-      const real = await record();
+      const real = await record(); // throws when there is no real CLI to record with
       current = real;
       writer = real.stdin.getWriter();
       for (const chunk of written) await writer.write(chunk).catch(() => {}); // sees new ones too
@@ -75,12 +76,13 @@ export function replayOrRecord(
         copy(real.stdout.pipeThrough(dropAnswers(answered)), outWriter),
         copy(real.stderr, errWriter),
       ]).catch(() => {});
-      await Promise.all([outWriter.close(), errWriter.close()]).catch(() => {});
       return await real.status;
+    } finally {
+      await Promise.all([outWriter.close(), errWriter.close()]).catch(() => {});
     }
-    await Promise.all([outWriter.close(), errWriter.close()]).catch(() => {});
-    return replayed;
   })();
+  // Its reader awaits it once the output has ended: until then a failure is not unhandled.
+  status.catch(() => {});
 
   return {
     pid: undefined,

@@ -16,7 +16,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CASSETTE_MISS_PREFIX, ClaudeNotFoundError, ClawError } from "../errors/claw_error.ts";
 import { isExecutableFile } from "../process/discover.ts";
-import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
+import type { ClaudeProcess, ProcessStatus, Spawner, SpawnRequest } from "../process/spawn.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { bridgeStdio } from "../process/stdio_bridge.ts";
 import { type CassetteMode, cassetteModeFromEnv, cassetteSpawner } from "./cassette_spawner.ts";
@@ -101,10 +101,15 @@ export async function runFakeClaude(
   } catch (error) {
     return fail(error);
   }
-  const status = await bridgeStdio(child, {
-    onSignal: (signal) => interruption ??= `the fake claude got ${signal}`,
-    onStdoutClosed: () => interruption ??= "stdout closed",
-  });
+  let status: ProcessStatus;
+  try {
+    status = await bridgeStdio(child, {
+      onSignal: (signal) => interruption ??= `the fake claude got ${signal}`,
+      onStdoutClosed: () => interruption ??= "stdout closed",
+    });
+  } catch (error) {
+    return fail(error); // auto mode could not start the real CLI it turned to
+  }
   return status.failure ? fail(status.failure) : status;
 }
 

@@ -240,3 +240,31 @@ Deno.test("the launcher finds Deno when it runs: deno on PATH after the Deno tha
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("in auto mode, a new stdin prompt with no real CLI to record it is one line on stderr, exit 1", () =>
+  withLauncher(async ({ cassettes, claude }) => {
+    const args = ["-p", "--input-format=stream-json", "--output-format=stream-json", "--verbose"];
+    const user = (text: string) =>
+      JSON.stringify({ type: "user", message: { role: "user", content: text } });
+    await writeCassette(join(cassettes, "hi.ndjson"), args, [
+      { t: 0, stdin: user("Say hi") },
+      { t: 1, stdout_raw: '{"type":"result","result":"Hello"}' },
+      { t: 2, exit: { code: 0, signal: null } },
+    ]);
+    const child = new Deno.Command(claude, {
+      args,
+      env: { CLAW_CASSETTE_MODE: "auto" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(user("Say bye") + "\n"));
+    await writer.close();
+    const out = await child.output();
+    assertEquals([out.code, new TextDecoder().decode(out.stdout)], [1, ""]);
+    match(
+      new TextDecoder().decode(out.stderr),
+      /^claw fake-claude: CLAW_CASSETTE_MODE=auto runs the real CLI, but CLAW_REAL_CLAUDE is not set: [^\n]+\n$/,
+    );
+  }));
