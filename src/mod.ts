@@ -29,6 +29,20 @@
 export { ClaudeRun, run } from "./session/run.ts";
 export { type RunOptions, validateRunOptions } from "./session/run_options.ts";
 export {
+  configDir,
+  exportSession,
+  listSessions,
+  projectFolderName,
+  readSession,
+  SESSION_EXPORT_FORMATS,
+  type SessionBlock,
+  type SessionExportFormat,
+  type SessionInfo,
+  type SessionMessage,
+  type SessionStoreOptions,
+  type SessionTranscript,
+} from "./session/store.ts";
+export {
   ARGV_PROMPT_LIMIT,
   launch,
   type Launched,

@@ -1,0 +1,165 @@
+// The session store over files the real CLIs wrote: each test runs the pinned CLI against claw's
+// fake Messages API in a fresh HOME, then reads what it left under HOME/.claude/projects.
+import { deepStrictEqual as assertEquals, match, ok, rejects } from "node:assert";
+import { join } from "node:path";
+import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../../scripts/install_cli.ts";
+import { ClawError } from "../errors/claw_error.ts";
+import { startFakeApi } from "../fake_api/fake_api.ts";
+import { offlineEnv } from "../fake_api/offline_env.ts";
+import { run } from "./run.ts";
+import {
+  exportSession,
+  listSessions,
+  projectFolderName,
+  readSession,
+  type SessionMessage,
+} from "./store.ts";
+
+function installed(version: string): boolean {
+  try {
+    return Deno.statSync(pinnedCliPath(version)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Two sessions in one folder (the first resumed once), one in another; what the runs said. */
+async function sessionsOf(version: string, root: string, home: string) {
+  const api = await startFakeApi({
+    script: {
+      replies: [
+        {
+          content: [
+            { type: "text", text: "Let me check" },
+            { type: "tool_use", name: "Bash", input: { command: "echo claw-store" } },
+          ],
+        },
+        { content: [{ type: "text", text: "It printed claw-store" }] },
+        { content: [{ type: "text", text: "Second answer" }] },
+        { content: [{ type: "text", text: "Another session" }] },
+        { content: [{ type: "text", text: "Elsewhere" }] },
+      ],
+    },
+  });
+  try {
+    const work = join(root, "work dir");
+    const other = join(root, "other");
+    await Deno.mkdir(work);
+    await Deno.mkdir(other);
+    const options = {
+      cli: pinnedCliPath(version),
+      env: offlineEnv({ apiUrl: api.url, home, maxRetries: 0 }),
+    };
+    const first = await run("Run echo", {
+      ...options,
+      cwd: work,
+      permissionMode: "bypassPermissions",
+    })
+      .result();
+    await run("And now?", { ...options, cwd: work, resume: first.session_id }).result();
+    const second = await run("Start over", { ...options, cwd: work }).result();
+    const elsewhere = await run("Somewhere else", { ...options, cwd: other }).result();
+    return {
+      work,
+      other,
+      first: first.session_id,
+      second: second.session_id,
+      elsewhere: elsewhere.session_id,
+    };
+  } finally {
+    await api.close();
+  }
+}
+
+const text = (message: SessionMessage | undefined) =>
+  message?.content.map((block) => block.type === "text" ? block.text : `[${block.type}]`).join(" ");
+
+for (const version of PINNED_CLI_VERSIONS) {
+  Deno.test({
+    name: `[claude ${version}] the store lists, reads and exports the sessions the CLI wrote`,
+    ignore: !installed(version),
+    async fn() {
+      const root = await Deno.makeTempDir({ prefix: "claw-store-" });
+      try {
+        const env = { HOME: join(root, "home") };
+        const ran = await sessionsOf(version, root, env.HOME);
+
+        const listed = await listSessions({ cwd: ran.work, env });
+        assertEquals(listed.map((s) => s.id), [ran.second, ran.first], "newest first");
+        const [second, first] = listed;
+        assertEquals([first!.cwd, first!.firstPrompt, first!.turns], [ran.work, "Run echo", 2]);
+        assertEquals([second!.firstPrompt, second!.turns], ["Start over", 1]);
+        ok(first!.size > 0 && first!.path.includes(projectFolderName(ran.work)));
+        const all = await listSessions({ all: true, env });
+        assertEquals(
+          new Set(all.map((s) => s.id)),
+          new Set([ran.first, ran.second, ran.elsewhere]),
+        );
+
+        const { messages } = await readSession(ran.first, { cwd: ran.work, env });
+        assertEquals(messages.map((m) => `${m.role}: ${text(m)}`), [
+          "user: Run echo",
+          "assistant: Let me check [tool_use]",
+          "user: [tool_result]",
+          "assistant: It printed claw-store",
+          "user: And now?",
+          "assistant: Second answer",
+        ]);
+        // Found from any folder too.
+        assertEquals(
+          (await readSession(ran.elsewhere, { cwd: ran.work, env })).info.cwd,
+          ran.other,
+        );
+
+        const md = await exportSession(ran.first, "markdown", { cwd: ran.work, env });
+        match(md, /^# Session [0-9a-f-]+\n/);
+        match(md, /## User\n\nRun echo\n/);
+        match(md, /\*\*Tool call\*\* `Bash`\n```json\n\{\n  "command": "echo claw-store"/);
+        match(md, /\*\*Tool result\*\*\n```\nclaw-store\n```/);
+        const json = JSON.parse(await exportSession(ran.first, "json", { cwd: ran.work, env }));
+        assertEquals(json.messages, messages);
+        const ndjson = await exportSession(ran.first, "ndjson", { cwd: ran.work, env });
+        assertEquals(ndjson.trimEnd().split("\n").map((line) => JSON.parse(line)), messages);
+      } finally {
+        await Deno.remove(root, { recursive: true });
+      }
+    },
+  });
+}
+
+Deno.test("CLAUDE_CONFIG_DIR is where the sessions are, when set; an empty folder lists none", async () => {
+  const root = await Deno.makeTempDir({ prefix: "claw-store-" });
+  try {
+    const folder = join(root, "config", "projects", projectFolderName("/w"));
+    await Deno.mkdir(folder, { recursive: true });
+    assertEquals(
+      await listSessions({
+        cwd: "/w",
+        env: { HOME: "/nowhere", CLAUDE_CONFIG_DIR: join(root, "config") },
+      }),
+      [],
+    );
+    assertEquals(await listSessions({ cwd: "/elsewhere", env: { HOME: root } }), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("an unknown session is session_not_found; a bad id or format is a usage error", async () => {
+  const env = { HOME: "/nonexistent-home" };
+  await rejects(
+    readSession("0b7c9a52-0000-4000-8000-000000000000", { env }),
+    (error: unknown) =>
+      error instanceof ClawError && error.kind === "session_not_found" &&
+      error.sessionId === "0b7c9a52-0000-4000-8000-000000000000",
+  );
+  await rejects(
+    readSession("../etc/passwd", { env }),
+    (e: unknown) => e instanceof ClawError && e.kind === "usage",
+  );
+  await rejects(
+    exportSession("x", "pdf" as "json", { env }),
+    (e: unknown) =>
+      e instanceof ClawError && e.kind === "usage" && /Invalid format "pdf"/.test(e.message),
+  );
+});
