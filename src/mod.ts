@@ -31,6 +31,7 @@ export { type RunOptions, validateRunOptions } from "./session/run_options.ts";
 export {
   configDir,
   exportSession,
+  findSessionFile,
   listSessions,
   projectFolderName,
   readSession,

@@ -12,6 +12,10 @@ import { buildEnv } from "../process/env.ts";
 import { buildArgs } from "../process/options.ts";
 import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
 import { type RunOptions, validateRunOptions } from "./run_options.ts";
+import { findSessionFile } from "./store.ts";
+
+/** A session id as the CLI makes them; a resume value of another shape is left to the CLI. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Prompts longer than this many bytes go through stdin instead of argv. */
 export const ARGV_PROMPT_LIMIT = 100_000;
@@ -24,6 +28,11 @@ export interface LaunchPlan {
   spawner: Spawner;
   /** The prompt, when it is too long for argv and goes through stdin. */
   stdinPrompt: string | undefined;
+  /**
+   * The session to resume, when the real CLI will look for its file: checked before spawning.
+   * (A custom spawner, such as a replay, has no such file to find.)
+   */
+  resume?: string;
 }
 
 /** A started run: its plan, its process, and the prompt being written to its stdin. */
@@ -69,6 +78,9 @@ export function planLaunch(prompt: string, options: RunOptions): LaunchPlan {
     request: { command, args, env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) },
     spawner: options.spawner ?? denoSpawner,
     stdinPrompt: viaStdin ? prompt : undefined,
+    ...(!options.spawner && options.resume && UUID.test(options.resume)
+      ? { resume: options.resume }
+      : {}),
   };
 }
 
@@ -89,6 +101,12 @@ export function planLaunch(prompt: string, options: RunOptions): LaunchPlan {
  * ```
  */
 export async function launch(plan: LaunchPlan): Promise<Launched> {
+  if (plan.resume !== undefined) {
+    await findSessionFile(plan.resume, {
+      env: plan.request.env,
+      ...(plan.request.cwd === undefined ? {} : { cwd: plan.request.cwd }),
+    });
+  }
   let process: ClaudeProcess;
   try {
     process = await plan.spawner(plan.request);

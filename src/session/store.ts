@@ -197,8 +197,23 @@ export async function exportSession(
   return markdown(transcript);
 }
 
-/** The file of session `id`: under `cwd`'s folder, else under any folder. */
-async function findSessionFile(id: string, options: SessionStoreOptions): Promise<string> {
+/**
+ * The file of session `id`: under `cwd`'s folder, else under any folder. Throws a `ClawError` of
+ * kind `session_not_found` when there is none (what `run()` checks before it resumes a session
+ * with the real CLI).
+ *
+ * @example
+ * ```ts
+ * import { rejects } from "node:assert";
+ * import { findSessionFile } from "./store.ts";
+ *
+ * await rejects(findSessionFile("0b7c9a52-0000-4000-8000-000000000000", { env: { HOME: "/nowhere" } }), /No session/);
+ * ```
+ */
+export async function findSessionFile(
+  id: string,
+  options: SessionStoreOptions = {},
+): Promise<string> {
   if (!/^[A-Za-z0-9-]+$/.test(id)) {
     throw new InvalidOptionError(
       ["id"],
@@ -220,9 +235,11 @@ async function findSessionFile(id: string, options: SessionStoreOptions): Promis
       // not in this folder
     }
   }
-  throw new ClawError("session_not_found", `No session "${id}" under "${projects}"`, {
-    sessionId: id,
-  });
+  throw new ClawError(
+    "session_not_found",
+    `No session "${id}" under "${projects}": nothing was started`,
+    { sessionId: id },
+  );
 }
 
 /** Reads one session file. */

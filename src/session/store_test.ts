@@ -163,3 +163,21 @@ Deno.test("an unknown session is session_not_found; a bad id or format is a usag
       e instanceof ClawError && e.kind === "usage" && /Invalid format "pdf"/.test(e.message),
   );
 });
+
+Deno.test("run() resuming a session the CLI has no file of fails with session_not_found, spawning nothing", async () => {
+  const root = await Deno.makeTempDir({ prefix: "claw-store-" });
+  try {
+    // A stand-in for the CLI that leaves a mark if it is ever started: the real one would refuse
+    // the id too (also session_not_found), so only a stand-in shows that nothing was started.
+    const cli = join(root, "claude");
+    await Deno.writeTextFile(cli, `#!/bin/sh\ntouch "$0.ran"\nexit 1\n`, { mode: 0o755 });
+    const id = "0b7c9a52-0000-4000-8000-000000000000";
+    const error = await run("Go on", { cli, env: { HOME: root }, cwd: root, resume: id })
+      .text().then(() => undefined, (error: unknown) => error);
+    ok(error instanceof ClawError && error.kind === "session_not_found", String(error));
+    assertEquals(error.sessionId, id);
+    await rejects(Deno.stat(`${cli}.ran`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
