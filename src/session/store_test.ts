@@ -114,7 +114,7 @@ for (const version of PINNED_CLI_VERSIONS) {
         const md = await exportSession(ran.first, "markdown", { cwd: ran.work, env });
         match(md, /^# Session [0-9a-f-]+\n/);
         match(md, /## User\n\nRun echo\n/);
-        match(md, /\*\*Tool call\*\* `Bash`\n```json\n\{\n  "command": "echo claw-store"/);
+        match(md, /\*\*Tool call\*\* `Bash`\n```json\n\{\n {2}"command": "echo claw-store"/);
         match(md, /\*\*Tool result\*\*\n```\nclaw-store\n```/);
         const json = JSON.parse(await exportSession(ran.first, "json", { cwd: ran.work, env }));
         assertEquals(json.messages, messages);
