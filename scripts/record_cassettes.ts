@@ -519,19 +519,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "--permission-prompt-tool stdio: a can_use_tool control request answered allow",
     {
       args: ["--permission-prompt-tool", "stdio"],
-      drive: async (session) => {
-        await session.user("Write allowed.txt");
-        const request = await session.until(isCanUseTool, "the can_use_tool request");
-        await session.send({
-          type: "control_response",
-          response: {
-            subtype: "success",
-            request_id: request.request_id,
-            response: { behavior: "allow", updatedInput: request.request.input },
-          },
-        });
-        await session.until(isResult, "the result");
-      },
+      drive: (session) => permissionTurn(session, "Write allowed.txt", "allow"),
     },
     {
       script: ({ cwd }) => ({
@@ -550,19 +538,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "--permission-prompt-tool stdio: a can_use_tool control request answered deny",
     {
       args: ["--permission-prompt-tool", "stdio"],
-      drive: async (session) => {
-        await session.user("Write refused.txt");
-        const request = await session.until(isCanUseTool, "the can_use_tool request");
-        await session.send({
-          type: "control_response",
-          response: {
-            subtype: "success",
-            request_id: request.request_id,
-            response: { behavior: "deny", message: "The user said no" },
-          },
-        });
-        await session.until(isResult, "the result");
-      },
+      drive: (session) => permissionTurn(session, "Write refused.txt", "deny"),
     },
     {
       script: ({ cwd }) => ({
@@ -879,6 +855,30 @@ export interface SessionTapeHost {
   answers?: readonly ["allow" | "deny", "allow" | "deny"];
 }
 
+/**
+ * Sends `prompt`, answers the `can_use_tool` request its Write brings with `behavior` (allow with
+ * the input as asked, or deny saying "The user said no"), and waits for the turn's result.
+ */
+async function permissionTurn(
+  session: StdinSession,
+  prompt: string,
+  behavior: "allow" | "deny",
+): Promise<void> {
+  await session.user(prompt);
+  const request = await session.until(isCanUseTool, "the can_use_tool request");
+  await session.send({
+    type: "control_response",
+    response: {
+      subtype: "success",
+      request_id: request.request_id,
+      response: behavior === "allow"
+        ? { behavior, updatedInput: request.request.input }
+        : { behavior, message: "The user said no" },
+    },
+  });
+  await session.until(isResult, `the result of "${prompt}"`);
+}
+
 /** Ids `${prefix}1`, `${prefix}2`, …: the recording's host draws nothing at random. */
 export function counter(prefix: string): () => string {
   let next = 0;
@@ -901,27 +901,12 @@ export async function driveSessionTape(
     await session.until((item) => isControlResponse(item, id), `the answer to ${request.subtype}`);
   };
   const [first, second] = host.answers ?? ["allow", "deny"];
-  const answered = async (prompt: string, behavior: "allow" | "deny") => {
-    await session.user(prompt);
-    const request = await session.until(isCanUseTool, "the can_use_tool request");
-    await session.send({
-      type: "control_response",
-      response: {
-        subtype: "success",
-        request_id: request.request_id,
-        response: behavior === "allow"
-          ? { behavior, updatedInput: request.request.input }
-          : { behavior, message: "The user said no" },
-      },
-    });
-    await session.until(isResult, `the result of "${prompt}"`);
-  };
   await control({ subtype: "initialize" });
   await session.user("Say hi");
   await session.until(isResult, "the first turn's result");
   await control({ subtype: "set_model", model: "sonnet" });
-  await answered("Write allowed.txt", first);
-  await answered("Write refused.txt", second);
+  await permissionTurn(session, "Write allowed.txt", first);
+  await permissionTurn(session, "Write refused.txt", second);
   await control({ subtype: "set_permission_mode", mode: "acceptEdits" });
   await session.user("Tell a long story");
   await session.until(isTextDelta, "the first text delta");
