@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pinnedCliPath } from "./install_cli.ts";
+import { writeFakeClaude } from "../src/cassette/fake_claude.ts";
 import { type Offline, offline } from "../tests/_offline.ts";
 import {
   hasNodeAndSdk,
@@ -36,7 +37,6 @@ if (!hasNodeAndSdk()) {
   Deno.exit(1);
 }
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const root = await Deno.makeTempDir({ prefix: "claw-bench-sdk-" });
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -61,6 +61,7 @@ try {
   await Deno.mkdir(join(root, "record"));
   await writeRecordingClaude(recorder, pinnedCliPath(VERSION));
   const launcher = join(root, "bin", "claude");
+  await writeFakeClaude(launcher, { cassettes }); // what claw replay --write-bin writes
 
   const sdkFloor = join(root, "import_sdk.mjs");
   const sdk = new URL(
@@ -82,32 +83,13 @@ try {
     const liveSamples: number[] = [];
     const replaySamples: number[] = [];
     let messages = 0;
-    // Record once, then write the launcher for the folder.
+    // Record once into the folder the launcher serves.
     const script = await sdkScript(scenario);
-    const once = await offline(script);
-    try {
-      const recordEnv = {
-        ...envOf(once),
-        CLAW_TEST_CASSETTE: join(cassettes, `${scenario}.ndjson`),
-      };
-      await runSdk(scenario, recorder, { cwd: once.cwd, env: recordEnv });
-    } finally {
-      await once[Symbol.asyncDispose]();
+    {
+      await using once = await offline(script);
+      const env = { ...envOf(once), CLAW_TEST_CASSETTE: join(cassettes, `${scenario}.ndjson`) };
+      await runSdk(scenario, recorder, { cwd: once.cwd, env });
     }
-    const written = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        MAIN,
-        "replay",
-        "--cassettes",
-        cassettes,
-        "--write-bin",
-        launcher,
-      ],
-    }).output();
-    if (!written.success) throw new Error(new TextDecoder().decode(written.stderr));
 
     for (let i = 0; i < runs; i++) {
       // Live: a fresh script each time, so the replies come in order.
