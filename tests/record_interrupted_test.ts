@@ -72,6 +72,8 @@ async function scene(
     cwd: string;
     cassettes: string;
     closeApi: () => Promise<void>;
+    /** Starts `claw record` of the story into `cassettes/story.ndjson`, read to its first delta. */
+    recordStory: () => Promise<{ file: string; recording: ReturnType<typeof start> }>;
   }) => Promise<void>,
 ) {
   const marker = new ProcessMarker();
@@ -87,13 +89,17 @@ async function scene(
     NO_COLOR: "1",
     ...marker.env,
   };
+  const cwd = offlineRun.cwd;
+  const cassettes = join(offlineRun.home, "cassettes");
+  const recordStory = async () => {
+    const file = join(cassettes, "story.ndjson");
+    const cli = pinnedCliPath(VERSION);
+    const recording = startClaw(["record", "-o", file, "--cli", cli, "--", ...ARGS], env, cwd);
+    await recording.until(FIRST_DELTA);
+    return { file, recording };
+  };
   try {
-    await fn({
-      env,
-      cwd: offlineRun.cwd,
-      cassettes: join(offlineRun.home, "cassettes"),
-      closeApi: () => offlineRun.api.close(),
-    });
+    await fn({ env, cwd, cassettes, closeApi: () => offlineRun.api.close(), recordStory });
   } finally {
     await marker.assertNoneLeft(5000);
   }
@@ -105,14 +111,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       `claw record getting ${signal} mid-stream saves the run, and the replay ends the same way`,
     ignore: !hasCli(VERSION),
     fn: () =>
-      scene(20_000, async ({ env, cwd, cassettes, closeApi }) => {
-        const file = join(cassettes, "story.ndjson");
-        const recording = startClaw(
-          ["record", "-o", file, "--cli", pinnedCliPath(VERSION), "--", ...ARGS],
-          env,
-          cwd,
-        );
-        await recording.until(FIRST_DELTA);
+      scene(20_000, async ({ env, cwd, cassettes, closeApi, recordStory }) => {
+        const { file, recording } = await recordStory();
         recording.child.kill(signal);
         const recorded = await recording.end();
         match(recorded.stderr, new RegExp(`interrupted: claw record got ${signal}`));
@@ -154,14 +154,8 @@ Deno.test({
   ignore: !hasCli(VERSION),
   // A closed pipe is seen at the next write: after the stall, when the CLI prints again.
   fn: () =>
-    scene(2_000, async ({ env, cwd, cassettes }) => {
-      const file = join(cassettes, "story.ndjson");
-      const recording = startClaw(
-        ["record", "-o", file, "--cli", pinnedCliPath(VERSION), "--", ...ARGS],
-        env,
-        cwd,
-      );
-      await recording.until(FIRST_DELTA);
+    scene(2_000, async ({ recordStory }) => {
+      const { file, recording } = await recordStory();
       const { stderr } = await recording.hangUp();
       match(stderr, /interrupted: stdout closed/);
       const cassette = await readCassetteFile(file);
