@@ -7,6 +7,7 @@
  * recorded order stands.
  */
 import type { CassetteRecord, StdoutRecord } from "./cassette.ts";
+import { answeredId, controlRequestId } from "./_control_lines.ts";
 
 /** Which answers a replay owes and which it sent early; ids are the live ones. */
 export class EarlyAnswers {
@@ -57,36 +58,4 @@ export class EarlyAnswers {
     else this.#sent.set(live(id), count - 1);
     return true;
   }
-}
-
-/** The `request_id` of a control_request stdin line, else `undefined`. */
-function controlRequestId(line: string): string | undefined {
-  if (!line.includes('"control_request"')) return undefined;
-  try {
-    const value = JSON.parse(line);
-    return value?.type === "control_request" && typeof value.request_id === "string"
-      ? value.request_id
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The control request a recorded stdout line answers (a `control_response`), else `undefined`. */
-function answeredId(record: CassetteRecord): string | undefined {
-  let line: unknown;
-  if ("stdout" in record) line = record.stdout;
-  else if ("stdout_raw" in record && record.stdout_raw.includes('"control_response"')) {
-    try {
-      line = JSON.parse(record.stdout_raw);
-    } catch {
-      return undefined;
-    }
-  }
-  const { type, response } = (line ?? {}) as {
-    type?: unknown;
-    response?: { request_id?: unknown };
-  };
-  const id = type === "control_response" ? response?.request_id : undefined;
-  return typeof id === "string" ? id : undefined;
 }

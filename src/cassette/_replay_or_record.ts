@@ -7,6 +7,7 @@
  * (the host has them); everything else it prints passes through.
  */
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
+import { controlResponseId } from "./_control_lines.ts";
 import { LineCollector } from "./_line_tap.ts";
 
 /**
@@ -96,18 +97,6 @@ export function replayOrRecord(
       await status;
     },
   };
-}
-
-/** The `request_id` of a control_response line, else `undefined`. */
-function controlResponseId(line: string): string | undefined {
-  if (!line.includes('"control_response"')) return undefined;
-  try {
-    const value = JSON.parse(line);
-    const id = value?.type === "control_response" ? value.response?.request_id : undefined;
-    return typeof id === "string" ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Drops, once each, the control_response lines answering the ids in `ids`. */
