@@ -83,6 +83,8 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       abort: (reason) => stdinWriter.abort(reason),
     });
 
+    // Each signal is recorded once, the first time it is sent.
+    const signalled = new Set<string>();
     let killed: { signal: string; t: number } | undefined;
     let exited = false;
     const status = (async () => {
@@ -120,7 +122,8 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
       stderr: process.stderr.pipeThrough(stderr.stream),
       status,
       kill: (signal = "SIGTERM") => {
-        if (!exited && !records.some((record) => "kill" in record && record.kill === signal)) {
+        if (!exited && !signalled.has(signal)) {
+          signalled.add(signal);
           const t = at();
           records.push({ t, kill: signal });
           killed ??= { signal, t };

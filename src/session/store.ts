@@ -131,7 +131,7 @@ export function configDir(env: Readonly<Record<string, string | undefined>>): st
  * ```
  */
 export async function listSessions(options: SessionStoreOptions = {}): Promise<SessionInfo[]> {
-  const projects = join(configDir(options.env ?? Deno.env.toObject()), "projects");
+  const projects = projectsDir(options);
   const folders = options.all
     ? await children(projects, (entry) => entry.isDirectory)
     : [projectFolderName(options.cwd ?? Deno.cwd())];
@@ -221,25 +221,39 @@ export async function findSessionFile(
         `Invalid session ${name("id")} "${id}": use the id of a session listSessions() lists`,
     );
   }
-  const projects = join(configDir(options.env ?? Deno.env.toObject()), "projects");
+  const projects = projectsDir(options);
   const first = projectFolderName(options.cwd ?? Deno.cwd());
-  const folders = [
-    first,
-    ...(await children(projects, (e) => e.isDirectory)).filter((f) => f !== first),
-  ];
-  for (const folder of folders) {
-    const path = join(projects, folder, `${id}.jsonl`);
-    try {
-      if ((await Deno.stat(path)).isFile) return path;
-    } catch {
-      // not in this folder
-    }
+  const found = await sessionFileIn(projects, first, id);
+  if (found) return found;
+  // Only then every other folder.
+  for (const folder of await children(projects, (e) => e.isDirectory)) {
+    const path = folder === first ? undefined : await sessionFileIn(projects, folder, id);
+    if (path) return path;
   }
   throw new ClawError(
     "session_not_found",
     `No session "${id}" under "${projects}": nothing was started`,
     { sessionId: id },
   );
+}
+
+/** The folder of project folders. */
+function projectsDir(options: SessionStoreOptions): string {
+  return join(configDir(options.env ?? Deno.env.toObject()), "projects");
+}
+
+/** The file of session `id` in the project folder `folder`, if it is there. */
+async function sessionFileIn(
+  projects: string,
+  folder: string,
+  id: string,
+): Promise<string | undefined> {
+  const path = join(projects, folder, `${id}.jsonl`);
+  try {
+    return (await Deno.stat(path)).isFile ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads one session file. */
