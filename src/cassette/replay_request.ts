@@ -61,13 +61,16 @@ export async function replayRequest(
   if (asksVersion(request.args)) return versionProcess(await source.cliVersion());
   const { argv, key } = await requestKey(request);
   const candidates = await source.candidates(key, argv);
-  for (const { path, cassette } of candidates) {
-    const recordedWith = cassette.header.cli_version;
-    if (options.cliVersion && recordedWith && recordedWith !== options.cliVersion) {
-      options.onWarning?.(
-        `The cassette "${path}" was recorded with Claude Code ${recordedWith}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
-      );
-    }
+  // One warning per run, for the first cassette of another CLI version.
+  const other = options.cliVersion === undefined
+    ? undefined
+    : candidates.find(({ cassette }) =>
+      cassette.header.cli_version && cassette.header.cli_version !== options.cliVersion
+    );
+  if (other) {
+    options.onWarning?.(
+      `The cassette "${other.path}" was recorded with Claude Code ${other.cassette.header.cli_version}, not ${options.cliVersion}: re-record it if the CLI's output changed`,
+    );
   }
   const rules = requestRules(request);
   return replayCandidates(candidates, {
