@@ -5,7 +5,13 @@
  */
 import { join, relative } from "node:path";
 import { CassetteMissError } from "../errors/claw_error.ts";
-import { type CassetteHeader, cassetteKey, looksLikeCassette, parseCassette } from "./cassette.ts";
+import {
+  type Cassette,
+  type CassetteHeader,
+  cassetteKey,
+  looksLikeCassette,
+  parseCassette,
+} from "./cassette.ts";
 import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import type { ReplayCandidate } from "./replay.ts";
 import type { CassetteSource } from "./replay_request.ts";
@@ -69,6 +75,7 @@ export class CassetteStore implements CassetteSource {
   readonly dir: string;
   readonly #byKey: Map<string, StoredCassette>;
   readonly #byArgv: Map<string, StoredCassette[]>;
+  readonly #cassettes = new Map<string, Promise<Cassette>>();
 
   private constructor(dir: string, cassettes: StoredCassette[]) {
     this.dir = dir;
@@ -123,8 +130,19 @@ export class CassetteStore implements CassetteSource {
     if (stored.length === 0) throw new CassetteMissError(this.explainMiss(argvKey, argv));
     return await Promise.all(stored.map(async ({ path }) => ({
       path,
-      cassette: parseCassette(await Deno.readTextFile(path), path),
+      cassette: await this.#cassette(path),
     })));
+  }
+
+  /** A cassette of the store, read once and kept: replays never change it. */
+  #cassette(path: string): Promise<Cassette> {
+    let read = this.#cassettes.get(path);
+    if (!read) {
+      read = Deno.readTextFile(path).then((text) => parseCassette(text, path));
+      read.catch(() => this.#cassettes.delete(path)); // a failed read is tried again
+      this.#cassettes.set(path, read);
+    }
+    return read;
   }
 
   /**
