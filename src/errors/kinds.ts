@@ -27,6 +27,8 @@ export const ERROR_KINDS = [
   "timeout",
   "hang",
   "session_not_found",
+  "unsupported",
+  "control_refused",
   "cassette_miss",
 ] as const;
 
@@ -65,6 +67,10 @@ const HINTS: Record<ErrorKind, string> = {
   hang: "The CLI stopped producing output: check the network and the API, then rerun",
   session_not_found:
     "Check the session id: the CLI keeps sessions under ~/.claude/projects/<working directory>/",
+  unsupported:
+    "This Claude Code version or session transport cannot do it: upgrade Claude Code (claude --version says which one runs) or use the stream transport",
+  control_refused:
+    "Claude Code refused the control request: check its value (a model name, a permission mode)",
   cassette_miss:
     "Record the run once against the real CLI: set CLAW_CASSETTE_MODE=record (or auto) and rerun",
 };

@@ -12,6 +12,7 @@ import { buildEnv } from "../process/env.ts";
 import { buildArgs } from "../process/options.ts";
 import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
 import { type RunOptions, validateRunOptions } from "./run_options.ts";
+import { toJsonSchema } from "./standard_schema.ts";
 import { findSessionFile } from "./store.ts";
 
 /** A session id as the CLI makes them; a resume value of another shape is left to the CLI. */
@@ -28,6 +29,8 @@ export interface LaunchPlan {
   spawner: Spawner;
   /** The prompt, when it is too long for argv and goes through stdin. */
   stdinPrompt: string | undefined;
+  /** Stdin stays open for the caller to write (a session's messages), instead of being closed. */
+  openStdin?: boolean;
   /**
    * The session to resume, when the real CLI will look for its file: checked before spawning.
    * (A custom spawner, such as a replay, has no such file to find.)
@@ -59,25 +62,60 @@ export interface Launched {
  * ```
  */
 export function planLaunch(prompt: string, options: RunOptions): LaunchPlan {
-  validateRunOptions(options);
   if (prompt.trim() === "") {
     throw new InvalidOptionError(
       ["prompt"],
       (name) => `The ${name("prompt")} is empty: pass the text Claude should work on`,
     );
   }
+  const viaStdin = new TextEncoder().encode(prompt).length > ARGV_PROMPT_LIMIT;
+  const head = ["-p", "--output-format=stream-json", "--verbose"];
+  const plan = planCommand(head, options, viaStdin ? [] : ["--", prompt]);
+  return { ...plan, stdinPrompt: viaStdin ? prompt : undefined };
+}
+
+/**
+ * Works out what to start for a session's process: `claude -p` reading stream-json user messages
+ * and control requests on stdin, which stays open. Checks `options` like {@linkcode planLaunch}.
+ *
+ * @example The argv of a session's process
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { planSessionLaunch } from "./launch.ts";
+ *
+ * const plan = planSessionLaunch({ model: "sonnet", spawner: () => { throw new Error("not started"); } });
+ * deepStrictEqual(plan.request.args, ["-p", "--input-format=stream-json", "--output-format=stream-json", "--verbose", "--model=sonnet"]);
+ * ```
+ */
+export function planSessionLaunch(options: RunOptions): LaunchPlan {
+  const head = ["-p", "--input-format=stream-json", "--output-format=stream-json", "--verbose"];
+  return { ...planCommand(head, options, []), stdinPrompt: undefined, openStdin: true };
+}
+
+function planCommand(
+  head: string[],
+  options: RunOptions,
+  tail: string[],
+): Omit<LaunchPlan, "stdinPrompt"> {
+  validateRunOptions(options);
   const env = buildEnv(options);
   const command = options.spawner ? options.cli ?? "claude" : findClaude({
     ...(options.cli === undefined ? {} : { cli: options.cli }),
     env,
   }).path;
-  const viaStdin = new TextEncoder().encode(prompt).length > ARGV_PROMPT_LIMIT;
-  const args = ["-p", "--output-format=stream-json", "--verbose", ...buildArgs(options)];
-  if (!viaStdin) args.push("--", prompt);
+  const { jsonSchema, ...flags } = options;
+  const args = [
+    ...head,
+    ...buildArgs(
+      jsonSchema === undefined
+        ? flags
+        : { ...flags, jsonSchema: toJsonSchema(jsonSchema, "jsonSchema") },
+    ),
+    ...tail,
+  ];
   return {
     request: { command, args, env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) },
     spawner: options.spawner ?? denoSpawner,
-    stdinPrompt: viaStdin ? prompt : undefined,
     ...(!options.spawner && options.resume && UUID.test(options.resume)
       ? { resume: options.resume }
       : {}),
@@ -116,7 +154,8 @@ export async function launch(plan: LaunchPlan): Promise<Launched> {
       cause,
     });
   }
-  return { plan, process, writing: writePrompt(process, plan.stdinPrompt) };
+  const writing = plan.openStdin ? Promise.resolve() : writePrompt(process, plan.stdinPrompt);
+  return { plan, process, writing };
 }
 
 async function writePrompt(process: ClaudeProcess, prompt: string | undefined): Promise<void> {

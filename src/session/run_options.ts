@@ -8,9 +8,22 @@ import { InvalidOptionError } from "../errors/claw_error.ts";
 import type { EnvOptions } from "../process/env.ts";
 import { type CliFlags, validateFlags } from "../process/options.ts";
 import type { Spawner } from "../process/spawn.ts";
+import { toJsonSchema } from "./standard_schema.ts";
+import type { JsonSchemaOption } from "./structured.ts";
+import type { ToolResult, ToolUse } from "./tool_observer.ts";
 
 /** Options for `run()`: the CLI flags plus how to start and supervise the process. */
-export interface RunOptions extends CliFlags, EnvOptions {
+export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
+  /**
+   * `--json-schema`: the final answer must satisfy this schema (structured output). A JSON Schema
+   * object, or a Standard Schema (zod 4.2 or later, …) that claw turns into JSON Schema and checks
+   * the answer with; read the value with `structured()`.
+   */
+  jsonSchema?: JsonSchemaOption;
+  /** Called with each tool call the model makes, as its assistant message arrives. */
+  onToolUse?: (use: ToolUse) => void;
+  /** Called with each tool result, as the user message carrying it arrives. */
+  onToolResult?: (result: ToolResult) => void;
   /**
    * The `claude` executable. Without a `spawner` it is found on `CLAUDE_CLI_PATH`, `PATH` or the
    * usual install locations when absent; a custom `spawner` gets it as it is (default `claude`).
@@ -72,7 +85,15 @@ const DURATIONS = ["timeoutMs", "startupTimeoutMs", "idleTimeoutMs", "exitTimeou
  * ```
  */
 export function validateRunOptions(options: RunOptions): void {
-  validateFlags(options);
+  const { jsonSchema, ...flags } = options;
+  validateFlags(flags);
+  if (jsonSchema !== undefined) {
+    try {
+      toJsonSchema(jsonSchema, "jsonSchema");
+    } catch (error) {
+      throw new InvalidOptionError(["jsonSchema"], () => (error as Error).message);
+    }
+  }
   for (const option of DURATIONS) {
     const value = options[option];
     if (value !== undefined && !(typeof value === "number" && value > 0)) {

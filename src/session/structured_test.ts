@@ -1,0 +1,130 @@
+import { deepStrictEqual as assertEquals, ok, strictEqual } from "node:assert";
+// Tests only: deno.json has no import map entry for zod, so the pinned version is inline.
+import { z } from "zod";
+import { ClawError } from "../errors/claw_error.ts";
+import type { ResultEvent } from "../protocol/events.ts";
+import { structuredOutputOf } from "./structured.ts";
+
+/** The `result` event of a cassette recorded from the real CLI. */
+async function recordedResult(version: string, scenario: string): Promise<ResultEvent> {
+  const url = new URL(`../../fixtures/cassettes/${version}/${scenario}.ndjson`, import.meta.url);
+  const lines = (await Deno.readTextFile(url)).split("\n").filter((line) => line.trim() !== "");
+  for (const line of lines.slice(1)) {
+    const record: unknown = JSON.parse(line);
+    if (typeof record !== "object" || record === null || !("stdout" in record)) continue;
+    const event = record.stdout;
+    if (typeof event === "object" && event !== null && "type" in event && event.type === "result") {
+      return event as ResultEvent;
+    }
+  }
+  throw new Error(`No result event in the ${version} cassette "${scenario}"`);
+}
+
+/** The same JSON Schema the cassettes were recorded with (`--json-schema`). */
+const ANSWER_SCHEMA = {
+  type: "object",
+  properties: { answer: { type: "string" } },
+  required: ["answer"],
+  additionalProperties: false,
+};
+
+async function structuredError(
+  result: ResultEvent,
+  schema: Parameters<typeof structuredOutputOf>[1],
+): Promise<ClawError> {
+  try {
+    await structuredOutputOf(result, schema);
+  } catch (error) {
+    ok(error instanceof ClawError, `expected a ClawError, got ${error}`);
+    strictEqual(error.kind, "structured_output");
+    strictEqual(error.result, result);
+    return error;
+  }
+  throw new Error("structuredOutputOf did not throw");
+}
+
+for (const version of ["2.1.332", "2.0.76"]) {
+  Deno.test(`structuredOutputOf returns the recorded structured output as is with a JSON Schema (${version})`, async () => {
+    const result = await recordedResult(version, "structured_valid");
+    assertEquals(await structuredOutputOf(result, ANSWER_SCHEMA), { answer: "42" });
+    assertEquals(await structuredOutputOf(result, undefined), { answer: "42" });
+  });
+
+  Deno.test(`structuredOutputOf validates the recorded output with a zod schema (${version})`, async () => {
+    const result = await recordedResult(version, "structured_valid");
+    const answer: { answer: number } = await structuredOutputOf(
+      result,
+      z.object({ answer: z.string().transform(Number) }),
+    );
+    assertEquals(answer, { answer: 42 });
+  });
+
+  Deno.test(`structuredOutputOf lists the issues when the output does not match a zod schema (${version})`, async () => {
+    const result = await recordedResult(version, "structured_valid");
+    const error = await structuredError(
+      result,
+      z.object({ answer: z.number(), reason: z.string() }),
+    );
+    strictEqual(
+      error.message,
+      "The structured output does not match the schema: answer: Invalid input: expected number, received string; reason: Invalid input: expected string, received undefined",
+    );
+  });
+
+  Deno.test(`structuredOutputOf reports the CLI's own words when it gave up on the schema (${version})`, async () => {
+    const result = await recordedResult(version, "structured_invalid");
+    const error = await structuredError(result, ANSWER_SCHEMA);
+    strictEqual(
+      error.message,
+      `The model did not produce output matching the JSON schema: ${result.errors?.join("; ")}`,
+    );
+  });
+
+  Deno.test(`structuredOutputOf says a recorded success without structured_output was given a schema the model never used (${version}, synthetic)`, async () => {
+    // Synthetic: the recorded valid result with its structured_output deleted.
+    const result = { ...await recordedResult(version, "structured_valid") };
+    delete result.structured_output;
+    const error = await structuredError(result, ANSWER_SCHEMA);
+    ok(error.message.startsWith("The result has no structured_output: Claude Code ended the turn"));
+  });
+}
+
+Deno.test("structuredOutputOf says when the model ended without structured output (2.1.332)", async () => {
+  const result = await recordedResult("2.1.332", "structured_never");
+  strictEqual(result.subtype, "success");
+  const error = await structuredError(result, ANSWER_SCHEMA);
+  strictEqual(
+    error.message,
+    'The result has no structured_output: Claude Code ended the turn without calling its StructuredOutput tool (its text: "No structured output here.")',
+  );
+});
+
+Deno.test("structuredOutputOf says to pass jsonSchema when the run had none (2.1.332)", async () => {
+  const result = await recordedResult("2.1.332", "structured_never");
+  const error = await structuredError(result, undefined);
+  strictEqual(
+    error.message,
+    "The result has no structured_output: the run was not given a JSON schema",
+  );
+  ok(error.hint.includes("jsonSchema"));
+});
+
+Deno.test("structuredOutputOf refuses a failed turn: 2.0.76 ran out of turns instead", async () => {
+  const result = await recordedResult("2.0.76", "structured_never");
+  strictEqual(result.subtype, "error_max_turns");
+  const error = await structuredError(result, z.object({ answer: z.string() }));
+  strictEqual(
+    error.message,
+    'The turn failed (result subtype "error_max_turns") before producing structured output',
+  );
+});
+
+Deno.test("structuredOutputOf refuses a recorded success marked is_error (synthetic)", async () => {
+  // Synthetic: the recorded valid result flagged as an error, as API failures are.
+  const result = { ...await recordedResult("2.1.332", "structured_valid"), is_error: true };
+  const error = await structuredError(result, ANSWER_SCHEMA);
+  strictEqual(
+    error.message,
+    'The turn failed (result subtype "success") before producing structured output: {"answer":"42"}',
+  );
+});
