@@ -56,6 +56,12 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     help: "The MCP tool that answers permission prompts",
   },
   {
+    name: "allow-dangerously-skip-permissions",
+    option: "allowDangerouslySkipPermissions",
+    type: "boolean",
+    help: "Allow switching to bypassPermissions later, without starting in it",
+  },
+  {
     name: "system-prompt",
     option: "systemPrompt",
     type: "string",

@@ -10,7 +10,10 @@
  *   "You are an expert at analyzing git history"; answered with a short text;
  * - Bash path extraction: after every Bash call, a fire-and-forget request with a system prompt
  *   block that starts "Extract any file paths that this command reads or modifies"; answered with
- *   empty `<filepaths>` tags, so the CLI reads no files.
+ *   empty `<filepaths>` tags, so the CLI reads no files;
+ * - Bash command prefix detection: before it asks the host for permission to run a Bash command
+ *   (`--permission-prompt-tool`), a request whose user message opens with a `<policy_spec>` on
+ *   "Bash command prefix detection"; answered `none`, so the CLI suggests no prefix rule.
  *
  * Claude Code 2.1.x sends neither.
  *
@@ -43,6 +46,11 @@ const BACKGROUND: readonly Background[] = [
       "<is_displaying_contents>\nfalse\n</is_displaying_contents>\n\n<filepaths>\n</filepaths>",
     ),
   },
+  {
+    matches: (body) =>
+      firstUserText(body.messages)?.includes("Bash command prefix detection") === true,
+    reply: textReply("none"),
+  },
 ];
 
 /** The canned reply for a background request, or `undefined` for any other request. */
@@ -63,6 +71,15 @@ function onlyUserText(messages: unknown): string | undefined {
   return Array.isArray(message.content) && message.content.length === 1
     ? blockText(message.content[0])
     : undefined;
+}
+
+/** The first text of the first message, when that is a user message. */
+function firstUserText(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  const message: unknown = messages[0];
+  if (!isRecord(message) || message.role !== "user") return undefined;
+  if (typeof message.content === "string") return message.content;
+  return Array.isArray(message.content) ? blockText(message.content[0]) : undefined;
 }
 
 /** The system prompt texts: `system` is a string or an array of text blocks. */

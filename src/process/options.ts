@@ -83,6 +83,11 @@ export interface CliFlags {
   settings?: string;
   /** `--add-dir`: more directories the tools may access. */
   addDirs?: string[];
+  /**
+   * `--allow-dangerously-skip-permissions`: a session may switch to `bypassPermissions` later
+   * (`setPermissionMode`), without starting in it.
+   */
+  allowDangerouslySkipPermissions?: boolean;
   /** `--permission-prompt-tool`: who answers permission prompts (`stdio` for the control protocol). */
   permissionPromptTool?: string;
   /** Extra flags appended as given, for CLI flags claw does not know yet. */
@@ -226,6 +231,7 @@ export function buildArgs(flags: CliFlags): string[] {
   list("--setting-sources", flags.settingSources);
   value("--settings", flags.settings);
   repeated("--add-dir", flags.addDirs);
+  toggle("--allow-dangerously-skip-permissions", flags.allowDangerouslySkipPermissions);
   value("--permission-prompt-tool", flags.permissionPromptTool);
   args.push(...flags.extraArgs ?? []);
   return args;

@@ -175,7 +175,10 @@ export function classifyResult(result: ResultEvent, context: ResultContext = {})
       if (/No conversation found/i.test(message)) return { kind: "session_not_found", message };
       const reason = typeof result.terminal_reason === "string" ? result.terminal_reason : "";
       // 2.1.x says aborted_streaming; 2.0.x says nothing but printed "[Request interrupted by user]".
-      if (reason.startsWith("aborted") || context.interrupted) return { kind: "aborted", message };
+      if (reason.startsWith("aborted") || context.interrupted) {
+        // The CLI's own text here is a diagnostic dump; the result stays in the error's details.
+        return { kind: "aborted", message: `The turn was interrupted${reason ? ` (${reason})` : ""}` };
+      }
       return { kind: "api_error", message };
     }
   }
