@@ -47,6 +47,8 @@ import { shutdown } from "../src/process/shutdown.ts";
 import type { ClaudeProcess } from "../src/process/spawn.ts";
 import { run } from "../src/session/run.ts";
 import type { RunOptions } from "../src/session/run_options.ts";
+import { startSession } from "../src/session/session.ts";
+import type { SessionOptions } from "../src/session/session_options.ts";
 import { PINNED_CLI_VERSIONS, pinnedCliPath } from "./install_cli.ts";
 
 /** Where the corpus lives: one folder per CLI version. */
@@ -101,8 +103,16 @@ export interface StdinStep extends StepBase {
   drive(session: StdinSession, context: StepContext): Promise<void>;
 }
 
+/** A step that runs a session through `startSession()` (stream transport: one process). */
+export interface SessionStep extends StepBase {
+  via: "startSession()";
+  /** The turns' prompts, sent one after another. */
+  prompts: readonly string[];
+  options?(context: StepContext): SessionOptions;
+}
+
 /** One recorded run of a scenario. */
-export type Step = ClawRunStep | RunStep | StdinStep;
+export type Step = ClawRunStep | RunStep | StdinStep | SessionStep;
 
 /** What a scenario's `verify` gets once every step has run. */
 export interface VerifyContext extends StepContext {
@@ -576,6 +586,17 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     { script: () => ({ replies: [text("Hi.")] }) },
   ),
+  {
+    name: "session_three_turns",
+    steps: [{
+      name: "session_three_turns",
+      about: "a three-turn session through startSession() (stream transport)",
+      via: "startSession()",
+      prompts: ["Remember the word: apple", "And the word: pear", "Which words did I give you?"],
+    }],
+    script: () => ({ replies: [text("Noted."), text("Noted too."), text("Apple and pear.")] }),
+    verify: ({ api }) => carriesEarlierTurn(api, ["Remember the word: apple", "And the word: pear"]),
+  },
   stdin(
     "session_tape",
     "a long-lived stream-json session: initialize, a turn, set_model, can_use_tool allow, deny, set_permission_mode, an interrupt, a last turn",
@@ -1027,7 +1048,22 @@ async function recordStep(step: Step, place: Place): Promise<void> {
       return await recordRun(step, place, cassette);
     case "stdin":
       return await recordStdin(step, place, cassette);
+    case "startSession()":
+      return await recordSession(step, place, cassette);
   }
+}
+
+async function recordSession(step: SessionStep, place: Place, cassette: string): Promise<void> {
+  await using session = await startSession({
+    cli: place.cli,
+    cwd: place.cwd,
+    env: place.env,
+    inheritEnv: false,
+    timeoutMs: STEP_TIMEOUT_MS,
+    spawner: recordingSpawner(denoSpawner, { save: saveCassette(cassette) }),
+    ...step.options?.(place),
+  });
+  for (const prompt of step.prompts) await session.send(prompt).result();
 }
 
 async function recordClawRun(step: ClawRunStep, place: Place, cassette: string): Promise<void> {

@@ -83,7 +83,9 @@ const SECRET_HEADERS = new Set(["x-api-key", "authorization", "proxy-authorizati
  * message (the CLI's non-streaming fallback). Replies can also fail as scripted: HTTP errors
  * (JSON or raw bodies), an `error` event inside a stream, a stall or a dropped connection
  * mid-stream, slow headers (see {@linkcode FakeScript} for the format). Every response carries a
- * `request-id` header `req_fake_<n>`. Any other route gets an Anthropic-style 404.
+ * `request-id` header `req_fake_<n>`. `POST /v1/messages/count_tokens` (which CLI 2.1.x calls for
+ * `get_context_usage`) is answered with a stable estimate, a quarter of the body's JSON length,
+ * and uses up no reply. Any other route gets an Anthropic-style 404.
  *
  * The background requests of Claude Code 2.0.x (subagent "Warmup" at start-up, Bash file-path
  * extraction after each Bash call) are answered with canned messages and use up no scripted
@@ -145,6 +147,9 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       reply: null,
     };
     requests.push(recorded);
+    if (request.method === "POST" && url.pathname === "/v1/messages/count_tokens") {
+      return countTokensResponse(body, requestId);
+    }
     if (request.method !== "POST" || url.pathname !== "/v1/messages") {
       return apiErrorResponse({
         status: 404,
@@ -333,4 +338,10 @@ function sseResponse(body: ReadableStream<Uint8Array>, requestId: string): Respo
       "request-id": requestId,
     },
   });
+}
+
+/** A `count_tokens` answer: a stable estimate, so what depends on it replays. */
+function countTokensResponse(body: unknown, requestId: string): Response {
+  const inputTokens = Math.ceil(JSON.stringify(body ?? "").length / 4);
+  return Response.json({ input_tokens: inputTokens }, { headers: { "request-id": requestId } });
 }
