@@ -27,6 +27,75 @@
  * @module
  */
 export { ClaudeRun, run } from "./session/run.ts";
+export {
+  ClaudeSession,
+  type InterruptOutcome,
+  startSession,
+  type UserContent,
+} from "./session/session.ts";
+export { ClaudeTurn } from "./session/turn.ts";
+export {
+  DEFAULT_CONTROL_TIMEOUT_MS,
+  type McpServerConfig,
+  type ResolvedSession,
+  resolveSession,
+  SESSION_TRANSPORTS,
+  type SessionOptions,
+  type SessionTransport,
+} from "./session/session_options.ts";
+export {
+  type AllowTool,
+  type CanUseTool,
+  type DenyTool,
+  permissionAnswer,
+  type ToolPermission,
+  type ToolPermissionContext,
+} from "./session/permissions.ts";
+export {
+  type HookCallback,
+  type HookEvent,
+  type HookInput,
+  type HookMatcher,
+  type HookOutput,
+  type HookRegistry,
+  type Hooks,
+  registerHooks,
+} from "./session/hooks.ts";
+export {
+  type McpContent,
+  type McpServer,
+  mcpServer,
+  type McpTool,
+  type McpToolContext,
+  type McpToolResult,
+  tool,
+} from "./session/mcp_server.ts";
+export { type JsonSchemaOption, structuredOutputOf } from "./session/structured.ts";
+export {
+  isStandardSchema,
+  type StandardFailureResult,
+  type StandardIssue,
+  type StandardJsonSchemaConverter,
+  type StandardJsonSchemaOptions,
+  type StandardJsonSchemaTarget,
+  type StandardOutput,
+  type StandardPathSegment,
+  type StandardResult,
+  type StandardSchemaV1,
+  type StandardSchemaV1Props,
+  type StandardSuccessResult,
+  type StandardTypes,
+  type StandardValidation,
+  toJsonSchema,
+  validateStandard,
+} from "./session/standard_schema.ts";
+export { addTotals, emptyTotals, type Totals, turnTotals } from "./session/totals.ts";
+export {
+  ToolObserver,
+  type ToolObservers,
+  type ToolResult,
+  type ToolUse,
+} from "./session/tool_observer.ts";
 export { type RunOptions, validateRunOptions } from "./session/run_options.ts";
 export {
   configDir,
@@ -49,6 +118,7 @@ export {
   type Launched,
   type LaunchPlan,
   planLaunch,
+  planSessionLaunch,
 } from "./session/launch.ts";
 export {
   classifyResult,

@@ -35,60 +35,66 @@ const adder = (delayMs = 0) =>
     ),
   ]);
 
-forEachCli("hooks registered through initialize block a tool, add context and see every event", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({
-    replies: [
-      toolUse("Bash", { command: "touch forbidden.txt" }),
-      text("Blocked."),
-      toolUse("Bash", { command: "touch fine.txt" }),
-      text("Made it."),
-    ],
-  });
-  const events: string[] = [];
-  await using session = await startSession(sessionOptions(env, version, marker, {
-    allowedTools: ["Bash"],
-    hooks: {
-      UserPromptSubmit: [{
-        hooks: [(input) => {
-          events.push(input.hook_event_name);
-          return {
-            hookSpecificOutput: { hookEventName: "UserPromptSubmit", additionalContext: "CTX-MARKER" },
-          };
+forEachCli(
+  "hooks registered through initialize block a tool, add context and see every event",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        toolUse("Bash", { command: "touch forbidden.txt" }),
+        text("Blocked."),
+        toolUse("Bash", { command: "touch fine.txt" }),
+        text("Made it."),
+      ],
+    });
+    const events: string[] = [];
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      allowedTools: ["Bash"],
+      hooks: {
+        UserPromptSubmit: [{
+          hooks: [(input) => {
+            events.push(input.hook_event_name);
+            return {
+              hookSpecificOutput: {
+                hookEventName: "UserPromptSubmit",
+                additionalContext: "CTX-MARKER",
+              },
+            };
+          }],
         }],
-      }],
-      PreToolUse: [{
-        matcher: "Bash",
-        hooks: [(input) => {
-          events.push(input.hook_event_name);
-          return String(input.tool_input?.command).includes("forbidden")
-            ? { decision: "block", reason: "Forbidden by the hook" }
-            : {};
+        PreToolUse: [{
+          matcher: "Bash",
+          hooks: [(input) => {
+            events.push(input.hook_event_name);
+            return String(input.tool_input?.command).includes("forbidden")
+              ? { decision: "block", reason: "Forbidden by the hook" }
+              : {};
+          }],
         }],
-      }],
-      PostToolUse: [{ hooks: [(input) => void events.push(input.hook_event_name)] }],
-      Stop: [{ hooks: [(input) => void events.push(input.hook_event_name)] }],
-    },
-  }));
-  await session.send("Make forbidden.txt").result();
-  await session.send("Make fine.txt").result();
-  assertEquals(events, [
-    "UserPromptSubmit",
-    "PreToolUse",
-    "Stop",
-    "UserPromptSubmit",
-    "PreToolUse",
-    "PostToolUse",
-    "Stop",
-  ]);
-  assertEquals(await exists(`${env.cwd}/forbidden.txt`), false);
-  assertEquals(await exists(`${env.cwd}/fine.txt`), true);
-  const requests = scripted(env.api);
-  ok(mentions(requests[0], "CTX-MARKER"), "the hook's context reached the API");
-  ok(mentions(requests[1], "Forbidden by the hook"), "the model was told why");
-  await session.close();
-  await marker.assertNoneLeft();
-});
+        PostToolUse: [{ hooks: [(input) => void events.push(input.hook_event_name)] }],
+        Stop: [{ hooks: [(input) => void events.push(input.hook_event_name)] }],
+      },
+    }));
+    await session.send("Make forbidden.txt").result();
+    await session.send("Make fine.txt").result();
+    assertEquals(events, [
+      "UserPromptSubmit",
+      "PreToolUse",
+      "Stop",
+      "UserPromptSubmit",
+      "PreToolUse",
+      "PostToolUse",
+      "Stop",
+    ]);
+    assertEquals(await exists(`${env.cwd}/forbidden.txt`), false);
+    assertEquals(await exists(`${env.cwd}/fine.txt`), true);
+    const requests = scripted(env.api);
+    ok(mentions(requests[0], "CTX-MARKER"), "the hook's context reached the API");
+    ok(mentions(requests[1], "Forbidden by the hook"), "the model was told why");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
 
 forEachCli("an in-process MCP tool answers the model through mcp_message", async (version) => {
   const marker = new ProcessMarker();
@@ -110,45 +116,57 @@ forEachCli("an in-process MCP tool answers the model through mcp_message", async
   await marker.assertNoneLeft();
 });
 
-forEachCli("an in-process MCP tool whose handler takes 30 s does not break the session", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({
-    replies: [toolUse("mcp__calc__add", { a: 20, b: 22 }), text("Forty-two."), text("Still here.")],
-  });
-  await using session = await startSession(sessionOptions(env, version, marker, {
-    mcpServers: { calc: adder(30_000) },
-    allowedTools: ["mcp__calc__add"],
-  }));
-  assertEquals(await session.send("Add slowly").text(), "Forty-two.");
-  ok(mentions(scripted(env.api)[1], "The sum is 42"), "the slow tool's result reached the API");
-  assertEquals(await session.send("Are you there?").text(), "Still here.");
-  await session.close();
-  await marker.assertNoneLeft();
-});
+forEachCli(
+  "an in-process MCP tool whose handler takes 30 s does not break the session",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        toolUse("mcp__calc__add", { a: 20, b: 22 }),
+        text("Forty-two."),
+        text("Still here."),
+      ],
+    });
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      mcpServers: { calc: adder(30_000) },
+      allowedTools: ["mcp__calc__add"],
+    }));
+    assertEquals(await session.send("Add slowly").text(), "Forty-two.");
+    ok(mentions(scripted(env.api)[1], "The sum is 42"), "the slow tool's result reached the API");
+    assertEquals(await session.send("Are you there?").text(), "Still here.");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
 
-forEachCli("an interrupt withdraws a pending permission request: the callback's signal aborts", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({
-    replies: [toolUse("Bash", { command: "touch never.txt" }), text("Next.")],
-  });
-  const asked = Promise.withResolvers<AbortSignal>();
-  await using session = await startSession(sessionOptions(env, version, marker, {
-    canUseTool: (_tool, _input, { signal }) => {
-      asked.resolve(signal);
-      // Never decides: only the CLI withdrawing the request ends this.
-      return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
-    },
-  }));
-  const turn = session.send("Make never.txt");
-  const signal = await asked.promise;
-  assertEquals(await session.interrupt(), "interrupted");
-  ok(signal.aborted, "the callback's signal was aborted by control_cancel_request");
-  assertEquals((await captureClawError(turn.result())).kind, "aborted");
-  assertEquals(await exists(`${env.cwd}/never.txt`), false);
-  assertEquals(await session.send("Go on").text(), "Next.");
-  await session.close();
-  await marker.assertNoneLeft();
-});
+forEachCli(
+  "an interrupt withdraws a pending permission request: the callback's signal aborts",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [toolUse("Bash", { command: "touch never.txt" }), text("Next.")],
+    });
+    const asked = Promise.withResolvers<AbortSignal>();
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      canUseTool: (_tool, _input, { signal }) => {
+        asked.resolve(signal);
+        // Never decides: only the CLI withdrawing the request ends this.
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason))
+        );
+      },
+    }));
+    const turn = session.send("Make never.txt");
+    const signal = await asked.promise;
+    assertEquals(await session.interrupt(), "interrupted");
+    ok(signal.aborted, "the callback's signal was aborted by control_cancel_request");
+    assertEquals((await captureClawError(turn.result())).kind, "aborted");
+    assertEquals(await exists(`${env.cwd}/never.txt`), false);
+    assertEquals(await session.send("Go on").text(), "Next.");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
 
 forEachCli("getContextUsage answers on 2.1.x and is unsupported on 2.0.x", async (version) => {
   const marker = new ProcessMarker();
@@ -160,7 +178,10 @@ forEachCli("getContextUsage answers on 2.1.x and is unsupported on 2.0.x", async
     assertEquals(error.kind, "unsupported");
   } else {
     const usage = await session.getContextUsage();
-    ok(typeof usage.totalTokens === "number" && usage.totalTokens > 0, JSON.stringify(usage).slice(0, 200));
+    ok(
+      typeof usage.totalTokens === "number" && usage.totalTokens > 0,
+      JSON.stringify(usage).slice(0, 200),
+    );
   }
   await session.close();
   await marker.assertNoneLeft();

@@ -46,75 +46,84 @@ function marked(marker: ProcessMarker, needle: string): number[] {
   });
 }
 
-forEachCli("interrupt while the fake API holds an SSE stream open settles within the time box, and the next turn works", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({ replies: [stalled, text("Second answer.")] });
-  await using session = await startSession(
-    sessionOptions(env, version, marker, { controlTimeoutMs: TIME_BOX }),
-  );
-  const first = session.send("Write a long essay");
-  await requestsArrived(env.api, 1);
-  const [outcome, ms] = await timed(session.interrupt());
-  assertEquals(outcome, "interrupted");
-  ok(ms < TIME_BOX, `settled after ${ms} ms`);
-  assertEquals((await captureClawError(first.result())).kind, "aborted");
-  assertEquals(await session.send("Say something short").text(), "Second answer.");
-  await session.close();
-  await marker.assertNoneLeft();
-});
+forEachCli(
+  "interrupt while the fake API holds an SSE stream open settles within the time box, and the next turn works",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [stalled, text("Second answer.")] });
+    await using session = await startSession(
+      sessionOptions(env, version, marker, { controlTimeoutMs: TIME_BOX }),
+    );
+    const first = session.send("Write a long essay");
+    await requestsArrived(env.api, 1);
+    const [outcome, ms] = await timed(session.interrupt());
+    assertEquals(outcome, "interrupted");
+    ok(ms < TIME_BOX, `settled after ${ms} ms`);
+    assertEquals((await captureClawError(first.result())).kind, "aborted");
+    assertEquals(await session.send("Say something short").text(), "Second answer.");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
 
-forEachCli("interrupt before system/init stops the turn instead of doing nothing", async (version) => {
-  const marker = new ProcessMarker();
-  // Had the interrupt done nothing, the first turn would get this answer and succeed.
-  await using env = await offline({
-    replies: [text("After the interrupt.")],
-    when_exhausted: "repeat_last",
-  });
-  await using session = await startSession(
-    sessionOptions(env, version, marker, { controlTimeoutMs: TIME_BOX }),
-  );
-  const first = session.send("Write a long essay");
-  const outcome = await session.interrupt(); // the CLI has not even read the message yet
-  assertEquals(outcome, "interrupted");
-  assertEquals((await captureClawError(first.result())).kind, "aborted");
-  assertEquals(await session.send("Again").text(), "After the interrupt.");
-  await session.close();
-  await marker.assertNoneLeft();
-});
+forEachCli(
+  "interrupt before system/init stops the turn instead of doing nothing",
+  async (version) => {
+    const marker = new ProcessMarker();
+    // Had the interrupt done nothing, the first turn would get this answer and succeed.
+    await using env = await offline({
+      replies: [text("After the interrupt.")],
+      when_exhausted: "repeat_last",
+    });
+    await using session = await startSession(
+      sessionOptions(env, version, marker, { controlTimeoutMs: TIME_BOX }),
+    );
+    const first = session.send("Write a long essay");
+    const outcome = await session.interrupt(); // the CLI has not even read the message yet
+    assertEquals(outcome, "interrupted");
+    assertEquals((await captureClawError(first.result())).kind, "aborted");
+    assertEquals(await session.send("Again").text(), "After the interrupt.");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
 
-forEachCli("interrupt during a Bash sleep ends the turn as aborted, not an error, and leaves no sleep running", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({
-    // 2.1.332 refuses a bare `sleep N` (it tells the model to use its Monitor tool instead).
-    replies: [
-      toolUse("Bash", { command: "ls >/dev/null; sleep 37; echo finished" }),
-      text("Slept."),
-      text("Next turn."),
-    ],
-  });
-  await using session = await startSession(sessionOptions(env, version, marker, {
-    allowedTools: ["Bash"],
-    controlTimeoutMs: TIME_BOX,
-  }));
-  const first = session.send("Sleep a while");
-  const started = Date.now() + 20_000;
-  while (marked(marker, "sleep 37").length === 0) {
-    ok(Date.now() < started && !first.ended, "the Bash tool started its sleep");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const outcome = await session.interrupt();
-  ok(outcome === "interrupted" || outcome === "killed", `outcome ${outcome}`);
-  const error = await captureClawError(first.result());
-  assertEquals(error.kind, "aborted");
-  const deadline = Date.now() + 3000;
-  while (marked(marker, "sleep 37").length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assertEquals(marked(marker, "sleep 37"), [], "the tool's sleep was stopped with its turn");
-  ok((await session.send("Go on").text()).length > 0);
-  await session.close();
-  await marker.assertNoneLeft();
-});
+forEachCli(
+  "interrupt during a Bash sleep ends the turn as aborted, not an error, and leaves no sleep running",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      // 2.1.332 refuses a bare `sleep N` (it tells the model to use its Monitor tool instead).
+      replies: [
+        toolUse("Bash", { command: "ls >/dev/null; sleep 37; echo finished" }),
+        text("Slept."),
+        text("Next turn."),
+      ],
+    });
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      allowedTools: ["Bash"],
+      controlTimeoutMs: TIME_BOX,
+    }));
+    const first = session.send("Sleep a while");
+    const started = Date.now() + 20_000;
+    while (marked(marker, "sleep 37").length === 0) {
+      ok(Date.now() < started && !first.ended, "the Bash tool started its sleep");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const outcome = await session.interrupt();
+    ok(outcome === "interrupted" || outcome === "killed", `outcome ${outcome}`);
+    const error = await captureClawError(first.result());
+    assertEquals(error.kind, "aborted");
+    const deadline = Date.now() + 3000;
+    while (marked(marker, "sleep 37").length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assertEquals(marked(marker, "sleep 37"), [], "the tool's sleep was stopped with its turn");
+    ok((await session.send("Go on").text()).length > 0);
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
 
 forEachCli("a session closed right after init can be resumed", async (version) => {
   const marker = new ProcessMarker();
@@ -138,19 +147,22 @@ forEachCli("a session closed right after init can be resumed", async (version) =
   await marker.assertNoneLeft();
 });
 
-forEachCli("interrupt on the per-turn transport stops the turn's process; the next turn resumes", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({ replies: [stalled, text("Resumed fine.")] });
-  await using session = await startSession(sessionOptions(env, version, marker, {
-    transport: "per-turn",
-    controlTimeoutMs: TIME_BOX,
-  }));
-  const first = session.send("Write a long essay");
-  await requestsArrived(env.api, 1);
-  assertEquals(await session.interrupt(), "interrupted");
-  assertEquals((await captureClawError(first.result())).kind, "aborted");
-  assertEquals(await session.send("Short one").text(), "Resumed fine.");
-  ok(mentions(scripted(env.api).at(-1), "Write a long essay"), "the next turn carries the first");
-  await session.close();
-  await marker.assertNoneLeft();
-});
+forEachCli(
+  "interrupt on the per-turn transport stops the turn's process; the next turn resumes",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [stalled, text("Resumed fine.")] });
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      transport: "per-turn",
+      controlTimeoutMs: TIME_BOX,
+    }));
+    const first = session.send("Write a long essay");
+    await requestsArrived(env.api, 1);
+    assertEquals(await session.interrupt(), "interrupted");
+    assertEquals((await captureClawError(first.result())).kind, "aborted");
+    assertEquals(await session.send("Short one").text(), "Resumed fine.");
+    ok(mentions(scripted(env.api).at(-1), "Write a long essay"), "the next turn carries the first");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);

@@ -12,7 +12,7 @@ export class TurnLog {
   /** The turn's items, in order. */
   readonly items: DecodedItem[] = [];
   /** What the items say. */
-  readonly facts = new TurnFacts();
+  readonly facts: TurnFacts = new TurnFacts();
   /** Why the turn failed, once it has ended; `undefined` when it succeeded. */
   failure: ClawError | undefined;
   /** Whether the turn has ended. */

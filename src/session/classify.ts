@@ -177,7 +177,10 @@ export function classifyResult(result: ResultEvent, context: ResultContext = {})
       // 2.1.x says aborted_streaming; 2.0.x says nothing but printed "[Request interrupted by user]".
       if (reason.startsWith("aborted") || context.interrupted) {
         // The CLI's own text here is a diagnostic dump; the result stays in the error's details.
-        return { kind: "aborted", message: `The turn was interrupted${reason ? ` (${reason})` : ""}` };
+        return {
+          kind: "aborted",
+          message: `The turn was interrupted${reason ? ` (${reason})` : ""}`,
+        };
       }
       return { kind: "api_error", message };
     }

@@ -19,7 +19,9 @@ import { classifyRun } from "./classify.ts";
 import { ProcessFacts, TurnFacts } from "./facts.ts";
 import { launch, type Launched, type LaunchPlan, planLaunch } from "./launch.ts";
 import type { RunOptions } from "./run_options.ts";
+import { structuredOutputOf } from "./structured.ts";
 import { Supervisor } from "./_supervisor.ts";
+import { ToolObserver } from "./tool_observer.ts";
 
 /**
  * A running (or finished) one-shot run. Iterate it for events; or await {@linkcode ClaudeRun.result}
@@ -38,6 +40,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   #turn = new TurnFacts();
   #processFacts = new ProcessFacts();
   #stderr: StderrTail | undefined;
+  readonly #tools: ToolObserver;
   #lettingGo = false;
   /** Ends the pending read early, when the consumer lets go. */
   #endRead: ((result: ReadableStreamReadResult<DecodedItem>) => void) | undefined;
@@ -46,6 +49,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   constructor(start: () => Promise<Launched>, options: RunOptions = {}) {
     this.#start = start;
     this.#options = options;
+    this.#tools = new ToolObserver(options);
   }
 
   /** The session id from `system/init`, once it has arrived. */
@@ -106,6 +110,15 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   async text(): Promise<string> {
     const result = await this.result();
     return typeof result.result === "string" ? result.result : "";
+  }
+
+  /**
+   * Runs to the end and returns the structured output, checked against `jsonSchema` when that is
+   * a Standard Schema. Fails with kind `structured_output` when the result has none, the CLI gave
+   * up on the schema, or the value does not match.
+   */
+  async structured<T = unknown>(): Promise<T> {
+    return await structuredOutputOf<T>(await this.result(), this.#options.jsonSchema);
   }
 
   /**
@@ -183,6 +196,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     const knewVersion = this.#processFacts.cliVersion !== undefined;
     this.#processFacts.observe(item);
     this.#turn.observe(item);
+    if (this.#tools.active) this.#tools.observe(item);
     if (!knewVersion && this.#processFacts.cliVersion !== undefined) {
       const warning = versionWarning(this.#processFacts.cliVersion);
       if (warning) this.#options.onWarning?.(warning);

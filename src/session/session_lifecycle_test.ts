@@ -27,7 +27,8 @@ const PRINT_RESULT = `printf '%s\\n' '${RESULT}'`;
 /** Sets `id` to the request id of the line just read. */
 const READ_ID = String.raw`id=$(printf '%s' "$line" | sed 's/.*"request_id":"\([^"]*\)".*/\1/')`;
 /** Answers the control request just read with a success. */
-const ANSWER = `${READ_ID}; printf '%s\\n' "{\\"type\\":\\"control_response\\",\\"response\\":{\\"subtype\\":\\"success\\",\\"request_id\\":\\"$id\\",\\"response\\":{}}}"`;
+const ANSWER =
+  `${READ_ID}; printf '%s\\n' "{\\"type\\":\\"control_response\\",\\"response\\":{\\"subtype\\":\\"success\\",\\"request_id\\":\\"$id\\",\\"response\\":{}}}"`;
 /** The result a CLI prints when a turn was interrupted (2.1.x). */
 const INTERRUPTED_RESULT =
   '{"type":"result","subtype":"error_during_execution","is_error":true,"terminal_reason":"aborted_streaming","num_turns":1,"session_id":"s-1","total_cost_usd":0,"usage":{},"modelUsage":{},"permission_denials":[]}';
@@ -62,7 +63,11 @@ ${cli.after ?? ""}`;
 }
 
 /** Session options that run `cli` in place of claude, its processes tagged with `marker`. */
-function standIn(cli: StandInCli, marker: ProcessMarker, extra: SessionOptions = {}): SessionOptions {
+function standIn(
+  cli: StandInCli,
+  marker: ProcessMarker,
+  extra: SessionOptions = {},
+): SessionOptions {
   return {
     cli: "claude-stand-in",
     spawner: shell(script(cli)),
@@ -252,7 +257,7 @@ Deno.test("a can_use_tool request the CLI cancels aborts the callback's signal a
       ) & else ${PRINT_RESULT}; fi`;
     const cli = { before: `turns=0; : > "$STDIN_LOG"`, user };
     const cliScript = script(cli).replace(
-      'IFS= read -r line; do\n',
+      "IFS= read -r line; do\n",
       'IFS= read -r line; do\n  printf \'%s\\n\' "$line" >> "$STDIN_LOG"\n',
     );
     const asked: { tool: string; signal: AbortSignal }[] = [];
