@@ -454,6 +454,12 @@ const EXPECTATIONS: Record<string, (decoded: Decoded) => void> = {
     assertEquals(inits.length, 3, "one system/init per turn");
     assertEquals(new Set(decoded.results.map((r) => r.session_id)).size, 1, "one session");
   },
+  session_three_turns(decoded) {
+    assertEquals(decoded.results.map((r) => r.result), ["Noted.", "Noted too.", "Apple and pear."]);
+    const answered = decoded.items.filter((item) => item.type === "control_response");
+    assertEquals(answered.length, 1, "startSession() initialized the control protocol");
+    assertEquals(new Set(decoded.results.map((r) => r.session_id)).size, 1, "one session");
+  },
   interrupt(decoded) {
     const [interrupted, next] = decoded.results;
     assertEquals(interrupted?.subtype, "error_during_execution");

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { captureClawError } from "../src/errors/_capture.ts";
 import { startSession } from "../src/session/session.ts";
 import type { SessionTransport } from "../src/session/session_options.ts";
-import { offline } from "./_offline.ts";
+import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 import {
   forEachCli,
   mentions,
@@ -253,3 +253,40 @@ forEachCli(
     await marker.assertNoneLeft();
   },
 );
+
+forEachCli(
+  "a rate_limit_event (sent with a stored login) is a typed event of the turn and counts in the totals",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("Hi.")] });
+    // A stored subscription login (fake tokens): the CLI then reports its rate-limit state.
+    await Deno.mkdir(`${env.home}/.claude`, { recursive: true });
+    await Deno.writeTextFile(
+      `${env.home}/.claude/.credentials.json`,
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: "sk-ant-oat01-fake-access-token",
+          refreshToken: "sk-ant-ort01-fake-refresh-token",
+          expiresAt: Date.now() + 3_600_000,
+          scopes: ["user:inference", "user:profile"],
+          subscriptionType: "max",
+        },
+      }),
+    );
+    const options = sessionOptions(env, version, marker);
+    await using session = await startSession({
+      ...options,
+      env: { ...options.env, ANTHROPIC_API_KEY: undefined },
+    });
+    const turn = session.send("Hello");
+    const limits = (await Array.fromAsync(turn)).filter((event) =>
+      event.type === "rate_limit_event"
+    );
+    assertEquals(limits.length, turn.totals?.rateLimitEvents);
+    ok(limits.length > 0, "the CLI reported its rate-limit state");
+    assertEquals(session.totals.rateLimit?.status, "allowed");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+  PINNED_CLI_VERSIONS.filter((version) => !version.startsWith("2.0.")),
+); // 2.0.76 prints none

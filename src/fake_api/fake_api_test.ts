@@ -237,9 +237,19 @@ Deno.test("fake API answers unknown routes with an Anthropic-style 404", async (
     error: { type: "not_found_error", message: "Fake API has no route for GET /v1/models" },
     request_id: "req_fake_1",
   });
-  const count = await post(api.url, {}, "/v1/messages/count_tokens");
-  assertEquals(count.status, 404);
-  await count.body?.cancel();
+});
+
+Deno.test("fake API answers count_tokens with a stable estimate and uses up no reply", async () => {
+  await using api = await startFakeApi({ script: { replies: [] } });
+  const count = await post(
+    api.url,
+    { messages: [{ role: "user", content: "Hi" }] },
+    "/v1/messages/count_tokens",
+  );
+  assertEquals(count.status, 200);
+  const { input_tokens } = await count.json();
+  assertEquals(typeof input_tokens === "number" && input_tokens > 0, true);
+  assertEquals(api.requests[0]?.reply, null);
 });
 
 Deno.test("fake API logs requests with parsed bodies and redacted secrets", async () => {

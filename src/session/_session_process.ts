@@ -162,8 +162,11 @@ export class SessionProcess {
    */
   async close(graceMs: number): Promise<void> {
     if (this.#ended) return await this.exited.then(() => {});
-    await this.#writer.close().catch(() => {});
-    if (await settlesBy(this.exited, Date.now() + graceMs)) return;
+    const deadline = Date.now() + graceMs;
+    // Not awaited on its own: a CLI that stopped reading would keep a pending write, and close(),
+    // waiting forever.
+    this.#writer.close().catch(() => {});
+    if (await settlesBy(this.exited, deadline)) return;
     if (this.#turn) {
       this.#turn.stopReason = {
         kind: "aborted",

@@ -89,6 +89,9 @@ export class ClaudeSession implements AsyncDisposable {
    */
   async open(): Promise<void> {
     planSessionLaunch(this.#resolved.run); // the options and the CLI, checked before anything starts
+    if (this.#resolved.run.signal?.aborted) {
+      throw new ClawError("aborted", "The session was aborted before it started");
+    }
     if (this.transport === "stream") await this.#liveProcess();
   }
 
@@ -116,11 +119,14 @@ export class ClaudeSession implements AsyncDisposable {
    * Interrupts the current turn: `"interrupted"` when the CLI stopped it (the turn ends with kind
    * `aborted`), `"idle"` when no turn was running, `"killed"` when the CLI did not stop within
    * the time box and its process was shut down (the turn ends `aborted`; the next `send()` starts
-   * a fresh process that resumes the session). A turn still queued behind another is dropped.
+   * a fresh process that resumes the session). Turns queued behind it are dropped (kind `aborted`).
    */
   async interrupt(): Promise<InterruptOutcome> {
-    const log = this.#turns.find((turn) => !turn.ended);
+    const [log, ...queued] = this.#turns.filter((turn) => !turn.ended);
     if (!log) return "idle";
+    for (const turn of queued) {
+      turn.end(new ClawError("aborted", "The turn was dropped by an interrupt before it started"));
+    }
     const deadline = Date.now() + this.#resolved.controlTimeoutMs;
     if (!(await settlesBy(log.placed, deadline))) {
       log.end(new ClawError("aborted", "The turn was interrupted before it started"));

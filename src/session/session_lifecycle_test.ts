@@ -18,7 +18,7 @@ import {
 } from "../process/_stand_in.ts";
 import type { Spawner } from "../process/spawn.ts";
 import type { ToolPermission } from "./permissions.ts";
-import { type ClaudeSession, startSession } from "./session.ts";
+import { startSession } from "./session.ts";
 import type { SessionOptions } from "./session_options.ts";
 import type { ClaudeTurn } from "./turn.ts";
 
@@ -227,13 +227,12 @@ Deno.test("aborting the session's signal ends the turn in flight aborted, reaps 
   assertEquals(error.kind, "aborted");
   ok(ms < SETTLED, `the turn settled ${ms} ms after the abort`);
   assertEquals(session.closed, true);
-  const refused = throws(() => session.send("Anything else?"), (error: unknown) => {
-    ok(error instanceof ClawError);
+  throws(() => session.send("Anything else?"), (error: unknown) => {
+    ok(error instanceof ClawError, String(error));
     assertEquals(error.kind, "usage");
-    match(error.message, /closed/);
+    match(error.message, /The session is closed/);
     return true;
   });
-  assertEquals(refused, undefined);
   await session.close();
   await marker.assertNoneLeft();
 });
@@ -318,27 +317,70 @@ Deno.test("interrupt() with no turn running returns idle and leaves the session 
   await marker.assertNoneLeft();
 });
 
-Deno.test("interrupt() drops a turn queued behind the running one without touching the running one", async () => {
+/** Logs each user message to "$USER_LOG"; the first turn never ends, later ones answer "done". */
+const LOGS_USERS: StandInCli = {
+  before: "turns=0",
+  user: `printf '%s\\n' "$line" >> "$USER_LOG"; turns=$((turns + 1)); ${PRINT_INIT}
+      if [ "$turns" -gt 1 ]; then ${PRINT_RESULT}; fi`,
+  interrupt: `${ANSWER}; printf '%s\\n' '${INTERRUPTED_RESULT}'`,
+};
+
+/** The prompts of the user messages a stand-in logged to `log`. */
+async function promptsIn(log: string): Promise<unknown[]> {
+  const text = await Deno.readTextFile(log).catch(() => "");
+  return text.split("\n").filter((line) => line !== "").map((line) =>
+    JSON.parse(line).message.content
+  );
+}
+
+Deno.test("interrupt() stops the running turn and drops the turn queued behind it before it reaches the CLI", async () => {
   const marker = new ProcessMarker();
   const dir = await Deno.makeTempDir();
   const log = `${dir}/users.log`;
   try {
-    const cli = {
-      user: `printf '%s\\n' "$line" >> "$USER_LOG"; ${PRINT_INIT}`,
-      interrupt: `${ANSWER}; printf '%s\\n' '${INTERRUPTED_RESULT}'`,
-    };
-    const session: ClaudeSession = await startSession(
-      standIn(cli, marker, { env: { USER_LOG: log }, controlTimeoutMs: 2000 }),
+    await using session = await startSession(
+      standIn(LOGS_USERS, marker, { env: { USER_LOG: log }, controlTimeoutMs: 2000 }),
     );
     const running = session.send("First");
     await started(running);
     const queued = session.send("Second");
-    const outcome = await session.interrupt();
-    console.log(outcome);
-    const queuedError = await captureClawError(queued.result());
-    console.log(queuedError);
-    console.log(running.ended, await running.result().catch((e) => e));
-    console.log(await Deno.readTextFile(log));
+    assertEquals(await session.interrupt(), "interrupted");
+    assertEquals((await captureClawError(running.result())).kind, "aborted");
+    assertEquals((await captureClawError(queued.result())).kind, "aborted");
+    assertEquals(await session.send("Third").text(), "done");
+    assertEquals(await promptsIn(log), ["First", "Third"]);
+    await session.close();
+    await marker.assertNoneLeft();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("interrupt() drops a turn still waiting for its process within the time box, and the process then takes the next turn", async () => {
+  const marker = new ProcessMarker();
+  const dir = await Deno.makeTempDir();
+  const log = `${dir}/users.log`;
+  try {
+    // The first process dies mid-turn; the one that resumes takes 1 s to answer initialize.
+    const cli: StandInCli = {
+      before: NOTE_RESUME,
+      initialize: `if [ -n "$resumed" ]; then sleep 1; fi; ${ANSWER}`,
+      user: `printf '%s\\n' "$line" >> "$USER_LOG"; ${PRINT_INIT}
+      if [ -n "$resumed" ]; then ${PRINT_RESULT}; else exit 1; fi`,
+    };
+    await using session = await startSession(
+      standIn(cli, marker, { env: { USER_LOG: log }, controlTimeoutMs: 300 }),
+    );
+    assertEquals((await captureClawError(session.send("First").result())).kind, "no_result");
+    const waiting = session.send("Second");
+    const [outcome, ms] = await timed(session.interrupt());
+    assertEquals(outcome, "interrupted");
+    ok(ms < 900, `interrupt() settled after ${ms} ms, before the process was ready`);
+    const error = await captureClawError(waiting.result());
+    assertEquals(error.kind, "aborted");
+    match(error.message, /before it started/);
+    assertEquals(await session.send("Third").text(), "done");
+    assertEquals(await promptsIn(log), ["First", "Third"]);
     await session.close();
     await marker.assertNoneLeft();
   } finally {
