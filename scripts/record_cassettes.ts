@@ -595,7 +595,8 @@ export const SCENARIOS: readonly Scenario[] = [
       prompts: ["Remember the word: apple", "And the word: pear", "Which words did I give you?"],
     }],
     script: () => ({ replies: [text("Noted."), text("Noted too."), text("Apple and pear.")] }),
-    verify: ({ api }) => carriesEarlierTurn(api, ["Remember the word: apple", "And the word: pear"]),
+    verify: ({ api }) =>
+      carriesEarlierTurn(api, ["Remember the word: apple", "And the word: pear"]),
   },
   stdin(
     "session_tape",
