@@ -1056,12 +1056,7 @@ async function recordStep(step: Step, place: Place): Promise<void> {
 
 async function recordSession(step: SessionStep, place: Place, cassette: string): Promise<void> {
   await using session = await startSession({
-    cli: place.cli,
-    cwd: place.cwd,
-    env: place.env,
-    inheritEnv: false,
-    timeoutMs: STEP_TIMEOUT_MS,
-    spawner: recordingSpawner(denoSpawner, { save: saveCassette(cassette) }),
+    ...recordingOptions(place, cassette),
     ...step.options?.(place),
   });
   for (const prompt of step.prompts) await session.send(prompt).result();
@@ -1110,14 +1105,21 @@ async function recordClawRun(step: ClawRunStep, place: Place, cassette: string):
   );
 }
 
-async function recordRun(step: RunStep, place: Place, cassette: string): Promise<void> {
-  const claude = run(step.prompt, {
+/** Options that run the real CLI in `place` and record it into `cassette`. */
+function recordingOptions(place: Place, cassette: string): RunOptions {
+  return {
     cli: place.cli,
     cwd: place.cwd,
     env: place.env,
     inheritEnv: false,
     timeoutMs: STEP_TIMEOUT_MS,
     spawner: recordingSpawner(denoSpawner, { save: saveCassette(cassette) }),
+  };
+}
+
+async function recordRun(step: RunStep, place: Place, cassette: string): Promise<void> {
+  const claude = run(step.prompt, {
+    ...recordingOptions(place, cassette),
     ...step.options?.(place),
   });
   try {
