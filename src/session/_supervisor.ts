@@ -5,7 +5,11 @@
 import { shutdown } from "../process/shutdown.ts";
 import type { ClaudeProcess } from "../process/spawn.ts";
 import type { StopReason } from "./classify.ts";
-import { DEFAULT_STARTUP_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "./run_options.ts";
+import {
+  DEFAULT_EXIT_TIMEOUT_MS,
+  DEFAULT_STARTUP_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+} from "./run_options.ts";
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -73,7 +77,7 @@ export class Supervisor {
     clearTimeout(this.#waiting);
     this.#waiting = undefined;
     clearTimeout(this.#exit);
-    this.#exit = arm(this.#options.exitTimeoutMs ?? 10_000, () => {
+    this.#exit = arm(this.#options.exitTimeoutMs ?? DEFAULT_EXIT_TIMEOUT_MS, () => {
       this.#options.onWarning?.("Claude Code did not exit after its result: shutting it down");
       shutdown(this.#process);
     });

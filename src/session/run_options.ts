@@ -51,7 +51,10 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
    * for minutes.
    */
   idleTimeoutMs?: number;
-  /** How long the CLI may take to exit after its `result` before it is shut down. Default 10 s. */
+  /**
+   * How long the CLI may take to exit after its `result` (a session's, after `close()`) before it
+   * is shut down. Default {@linkcode DEFAULT_EXIT_TIMEOUT_MS} (10 s).
+   */
   exitTimeoutMs?: number;
   /**
    * The longest stdout line decoded, in bytes; a longer one becomes a `line_too_long` diagnostic
@@ -66,6 +69,9 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
 
 /** The default overall time limit of a run: one hour. */
 export const DEFAULT_TIMEOUT_MS = 60 * 60_000;
+
+/** The default time the CLI has to exit after its result, or after a session's `close()`: 10 s. */
+export const DEFAULT_EXIT_TIMEOUT_MS = 10_000;
 
 /** The default time the CLI has to print its first line: one minute. */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;

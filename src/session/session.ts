@@ -11,6 +11,7 @@ import { settlesBy } from "./_deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
 import { TurnLog } from "./_turn_log.ts";
 import { planSessionLaunch } from "./launch.ts";
+import { DEFAULT_EXIT_TIMEOUT_MS } from "./run_options.ts";
 import {
   type ResolvedSession,
   resolveSession,
@@ -220,7 +221,7 @@ export class ClaudeSession implements AsyncDisposable {
     }
     const process = this.#process;
     if (process) {
-      await (now ? process.kill() : process.close(this.#resolved.run.exitTimeoutMs ?? 10_000));
+      await (now ? process.kill() : process.close(this.#exitTimeoutMs));
     }
     await this.#queue;
   }
@@ -244,7 +245,7 @@ export class ClaudeSession implements AsyncDisposable {
     this.#noteProcess();
     if (log.totals) this.#totals = addTotals(this.#totals, log.totals);
     if (this.transport === "per-turn" && process) {
-      await process.close(this.#resolved.run.exitTimeoutMs ?? 10_000);
+      await process.close(this.#exitTimeoutMs);
     }
   }
 
@@ -266,6 +267,10 @@ export class ClaudeSession implements AsyncDisposable {
         if (this.#observer.active) this.#observer.observe(item);
       },
     });
+    if (this.#closing) {
+      await process.kill(); // the session was closed while this process started
+      throw new ClawError("aborted", "The session was closed");
+    }
     this.#process = process;
     this.#warnVersion(process.cliVersion);
     if (this.#thinkingTokens !== undefined) {
@@ -296,6 +301,10 @@ export class ClaudeSession implements AsyncDisposable {
     if (!process) return;
     this.#sessionId = process.facts.sessionId ?? this.#sessionId;
     this.#warnVersion(process.cliVersion);
+  }
+
+  get #exitTimeoutMs(): number {
+    return this.#resolved.run.exitTimeoutMs ?? DEFAULT_EXIT_TIMEOUT_MS;
   }
 
   #warnVersion(version: string | undefined): void {
