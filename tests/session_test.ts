@@ -290,3 +290,26 @@ forEachCli(
   },
   PINNED_CLI_VERSIONS.filter((version) => !version.startsWith("2.0.")),
 ); // 2.0.76 prints none
+
+forEachCli(
+  "setMaxThinkingTokens takes effect on the next turn: the request log shows the budget",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("One."), text("Two.")] });
+    // A model whose thinking takes a budget (2.1.332 keeps adaptive thinking on its default model).
+    await using session = await startSession(
+      sessionOptions(env, version, marker, { model: "claude-haiku-4-5" }),
+    );
+    await session.send("First").result();
+    await session.setMaxThinkingTokens(1000);
+    await session.send("Second").result();
+    const budgets = scripted(env.api).map((request) =>
+      (request.body as { thinking?: { budget_tokens?: number } }).thinking?.budget_tokens
+    );
+    ok(budgets[0] !== budgets[1], `the budget changed: ${budgets}`);
+    // 2.0.76 sends the value as given, 2.1.332 rounds it up to 1024.
+    ok(budgets[1]! >= 1000 && budgets[1]! <= 1024, `the second turn's budget: ${budgets[1]}`);
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
