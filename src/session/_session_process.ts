@@ -39,8 +39,6 @@ interface ActiveTurn {
   supervisor: Supervisor;
   /** Set when claw itself stopped the process during the turn. */
   stopReason?: StopReason;
-  /** Whether an interrupt was sent for this turn. */
-  interrupted?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -99,11 +97,6 @@ export class SessionProcess {
     return !this.#ended;
   }
 
-  /** Whether a turn is in flight. */
-  get busy(): boolean {
-    return this.#turn !== undefined;
-  }
-
   /** The CLI version, from `initialize` (2.1.x) or `system/init`. */
   get cliVersion(): string | undefined {
     const version = this.info.claude_code_version;
@@ -142,7 +135,6 @@ export class SessionProcess {
       await settlesBy(turn.log.changed(), deadline);
     }
     if (turn.log.ended) return "idle";
-    turn.interrupted = true;
     this.#channel.request({ subtype: "interrupt" }, Math.max(1, deadline - Date.now()))
       .catch(() => {}); // the turn's end is what counts, and it is waited for below
     await settlesBy(turn.log.done, deadline);
@@ -211,14 +203,13 @@ export class SessionProcess {
     const turn = this.#turn;
     this.#turn = undefined;
     turn?.supervisor.dispose();
+    const stopReason = turn?.stopReason ?? turn?.supervisor.stopReason;
     const failure = readFailure ?? classifyRun({
       turn: turn?.log.facts ?? new TurnFacts(),
       process: this.facts,
       status,
       stderrTail: this.#stderr.text,
-      ...(turn?.stopReason ?? turn?.supervisor.stopReason
-        ? { stopReason: (turn.stopReason ?? turn.supervisor.stopReason)! }
-        : {}),
+      ...(stopReason ? { stopReason } : {}),
     }) ?? new ClawError("no_result", `Claude Code exited with code ${status.code}`);
     this.#channel.close(failure);
     turn?.log.end(failure);
