@@ -11,8 +11,10 @@ import {
 } from "../protocol/events.ts";
 import type { styles } from "./_style.ts";
 
-type Styles = ReturnType<typeof styles>;
-type Write = (text: string) => void;
+/** The styles of a stream (see `_style.ts`). */
+export type Styles = ReturnType<typeof styles>;
+/** Writes text somewhere, whole. */
+export type Write = (text: string) => void;
 
 const SUMMARY_WIDTH = 100;
 
@@ -22,7 +24,8 @@ export function oneLine(text: string, width = SUMMARY_WIDTH): string {
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
-function toolSummary(input: Record<string, unknown>): string {
+/** A tool call's input in one short line: its command, path or pattern, else its JSON. */
+export function toolSummary(input: Record<string, unknown>): string {
   for (const key of ["command", "file_path", "path", "pattern", "url", "description", "prompt"]) {
     const value = input[key];
     if (typeof value === "string") return oneLine(value, 80);
@@ -127,6 +130,11 @@ export class TextRenderer {
         return;
       }
     }
+  }
+
+  /** Ends a streamed answer's line, so what follows starts on a line of its own. */
+  endAnswer(): void {
+    this.#endAnswer();
   }
 
   /** The closing line: turns, time, cost and tokens. */

@@ -59,7 +59,7 @@ export async function streamRun(
       stopSpinner();
       if (!(error instanceof ClawError)) throw error;
       if (output !== "text") out(JSON.stringify(errorLine(error, claude.lastResult)) + "\n");
-      err(`${s.red(`error[${error.kind}]`)}: ${error.message}${details(error)}\n`);
+      err(`${s.red(`error[${error.kind}]`)}: ${error.message}${failureDetails(error)}\n`);
       err(`${s.dim("hint:")} ${error.hint}\n`);
       return error.kind === "usage" ? 2 : 1;
     }
@@ -74,7 +74,7 @@ export async function streamRun(
 }
 
 /** Writes text to `stream` synchronously and whole; `onClosed` when its reader has gone. */
-function writer(
+export function writer(
   stream: { writeSync(p: Uint8Array): number },
   onClosed: () => void,
 ): (text: string) => void {
@@ -103,7 +103,8 @@ function errorLine(error: ClawError, result: ResultEvent | undefined): Record<st
   return { type: "claw_error", ...errorReport(error), result: result ?? null };
 }
 
-function details(error: ClawError): string {
+/** The error line's details: request, session, exit code, and the stderr tail where it helps. */
+export function failureDetails(error: ClawError): string {
   const parts = [];
   if (error.requestId) parts.push(`request ${error.requestId}`);
   if (error.sessionId) parts.push(`session ${error.sessionId}`);

@@ -42,6 +42,12 @@ export const COMMANDS: readonly Command[] = [
     load: () => importLazily<CommandModule>("./run.ts", import.meta.url),
   },
   {
+    name: "session",
+    json: "--json",
+    summary: "List, show and export stored sessions, or talk in an interactive session",
+    load: () => importLazily<CommandModule>("./session.ts", import.meta.url),
+  },
+  {
     name: "inspect",
     json: "--json",
     summary: "Decode a stream-json transcript or a cassette and summarise it",

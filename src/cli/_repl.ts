@@ -1,0 +1,222 @@
+/**
+ * The interactive side of `claw session`: prompts read line by line, each sent as a turn of one
+ * long-lived session, its events rendered as they stream. Ctrl-C interrupts the running turn (or,
+ * at the prompt, ends the session), permission prompts are asked on a terminal.
+ */
+import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
+import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
+import { standIn } from "../process/_live_children.ts";
+import type { CanUseTool } from "../session/permissions.ts";
+import { type ClaudeSession, startSession } from "../session/session.ts";
+import type { SessionOptions } from "../session/session_options.ts";
+import type { Totals } from "../session/totals.ts";
+import { UsageError } from "./_args.ts";
+import { flagFor, flagValues, parseFlags } from "./_flags.ts";
+import { LineReader } from "./_line_reader.ts";
+import { type Styles, TextRenderer, toolSummary, type Write } from "./_render.ts";
+import { RUN_FLAGS } from "./_run_flags.ts";
+import { failureDetails, writer } from "./_run_stream.ts";
+import { startSpinner } from "./_spinner.ts";
+import { colourEnabled, styles } from "./_style.ts";
+
+/** How a REPL picks its session. */
+export type ReplKind = "new" | "resume" | "continue" | "fork";
+
+const SLASH_HELP = `/exit         end the session
+/model NAME   switch the model (no NAME: the default)
+/mode MODE    switch the permission mode (${PERMISSION_MODES.join(", ")})
+/cost         what the session cost so far
+/id           the session id
+/help         this list`;
+
+/** Runs the REPL for `claw session <kind> [ID] [run options]`; returns the exit code. */
+export async function runRepl(kind: ReplKind, args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, RUN_FLAGS);
+  const options = flagValues(RUN_FLAGS, values) as SessionOptions;
+  const needsId = kind === "resume" || kind === "fork";
+  if (needsId && positionals.length !== 1) {
+    throw new UsageError(`claw session ${kind} takes one session ID, got ${positionals.length}`);
+  }
+  if (!needsId && positionals.length > 0) {
+    throw new UsageError(
+      `claw session ${kind} takes no prompt: type the prompts once it has started`,
+    );
+  }
+  if (needsId) options.resume = positionals[0]!;
+  if (kind === "fork") options.forkSession = true;
+  if (kind === "continue") options.continue = true;
+  return await new Repl(options).run();
+}
+
+class Repl {
+  readonly #options: SessionOptions;
+  readonly #lines = new LineReader();
+  readonly #tty = Deno.stdin.isTerminal();
+  readonly #out: Write = writer(Deno.stdout, () => {});
+  readonly #err: Write = writer(Deno.stderr, () => {});
+  readonly #s: Styles = styles(colourEnabled(Deno.stderr));
+  /** Tools the user allowed for the rest of the session ("a" at a permission prompt). */
+  readonly #alwaysAllowed = new Set<string>();
+  #session: ClaudeSession | undefined;
+  #turnRunning = false;
+  /** Ends the wait for the next prompt (Ctrl-C at the prompt, SIGTERM). */
+  #quit = new AbortController();
+  #failed = false;
+
+  constructor(options: SessionOptions) {
+    this.#options = {
+      ...options,
+      includePartialMessages: true,
+      onWarning: (message) => this.#err(this.#s.yellow(`warning: ${message}`) + "\n"),
+      // Without a terminal nobody can answer: the CLI denies what --permission-mode does not allow.
+      ...(this.#tty ? { canUseTool: this.#askPermission } : {}),
+    };
+  }
+
+  async run(): Promise<number> {
+    // The REPL answers Ctrl-C and SIGTERM itself: the session's process is not killed under it.
+    const release = standIn();
+    const onInterrupt = () => this.#onInterrupt();
+    const onTerminate = () => this.#quit.abort();
+    Deno.addSignalListener("SIGINT", onInterrupt);
+    Deno.addSignalListener("SIGTERM", onTerminate);
+    try {
+      try {
+        this.#session = await startSession(this.#options);
+      } catch (error) {
+        if (error instanceof InvalidOptionError) {
+          throw new UsageError(error.describe((option) => flagFor(RUN_FLAGS, option) ?? option));
+        }
+        throw error;
+      }
+      if (this.#tty) {
+        this.#err(this.#s.dim("Type a prompt; /help for commands, Ctrl-D to end.") + "\n");
+      }
+      await this.#loop(this.#session);
+    } finally {
+      await this.#session?.close();
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+      Deno.removeSignalListener("SIGTERM", onTerminate);
+      release();
+    }
+    return this.#failed ? 1 : 0;
+  }
+
+  async #loop(session: ClaudeSession): Promise<void> {
+    while (true) {
+      if (this.#tty) this.#err(this.#s.bold("> "));
+      const line = await this.#lines.next(this.#quit.signal);
+      if (line === null) {
+        if (this.#tty) this.#err("\n");
+        return;
+      }
+      const prompt = line.trim();
+      if (prompt === "") continue;
+      if (prompt.startsWith("/")) {
+        if (await this.#command(session, prompt) === "exit") return;
+        continue;
+      }
+      await this.#turn(session, prompt);
+    }
+  }
+
+  async #turn(session: ClaudeSession, prompt: string): Promise<void> {
+    const renderer = new TextRenderer({
+      out: this.#out,
+      err: this.#err,
+      styles: this.#s,
+      partial: true,
+    });
+    const stopSpinner = startSpinner("Waiting for Claude…", this.#tty);
+    const turn = session.send(prompt);
+    this.#turnRunning = true;
+    try {
+      for await (const item of turn) {
+        stopSpinner();
+        renderer.render(item);
+      }
+      renderer.endAnswer();
+      if (turn.totals) this.#err(this.#s.dim(costLine(turn.totals, session.sessionId)) + "\n");
+    } catch (error) {
+      stopSpinner();
+      renderer.endAnswer();
+      if (!(error instanceof ClawError)) throw error;
+      if (error.kind === "aborted") {
+        this.#err(this.#s.yellow("interrupted") + "\n");
+      } else {
+        this.#failed = true;
+        this.#err(
+          `${this.#s.red(`error[${error.kind}]`)}: ${error.message}${failureDetails(error)}\n`,
+        );
+        this.#err(`${this.#s.dim("hint:")} ${error.hint}\n`);
+      }
+    } finally {
+      this.#turnRunning = false;
+    }
+  }
+
+  async #command(session: ClaudeSession, line: string): Promise<"exit" | void> {
+    const [name, ...rest] = line.slice(1).split(/\s+/);
+    const argument = rest.join(" ").trim();
+    try {
+      switch (name) {
+        case "exit":
+        case "quit":
+          return "exit";
+        case "model":
+          await session.setModel(argument === "" ? undefined : argument);
+          this.#err(`model: ${argument || "the default"}\n`);
+          return;
+        case "mode":
+          await session.setPermissionMode(argument as PermissionMode);
+          this.#err(`permission mode: ${argument}\n`);
+          return;
+        case "cost":
+          this.#err(costLine(session.totals, session.sessionId) + "\n");
+          return;
+        case "id":
+          this.#out(`${session.sessionId ?? "(none yet: send a prompt first)"}\n`);
+          return;
+        case "help":
+          this.#err(SLASH_HELP + "\n");
+          return;
+        default:
+          this.#err(`Unknown command "/${name}": try /help\n`);
+      }
+    } catch (error) {
+      if (!(error instanceof ClawError)) throw error;
+      this.#err(`${this.#s.red(`error[${error.kind}]`)}: ${error.message}\n`);
+    }
+  }
+
+  #onInterrupt(): void {
+    if (this.#turnRunning) {
+      this.#err(this.#s.dim("\n^C interrupting…") + "\n");
+      this.#session?.interrupt().catch(() => {});
+    } else {
+      this.#quit.abort();
+    }
+  }
+
+  readonly #askPermission: CanUseTool = async (toolName, input, { signal }) => {
+    if (this.#alwaysAllowed.has(toolName)) return { behavior: "allow" };
+    this.#err(`\n${this.#s.bold(`Allow ${toolName}(${toolSummary(input)})?`)} [y/N/a] `);
+    const answer = (await this.#lines.next(signal))?.trim().toLowerCase();
+    if (answer === "a" || answer === "always") this.#alwaysAllowed.add(toolName);
+    if (answer === "y" || answer === "yes" || this.#alwaysAllowed.has(toolName)) {
+      return { behavior: "allow" };
+    }
+    return { behavior: "deny", message: `The user denied ${toolName}` };
+  };
+}
+
+/** The line after each turn (and for /cost): turns, time, cost, tokens and the session id. */
+function costLine(totals: Totals, sessionId: string | undefined): string {
+  return [
+    `${totals.turns} turn${totals.turns === 1 ? "" : "s"}`,
+    `${(totals.durationMs / 1000).toFixed(1)} s`,
+    `$${totals.costUsd.toFixed(4)}`,
+    `${totals.inputTokens} in / ${totals.outputTokens} out tokens`,
+    `session ${sessionId ?? "?"}`,
+  ].join(" · ");
+}

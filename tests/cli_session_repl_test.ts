@@ -1,0 +1,115 @@
+/**
+ * `claw session new|resume|continue|fork` with piped stdin (one prompt per line, answers on
+ * stdout), the real pinned CLIs against the fake API. The terminal side is in
+ * cli_session_tty_test.ts.
+ */
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
+import { claw } from "./_claw.ts";
+import { type Offline, offline } from "./_offline.ts";
+import { forEachCli, mentions, ProcessMarker, scripted, text, toolUse } from "./_session.ts";
+
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+/** `claw session ARGS` against `env`'s fake API with CLI `version`, prompts piped in. */
+function session(
+  env: Offline,
+  version: string,
+  marker: ProcessMarker,
+  args: string[],
+  stdin: string,
+) {
+  return claw(["session", ...args, "--cli", env.options(version).cli!, "--cwd", env.cwd], {
+    stdin,
+    env: { ...env.vars(version), ...marker.env },
+  });
+}
+
+forEachCli("piped prompts are the turns of one session, each answer on stdout", async (version) => {
+  const marker = new ProcessMarker();
+  await using env = await offline({ replies: [text("Noted apple."), text("You said apple.")] });
+  const out = await session(
+    env,
+    version,
+    marker,
+    ["new"],
+    "Remember apple\n\nWhat did I say?\n/id\n",
+  );
+  assertEquals(out.code, 0, out.stderr);
+  const [first, second, id] = out.stdout.trim().split("\n");
+  assertEquals([first, second], ["Noted apple.", "You said apple."]);
+  match(id ?? "", /^[0-9a-f-]{36}$/);
+  ok(mentions(scripted(env.api)[1], "Remember apple"), "the second turn carries the first");
+  match(out.stderr, new RegExp(`session ${id}`), "each turn's cost line names the session");
+  await marker.assertNoneLeft();
+});
+
+forEachCli(
+  "piped, a tool that needs approval is denied unless --permission-mode allows it",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        toolUse("Bash", { command: "touch denied.txt" }),
+        text("It was denied."),
+        toolUse("Bash", { command: "touch allowed.txt" }),
+        text("Made it."),
+      ],
+    });
+    const denied = await session(env, version, marker, ["new"], "Make denied.txt\n");
+    assertEquals(denied.stdout.trim(), "It was denied.");
+    assertEquals(await exists(`${env.cwd}/denied.txt`), false);
+    const allowed = await session(
+      env,
+      version,
+      marker,
+      ["new", "--permission-mode", "bypassPermissions"],
+      "Make allowed.txt\n",
+    );
+    assertEquals(allowed.stdout.trim(), "Made it.");
+    assertEquals(await exists(`${env.cwd}/allowed.txt`), true);
+    await marker.assertNoneLeft();
+  },
+);
+
+forEachCli(
+  "resume ID and continue go on with a stored session; an unknown id fails before starting",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [text("Noted plum."), text("You said plum."), text("Still plum.")],
+    });
+    const first = await session(env, version, marker, ["new"], "Remember plum\n/id\n");
+    const id = first.stdout.trim().split("\n").at(-1)!;
+    const resumed = await session(env, version, marker, ["resume", id], "Which fruit?\n/id\n");
+    assertEquals(resumed.stdout.trim().split("\n"), ["You said plum.", id]);
+    const continued = await session(env, version, marker, ["continue"], "And now?\n");
+    assertEquals(continued.stdout.trim(), "Still plum.");
+    ok(mentions(scripted(env.api).at(-1), "Remember plum"), "continue carried the history");
+    const unknown = await session(
+      env,
+      version,
+      marker,
+      ["resume", "00000000-0000-4000-8000-000000000000"],
+      "Hi\n",
+    );
+    assertEquals(unknown.code, 1);
+    match(unknown.stderr, /error\[session_not_found\]/);
+    assertEquals(scripted(env.api).length, 3, "the unknown id spent no request");
+    await marker.assertNoneLeft();
+  },
+);
+
+Deno.test("claw session usage mistakes exit 2 with one line naming them", async () => {
+  const cases: [string[], RegExp][] = [
+    [["session"], /Missing subcommand/],
+    [["session", "frobnicate"], /Unknown subcommand "frobnicate"/],
+    [["session", "resume"], /takes one session ID, got 0/],
+    [["session", "new", "a prompt"], /takes no prompt/],
+    [["session", "new", "--max-turns", "0"], /Invalid --max-turns "0"/],
+  ];
+  for (const [args, message] of cases) {
+    const out = await claw(args);
+    assertEquals(out.code, 2, `${args.join(" ")}: ${out.stderr}`);
+    match(out.stderr.split("\n")[0] ?? "", message);
+  }
+});
