@@ -1,0 +1,102 @@
+/**
+ * `claw session new` in a real terminal (tmux), with the real pinned CLIs against the fake API:
+ * two turns where the second refers to the first, permission prompts answered `y` and `n`,
+ * Ctrl-C during a stalled stream then another turn, `/model`, `/exit`, and no `claude` left.
+ * Skipped, saying why, where tmux is missing (CI installs it).
+ */
+import { deepStrictEqual as assertEquals, ok } from "node:assert";
+import { offline } from "./_offline.ts";
+import { forEachCli, mentions, ProcessMarker, scripted, text, toolUse } from "./_session.ts";
+import { hasTmux, TmuxSession } from "./_tmux.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
+
+forEachCli(
+  "the session REPL in a terminal: turns, permission prompts, Ctrl-C, /model and /exit",
+  async (version) => {
+    if (!hasTmux()) return;
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        text("Noted apple."),
+        text("You said apple."),
+        toolUse("Bash", { command: "touch yes.txt" }),
+        text("Made yes.txt."),
+        toolUse("Bash", { command: "touch no.txt" }),
+        text("I was not allowed."),
+        { content: [{ type: "text", text: "Once upon a time, long ago" }], stall_ms: 60_000 },
+        text("Back after the interrupt."),
+        // 2.1.332 checks a new model with a request of its own: it gets this answer too.
+        text("Now with haiku."),
+      ],
+      when_exhausted: "repeat_last",
+    });
+    await using tty = await TmuxSession.start(
+      [Deno.execPath(), "run", "-A", MAIN, "session", "new", "--cli", env.options(version).cli!],
+      { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" }, width: 120 },
+    );
+    const prompt = async (line: string) => {
+      await tty.type(line);
+      await tty.sendKeys("Enter");
+    };
+    await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
+
+    await prompt("Remember apple");
+    await tty.waitFor("Noted apple.", { timeoutMs: 30_000 });
+    await prompt("What did I say?");
+    await tty.waitFor("You said apple.");
+    ok(mentions(scripted(env.api)[1], "Remember apple"), "the second turn carries the first");
+
+    await prompt("Make yes.txt");
+    await tty.waitFor("Allow Bash(touch yes.txt)? [y/N/a]");
+    await prompt("y");
+    await tty.waitFor("Made yes.txt.");
+    await prompt("Make no.txt");
+    await tty.waitFor("Allow Bash(touch no.txt)? [y/N/a]");
+    await prompt("n");
+    await tty.waitFor("I was not allowed.");
+    assertEquals(await exists(`${env.cwd}/yes.txt`), true);
+    assertEquals(await exists(`${env.cwd}/no.txt`), false);
+
+    await prompt("Tell a long story");
+    await tty.waitFor("Once upon"); // streamed before the fake API stalls
+    await tty.sendKeys("C-c");
+    await tty.waitFor(/^interrupted$/m);
+    await prompt("Go on");
+    await tty.waitFor("Back after the interrupt.");
+
+    await prompt("/model claude-haiku-4-5");
+    await tty.waitFor("model: claude-haiku-4-5");
+    await prompt("Say something");
+    await tty.waitFor("Now with haiku.");
+    const last = scripted(env.api).at(-1)?.body as { model?: string };
+    assertEquals(last.model, "claude-haiku-4-5");
+
+    await prompt("/exit");
+    assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
+    await marker.assertNoneLeft();
+  },
+);
+
+for (const key of ["C-c", "C-d"]) {
+  forEachCli(
+    `${key} at an empty prompt ends the session REPL cleanly, reaping the CLI`,
+    async (version) => {
+      if (!hasTmux()) return;
+      const marker = new ProcessMarker();
+      await using env = await offline({ replies: [text("Hi.")] });
+      await using tty = await TmuxSession.start(
+        [Deno.execPath(), "run", "-A", MAIN, "session", "new", "--cli", env.options(version).cli!],
+        { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" } },
+      );
+      await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
+      ok(marker.pids().length > 1, "claw and its claude are running");
+      await tty.sendKeys(key);
+      assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
+      await marker.assertNoneLeft();
+    },
+  );
+}
