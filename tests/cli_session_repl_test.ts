@@ -113,3 +113,35 @@ Deno.test("claw session usage mistakes exit 2 with one line naming them", async 
     match(out.stderr.split("\n")[0] ?? "", message);
   }
 });
+
+forEachCli("SIGTERM ends the session REPL mid-turn with 143, reaping the CLI", async (version) => {
+  const marker = new ProcessMarker();
+  await using env = await offline({
+    replies: [{ content: [{ type: "text", text: "A stalled answer" }], stall_ms: 60_000 }],
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../main.ts", import.meta.url).pathname,
+      "session",
+      "new",
+      "--cli",
+      env.options(version).cli!,
+      "--cwd",
+      env.cwd,
+    ],
+    env: { NO_COLOR: "1", ...env.vars(version), ...marker.env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdin = child.stdin.getWriter();
+  await stdin.write(new TextEncoder().encode("Tell a long story\n"));
+  while (scripted(env.api).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill("SIGTERM");
+  const out = await child.output();
+  assertEquals(out.code, 143);
+  await stdin.close().catch(() => {});
+  await marker.assertNoneLeft();
+});

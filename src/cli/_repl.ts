@@ -60,13 +60,16 @@ class Repl {
   #session: ClaudeSession | undefined;
   #turnRunning = false;
   /** Ends the wait for the next prompt (Ctrl-C at the prompt, SIGTERM). */
-  #quit = new AbortController();
+  readonly #quit = new AbortController();
+  /** Ends the session at once, a turn in flight included (SIGTERM). */
+  readonly #terminate = new AbortController();
   #failed = false;
 
   constructor(options: SessionOptions) {
     this.#options = {
       ...options,
       includePartialMessages: true,
+      signal: this.#terminate.signal,
       onWarning: (message) => this.#err(this.#s.yellow(`warning: ${message}`) + "\n"),
       // Without a terminal nobody can answer: the CLI denies what --permission-mode does not allow.
       ...(this.#tty ? { canUseTool: this.#askPermission } : {}),
@@ -77,7 +80,10 @@ class Repl {
     // The REPL answers Ctrl-C and SIGTERM itself: the session's process is not killed under it.
     const release = standIn();
     const onInterrupt = () => this.#onInterrupt();
-    const onTerminate = () => this.#quit.abort();
+    const onTerminate = () => {
+      this.#quit.abort();
+      this.#terminate.abort();
+    };
     Deno.addSignalListener("SIGINT", onInterrupt);
     Deno.addSignalListener("SIGTERM", onTerminate);
     try {
@@ -99,6 +105,7 @@ class Repl {
       Deno.removeSignalListener("SIGTERM", onTerminate);
       release();
     }
+    if (this.#terminate.signal.aborted) return 143; // 128 + SIGTERM, as the signal would have
     return this.#failed ? 1 : 0;
   }
 
