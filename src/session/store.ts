@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { Usage } from "../protocol/events.ts";
 import { join } from "node:path";
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 
@@ -59,6 +60,10 @@ export interface SessionMessage {
   timestamp: string | null;
   /** The model, for an assistant message. */
   model?: string;
+  /** The API usage of an assistant message (its final one, where the CLI stored several). */
+  usage?: Usage;
+  /** Set on a user message the CLI added itself (context, a command's output), not typed. */
+  meta?: true;
 }
 
 /** A session read whole: what {@linkcode listSessions} says about it, and its conversation. */
@@ -67,6 +72,8 @@ export interface SessionTranscript {
   info: SessionInfo;
   /** The conversation, in order. */
   messages: SessionMessage[];
+  /** What the session cost, as the CLI stored it (2.1.x writes it when a process ends). */
+  costUsd?: number;
 }
 
 /** The formats of {@linkcode exportSession}. */
@@ -266,15 +273,25 @@ async function readSessionFile(path: string): Promise<SessionTranscript> {
   let turns = 0;
   let firstPrompt: string | null = null;
   let lastAssistantId: unknown;
+  let costUsd: number | undefined;
   for (const line of text.split("\n")) {
     const record = parseRecord(line);
     if (!record) continue;
+    if (record.type === "cost-state" && typeof record.totalCostUSD === "number") {
+      costUsd = record.totalCostUSD;
+    }
     if (typeof record.timestamp === "string") lastActivity = record.timestamp;
     if (cwd === null && typeof record.cwd === "string") cwd = record.cwd;
     if (record.isSidechain === true || (record.type !== "user" && record.type !== "assistant")) {
       continue;
     }
-    const message = record.message as { content?: unknown; id?: unknown; model?: unknown };
+    const message = record.message as {
+      content?: unknown;
+      id?: unknown;
+      model?: unknown;
+      usage?: unknown;
+    };
+    const usage = isUsage(message?.usage) ? { usage: message.usage } : {};
     const content = blocks(message?.content);
     const timestamp = typeof record.timestamp === "string" ? record.timestamp : null;
     if (record.type === "assistant") {
@@ -283,19 +300,26 @@ async function readSessionFile(path: string): Promise<SessionTranscript> {
         previous?.role === "assistant" && message.id !== undefined && message.id === lastAssistantId
       ) {
         previous.content.push(...content);
+        Object.assign(previous, usage);
       } else {
         messages.push({
           role: "assistant",
           content,
           timestamp,
           ...(typeof message.model === "string" ? { model: message.model } : {}),
+          ...usage,
         });
       }
       lastAssistantId = message.id;
       continue;
     }
     lastAssistantId = undefined;
-    messages.push({ role: "user", content, timestamp });
+    messages.push({
+      role: "user",
+      content,
+      timestamp,
+      ...(record.isMeta === true ? { meta: true } : {}),
+    });
     if (record.isMeta !== true && content.every((block) => block.type !== "tool_result")) {
       turns++;
       firstPrompt ??= content.flatMap((b) => typeof b.text === "string" ? [b.text] : []).join("\n");
@@ -304,7 +328,12 @@ async function readSessionFile(path: string): Promise<SessionTranscript> {
   return {
     info: { id, cwd, firstPrompt, lastActivity, turns, size: stat.size, path },
     messages,
+    ...(costUsd === undefined ? {} : { costUsd }),
   };
+}
+
+function isUsage(value: unknown): value is Usage {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function parseRecord(line: string): Record<string, unknown> | undefined {

@@ -1,0 +1,211 @@
+/**
+ * `claw session list|show|export` end to end: `main.ts` as a subprocess, over sessions the pinned
+ * CLIs wrote against the fake API in a throw-away HOME.
+ */
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
+import { join } from "node:path";
+import { claw, type ClawOutput } from "./_claw.ts";
+import { hasCli, offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
+import { text, toolUse } from "./_session.ts";
+import { run } from "../src/session/run.ts";
+
+const UNKNOWN_ID = "0b7c9a52-0000-4000-8000-000000000000";
+
+/** The keys of one `claw session list --json` entry, in order: the stable shape. */
+const LISTING_KEYS = [
+  "id",
+  "cwd",
+  "first_prompt",
+  "last_activity",
+  "turns",
+  "size_bytes",
+  "path",
+];
+
+function ok0(out: ClawOutput): ClawOutput {
+  assertEquals(out.code, 0, out.stderr);
+  return out;
+}
+
+for (const version of PINNED_CLI_VERSIONS) {
+  Deno.test({
+    name: `claw session list, show and export read the sessions claude ${version} wrote`,
+    ignore: !hasCli(version),
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn(t) {
+      // Made once: two sessions in the working directory (the first runs a tool), one elsewhere.
+      await using env = await offline({
+        replies: [
+          toolUse("Bash", { command: "seq 1 8" }),
+          text("It printed 1 to 8"),
+          text("Second answer"),
+          text("Elsewhere"),
+        ],
+      });
+      const other = join(env.cwd, "other project");
+      await Deno.mkdir(other);
+      const bash = { permissionMode: "bypassPermissions" } as const;
+      const first = (await run("Run seq", env.options(version, bash)).result()).session_id;
+      const second = (await run("Start over", env.options(version)).result()).session_id;
+      const elsewhere =
+        (await run("Somewhere else", env.options(version, { cwd: other })).result()).session_id;
+      const session = (...args: string[]) => claw(["session", ...args], { env: env.vars(version) });
+      const ids = (out: ClawOutput) => JSON.parse(out.stdout).map((s: { id: string }) => s.id);
+
+      await t.step("list prints a table, newest first, without colour off a terminal", async () => {
+        const out = ok0(await session("list", "--cwd", env.cwd));
+        const lines = out.stdout.trimEnd().split("\n");
+        match(lines[0]!, /^ID +LAST ACTIVITY +TURNS +SIZE +FIRST PROMPT$/);
+        assertEquals(lines.length, 3);
+        match(
+          lines[1]!,
+          new RegExp(
+            `^${second}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +1 +[\\d.]+ [KM]?B  Start over$`,
+          ),
+        );
+        match(lines[2]!, new RegExp(`^${first} .* Run seq$`));
+        ok(!out.stdout.includes("\x1b"), "no colour");
+      });
+
+      await t.step("list --json prints the stable shape", async () => {
+        const listed = JSON.parse(ok0(await session("list", "--cwd", env.cwd, "--json")).stdout);
+        assertEquals(listed.map((s: { id: string }) => s.id), [second, first]);
+        for (const entry of listed) assertEquals(Object.keys(entry), LISTING_KEYS);
+        const entry = listed[1];
+        assertEquals(
+          [entry.cwd, entry.first_prompt, entry.turns],
+          [env.cwd, "Run seq", 1],
+        );
+        assertEquals(new Date(entry.last_activity).toISOString(), entry.last_activity);
+        ok(Number.isInteger(entry.size_bytes) && entry.size_bytes > 0);
+        assertEquals(entry.size_bytes, (await Deno.stat(entry.path)).size);
+        ok(entry.path.endsWith(`/${first}.jsonl`), entry.path);
+      });
+
+      await t.step("list --all takes every working directory; --cwd picks one", async () => {
+        assertEquals(ids(ok0(await session("list", "--all", "--json"))), [
+          elsewhere,
+          second,
+          first,
+        ]);
+        const table = ok0(await session("list", "--all")).stdout;
+        match(table, /^ID +LAST ACTIVITY +TURNS +SIZE +CWD +FIRST PROMPT\n/);
+        match(table, new RegExp(`${elsewhere} .*other project  Somewhere else\n`));
+        assertEquals(ids(ok0(await session("list", "--cwd", other, "--json"))), [elsewhere]);
+      });
+
+      await t.step("list with no sessions says so on stderr and exits 0", async () => {
+        // The subprocess runs in this test's working directory, which has no sessions there.
+        const out = ok0(await session("list"));
+        assertEquals(out.stdout, "");
+        match(out.stderr, /^No sessions for .+: run claw session new, or pass --all\n$/);
+        assertEquals(ok0(await session("list", "--json")).stdout, "[]\n");
+      });
+
+      await t.step(
+        "show prints the prompt, the tool call with its result folded, the answer, its tokens",
+        async () => {
+          const out = ok0(await session("show", first)).stdout;
+          match(out, new RegExp(`^Session ${first}\n`));
+          match(out, /\n> Run seq\n/);
+          match(
+            out,
+            /\n⏺ Bash\(seq 1 8\)\n {2}⎿ 1\n {4}2\n {4}3\n {4}… \+5 lines \(--full shows them\)\n/,
+          );
+          // The turn's tokens follow its answer: two API calls of the fake API's 10 in / 5 out.
+          match(out, /\nIt printed 1 to 8\n\n {2}\(20 in \/ 10 out tokens\)\n$/);
+          const full = ok0(await session("show", first, "--full")).stdout;
+          match(full, /\n {2}⎿ 1\n {4}2\n {4}3\n {4}4\n {4}5\n {4}6\n {4}7\n {4}8\n/);
+          ok(!full.includes("--full shows them"));
+        },
+      );
+
+      const shown = JSON.parse(ok0(await session("show", first, "--json")).stdout);
+      await t.step("show --json prints the session and its typed messages", () => {
+        assertEquals(Object.keys(shown), ["session", "messages"]);
+        assertEquals(Object.keys(shown.session), LISTING_KEYS);
+        assertEquals(shown.session.id, first);
+        assertEquals(
+          shown.messages.map((m: { role: string; content: { type: string }[] }) =>
+            `${m.role}: ${m.content.map((b) => b.type).join(",")}`
+          ),
+          ["user: text", "assistant: tool_use", "user: tool_result", "assistant: text"],
+        );
+        assertEquals(shown.messages[1].content[0].input, { command: "seq 1 8" });
+      });
+
+      await t.step("export writes md, json and ndjson to stdout, and to -o FILE", async () => {
+        const md = ok0(await session("export", first, "--format", "md")).stdout;
+        match(md, new RegExp(`^# Session ${first}\n`));
+        match(md, /\n## User\n\nRun seq\n/);
+        match(md, /\*\*Tool call\*\* `Bash`\n```json\n\{\n {2}"command": "seq 1 8"/);
+        const json = JSON.parse(ok0(await session("export", first, "--format", "json")).stdout);
+        assertEquals([json.info.id, json.messages], [first, shown.messages]);
+        const ndjson = ok0(await session("export", first, "--format=ndjson")).stdout;
+        assertEquals(ndjson.trimEnd().split("\n").map((line) => JSON.parse(line)), shown.messages);
+        for (const [format, stdout] of [["md", md], ["ndjson", ndjson]]) {
+          const file = join(env.home, "exports", `session.${format}`); // its folder is made
+          const out = ok0(await session("export", first, "--format", format!, "-o", file));
+          assertEquals(out.stdout, "");
+          match(out.stderr, new RegExp(`^Wrote session ${first} to .*session\\.${format}\n$`));
+          assertEquals(await Deno.readTextFile(file), stdout);
+        }
+      });
+
+      await t.step(
+        "an unknown id is session_not_found, exit 1; -o a folder is a usage error",
+        async () => {
+          const out = await session("show", UNKNOWN_ID);
+          assertEquals([out.code, out.stdout], [1, ""]);
+          match(
+            out.stderr,
+            new RegExp(`^error\\[session_not_found\\]: No session "${UNKNOWN_ID}"`),
+          );
+          assertEquals(out.stderr.trimEnd().split("\n").length, 2, "one line and a hint");
+          const json = await session("show", UNKNOWN_ID, "--json");
+          assertEquals(json.code, 1);
+          assertEquals(JSON.parse(json.stdout).error.kind, "session_not_found");
+          assertEquals((await session("export", UNKNOWN_ID, "--format", "md")).code, 1);
+          const folder = await session("export", first, "--format", "md", "-o", env.home);
+          assertEquals([folder.code, folder.stdout], [2, ""]);
+          match(folder.stderr, /^Cannot write -o ".*": it is a folder: /);
+        },
+      );
+    },
+  });
+}
+
+Deno.test("claw session usage mistakes exit 2 with the help, before reading any session", async () => {
+  const home = await Deno.makeTempDir({ prefix: "claw-test-home-" });
+  try {
+    const session = (...args: string[]) => claw(["session", ...args], { env: { HOME: home } });
+    const cases: [string[], RegExp][] = [
+      [["show"], /^Missing ID: pass a session id \(claw session list prints them\)\n/],
+      [["export", "--format", "md"], /^Missing ID: /],
+      [["show", "a", "b"], /^Expected one ID, got 2/],
+      [["export", UNKNOWN_ID], /^Missing --format: use md, json, ndjson\n/],
+      [
+        ["export", UNKNOWN_ID, "--format", "pdf"],
+        /^Invalid --format "pdf": use md, json, ndjson\n/,
+      ],
+      [
+        ["export", UNKNOWN_ID, "--format", "md", "-o", home],
+        /^Cannot write -o ".*": it is a folder/,
+      ],
+      [["list", "--cwd", join(home, "missing")], /^Cannot use --cwd ".*missing": no such folder/],
+      [["list", "--cwd", home, "--all"], /^Pass either --cwd or --all, not both\n/],
+      [["list", UNKNOWN_ID], /^Unexpected ".*": claw session list takes no ID/],
+      [["show", "../etc/passwd"], /^Invalid session ID "\.\.\/etc\/passwd": pass an id that claw /],
+      [["show", UNKNOWN_ID, "--nope"], /^Unknown option '--nope'\n/],
+    ];
+    for (const [args, message] of cases) {
+      const out = await session(...args);
+      assertEquals([out.code, out.stdout], [2, ""], args.join(" "));
+      match(out.stderr, message);
+      match(out.stderr, /\n\nUsage: claw session list/);
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
