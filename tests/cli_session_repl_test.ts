@@ -99,6 +99,32 @@ forEachCli(
   },
 );
 
+forEachCli(
+  "piped slash commands: /help, /mode, /cost, and an unknown one named",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("Hi.")] });
+    const out = await session(
+      env,
+      version,
+      marker,
+      ["new"],
+      "/help\n/mode acceptEdits\nHello\n/cost\n/frobnicate\n/exit\nnever sent\n",
+    );
+    assertEquals(out.code, 0, out.stderr);
+    assertEquals(out.stdout.trim(), "Hi.");
+    match(out.stderr, /\/model NAME/);
+    match(out.stderr, /permission mode: acceptEdits/);
+    match(
+      out.stderr,
+      /1 turn · [\d.]+ s · \$0\.\d{4} · 10 in \/ 5 out tokens · session [0-9a-f-]{36}\n/,
+    );
+    match(out.stderr, /Unknown command "\/frobnicate": try \/help/);
+    assertEquals(scripted(env.api).length, 1, "nothing was sent after /exit");
+    await marker.assertNoneLeft();
+  },
+);
+
 Deno.test("claw session usage mistakes exit 2 with one line naming them", async () => {
   const cases: [string[], RegExp][] = [
     [["session"], /Missing subcommand/],

@@ -15,7 +15,7 @@ const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
 
 forEachCli(
-  "the session REPL in a terminal: turns, permission prompts, Ctrl-C, /model and /exit",
+  "the session REPL in a terminal: turns, permission prompts (y, n, a), Ctrl-C, /model and /exit",
   async (version) => {
     if (!hasTmux()) return;
     const marker = new ProcessMarker();
@@ -27,6 +27,10 @@ forEachCli(
         text("Made yes.txt."),
         toolUse("Bash", { command: "touch no.txt" }),
         text("I was not allowed."),
+        toolUse("Bash", { command: "touch always.txt" }),
+        text("Made always.txt."),
+        toolUse("Bash", { command: "touch again.txt" }),
+        text("Made again.txt without asking."),
         { content: [{ type: "text", text: "Once upon a time, long ago" }], stall_ms: 60_000 },
         text("Back after the interrupt."),
         // 2.1.332 checks a new model with a request of its own: it gets this answer too.
@@ -58,8 +62,17 @@ forEachCli(
     await tty.waitFor("Allow Bash(touch no.txt)? [y/N/a]");
     await prompt("n");
     await tty.waitFor("I was not allowed.");
-    assertEquals(await exists(`${env.cwd}/yes.txt`), true);
-    assertEquals(await exists(`${env.cwd}/no.txt`), false);
+    await prompt("Make always.txt");
+    await tty.waitFor("Allow Bash(touch always.txt)? [y/N/a]");
+    await prompt("a");
+    await tty.waitFor("Made always.txt.");
+    await prompt("Make again.txt");
+    await tty.waitFor("Made again.txt without asking.");
+    const screen = await tty.screen({ history: true });
+    ok(!screen.includes("Allow Bash(touch again.txt)"), "not asked again");
+    for (const [file, made] of [["yes", true], ["no", false], ["always", true], ["again", true]]) {
+      assertEquals(await exists(`${env.cwd}/${file}.txt`), made, `${file}.txt`);
+    }
 
     await prompt("Tell a long story");
     await tty.waitFor("Once upon"); // streamed before the fake API stalls
