@@ -102,6 +102,36 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
     ];
   },
 
+  session(fx) {
+    return Promise.resolve([
+      {
+        what: "an unknown session id",
+        args: ["show", "00000000-0000-4000-8000-000000000000"],
+        env: { CLAUDE_CONFIG_DIR: fx.folder },
+        code: 1,
+        first: /^error\[session_not_found\]: /,
+      },
+      {
+        what: "a missing --cwd",
+        args: ["list", "--cwd", `${MISSING}/project`],
+        code: 2,
+        first: /--cwd/,
+      },
+      {
+        what: "a folder as -o",
+        args: ["export", "00000000-0000-4000-8000-000000000000", "--format", "md", "-o", fx.folder],
+        code: 2,
+        first: /it is a folder/,
+      },
+      {
+        what: "a bad --format",
+        args: ["export", "00000000-0000-4000-8000-000000000000", "--format", "pdf"],
+        code: 2,
+        first: /--format "pdf"/,
+      },
+    ]);
+  },
+
   inspect(fx) {
     return Promise.resolve([
       {

@@ -91,6 +91,8 @@ const FLAGS: Readonly<Record<StoreCommand, readonly Flag[]>> = {
       value: "FILE",
       help: "Write here",
     },
+    // The export is its own format: --json only makes a failure a JSON object on stdout.
+    { ...JSON_FLAG, help: "On failure, print the error as JSON on stdout" },
   ],
 };
 

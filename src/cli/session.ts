@@ -15,7 +15,7 @@ const STORE_KINDS = ["list", "show", "export"] as const;
 /** Help for `claw session`. */
 export const help = `Usage: claw session list [--cwd DIR] [--all] [--json]
        claw session show ID [--json] [--full]
-       claw session export ID --format md|json|ndjson [-o FILE]
+       claw session export ID --format md|json|ndjson [-o FILE] [--json]
        claw session new|continue [run options]
        claw session resume|fork ID [run options]
 
@@ -54,7 +54,10 @@ Examples:
 
 /** Runs `claw session` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const [kind, ...rest] = args;
+  // Flags may come before the subcommand too (`claw session --json list`).
+  const at = args.findIndex((arg) => !arg.startsWith("-"));
+  const kind = at === -1 ? undefined : args[at];
+  const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 1)];
   if (kind === undefined) {
     throw new UsageError(
       `Missing subcommand: use one of ${[...STORE_KINDS, ...REPL_KINDS].join(", ")}`,
