@@ -166,6 +166,30 @@ export class InvalidOptionError extends ClawError {
 }
 
 /**
+ * `Invalid <option> "<value>": it must be <requirement>`, an {@linkcode InvalidOptionError} that
+ * names the option as the caller does.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { invalidValue } from "./claw_error.ts";
+ *
+ * const error = invalidValue("maxTurns", 0, "a whole number of at least 1");
+ * strictEqual(error.describe(() => "--max-turns"), 'Invalid --max-turns "0": it must be a whole number of at least 1');
+ * ```
+ */
+export function invalidValue(
+  option: string,
+  value: unknown,
+  requirement: string,
+): InvalidOptionError {
+  return new InvalidOptionError(
+    [option],
+    (name) => `Invalid ${name(option)} "${value}": it must be ${requirement}`,
+  );
+}
+
+/**
  * The prefix of the one stderr line a fake `claude` (a replay in another process) writes when no
  * cassette matches; a run reading that line reports a {@linkcode CassetteMissError}.
  */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { InvalidOptionError } from "../errors/claw_error.ts";
+import { InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 
 /** Permission modes accepted by the supported CLI versions (2.0.x and 2.1.x differ slightly). */
 export const PERMISSION_MODES = [
@@ -96,14 +96,6 @@ export interface CliFlags {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `Invalid <option> "<value>": it must be <requirement>`, naming the option as the caller does. */
-function invalid(option: string, value: unknown, requirement: string): InvalidOptionError {
-  return new InvalidOptionError(
-    [option],
-    (name) => `Invalid ${name(option)} "${value}": it must be ${requirement}`,
-  );
-}
-
 /** `Pass either <a> or <b>, not both`. */
 function exclusive(a: string, b: string): InvalidOptionError {
   return new InvalidOptionError([a, b], (name) => `Pass either ${name(a)} or ${name(b)}, not both`);
@@ -129,19 +121,19 @@ function exclusive(a: string, b: string): InvalidOptionError {
 export function validateFlags(flags: CliFlags): void {
   const { maxTurns, maxBudgetUsd, permissionMode, sessionId } = flags;
   if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns >= 1)) {
-    throw invalid("maxTurns", maxTurns, "a whole number of at least 1");
+    throw invalidValue("maxTurns", maxTurns, "a whole number of at least 1");
   }
   if (maxBudgetUsd !== undefined && !(Number.isFinite(maxBudgetUsd) && maxBudgetUsd > 0)) {
-    throw invalid("maxBudgetUsd", maxBudgetUsd, "a positive number of dollars");
+    throw invalidValue("maxBudgetUsd", maxBudgetUsd, "a positive number of dollars");
   }
   if (permissionMode !== undefined && !PERMISSION_MODES.includes(permissionMode)) {
-    throw invalid("permissionMode", permissionMode, `one of ${PERMISSION_MODES.join(", ")}`);
+    throw invalidValue("permissionMode", permissionMode, `one of ${PERMISSION_MODES.join(", ")}`);
   }
   if (sessionId !== undefined && !UUID.test(sessionId)) {
-    throw invalid("sessionId", sessionId, "a UUID");
+    throw invalidValue("sessionId", sessionId, "a UUID");
   }
   if (flags.resume !== undefined && flags.resume.trim() === "") {
-    throw invalid("resume", flags.resume, "a session id");
+    throw invalidValue("resume", flags.resume, "a session id");
   }
   if (flags.systemPrompt !== undefined && flags.systemPromptFile !== undefined) {
     throw exclusive("systemPrompt", "systemPromptFile");

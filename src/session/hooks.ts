@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InvalidOptionError } from "../errors/claw_error.ts";
 import type { OpenString } from "../protocol/events.ts";
 
 /** The hook events the CLI announces (2.1.x knows more; any name is passed through). */
@@ -99,7 +100,8 @@ export interface HookRegistry {
 
 /**
  * Gives each callback an id (`hook_0`, `hook_1`, … in order, so a recorded session replays) and
- * builds the `hooks` field of `initialize`.
+ * builds the `hooks` field of `initialize`. A malformed `hooks` is an `InvalidOptionError` (kind
+ * `usage`).
  *
  * @example
  * ```ts
@@ -116,12 +118,16 @@ export function registerHooks(hooks: Hooks | undefined): HookRegistry {
   const initialize: Record<string, unknown[]> = {};
   for (const [event, matchers] of Object.entries(hooks ?? {})) {
     if (!Array.isArray(matchers)) {
-      throw new TypeError(`Invalid hooks.${event}: it must be an array of { matcher, hooks }`);
+      throw new InvalidOptionError(
+        ["hooks"],
+        () => `Invalid hooks.${event}: it must be an array of { matcher, hooks }`,
+      );
     }
     initialize[event] = matchers.map((entry, index) => {
       if (!Array.isArray(entry?.hooks) || entry.hooks.some((hook) => typeof hook !== "function")) {
-        throw new TypeError(
-          `Invalid hooks.${event}[${index}].hooks: it must be an array of functions`,
+        throw new InvalidOptionError(
+          ["hooks"],
+          () => `Invalid hooks.${event}[${index}].hooks: it must be an array of functions`,
         );
       }
       const hookCallbackIds = entry.hooks.map((hook) => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidOptionError } from "../errors/claw_error.ts";
+import { InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import type { EnvOptions } from "../process/env.ts";
 import { type CliFlags, validateFlags } from "../process/options.ts";
 import type { Spawner } from "../process/spawn.ts";
@@ -103,24 +103,20 @@ export function validateRunOptions(options: RunOptions): void {
   for (const option of DURATIONS) {
     const value = options[option];
     if (value !== undefined && !(typeof value === "number" && value > 0)) {
-      throw new InvalidOptionError(
-        [option],
-        (name) =>
-          `Invalid ${
-            name(option)
-          } "${value}": it must be a positive number of milliseconds (Infinity for no limit)`,
+      throw invalidValue(
+        option,
+        value,
+        "a positive number of milliseconds (Infinity for no limit)",
       );
     }
   }
   const { maxLineBytes } = options;
   const wholeBytes = Number.isSafeInteger(maxLineBytes) || maxLineBytes === Infinity;
   if (maxLineBytes !== undefined && !(wholeBytes && maxLineBytes > 0)) {
-    throw new InvalidOptionError(
-      ["maxLineBytes"],
-      (name) =>
-        `Invalid ${
-          name("maxLineBytes")
-        } "${maxLineBytes}": it must be a positive whole number of bytes (Infinity for no limit)`,
+    throw invalidValue(
+      "maxLineBytes",
+      maxLineBytes,
+      "a positive whole number of bytes (Infinity for no limit)",
     );
   }
 }

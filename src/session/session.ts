@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
+import { ClawError, InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
 import { compareVersions, versionWarning } from "../process/version.ts";
 import { settlesBy } from "./_deadline.ts";
@@ -143,7 +143,7 @@ export class ClaudeSession implements AsyncDisposable {
    */
   async setModel(model: string | undefined): Promise<void> {
     if (model !== undefined && (typeof model !== "string" || model.trim() === "")) {
-      throw invalid("model", model, "a model name or alias");
+      throw invalidValue("model", model, "a model name or alias");
     }
     await this.#change({ model }, { subtype: "set_model", ...(model ? { model } : {}) });
   }
@@ -151,7 +151,7 @@ export class ClaudeSession implements AsyncDisposable {
   /** Switches the permission mode, now and for any process started later. */
   async setPermissionMode(mode: PermissionMode): Promise<void> {
     if (!PERMISSION_MODES.includes(mode)) {
-      throw invalid("permissionMode", mode, `one of ${PERMISSION_MODES.join(", ")}`);
+      throw invalidValue("permissionMode", mode, `one of ${PERMISSION_MODES.join(", ")}`);
     }
     await this.#change({ permissionMode: mode }, { subtype: "set_permission_mode", mode });
   }
@@ -159,7 +159,7 @@ export class ClaudeSession implements AsyncDisposable {
   /** Limits extended thinking (`null`: the CLI's default), now and on later processes. */
   async setMaxThinkingTokens(tokens: number | null): Promise<void> {
     if (tokens !== null && !(Number.isInteger(tokens) && tokens >= 0)) {
-      throw invalid("maxThinkingTokens", tokens, "a whole number of tokens, or null");
+      throw invalidValue("maxThinkingTokens", tokens, "a whole number of tokens, or null");
     }
     this.#thinkingTokens = tokens;
     const process = this.#process?.alive ? this.#process : undefined;
@@ -380,11 +380,4 @@ function asClawError(error: unknown): ClawError {
     : new ClawError("spawn", `Starting the session's process failed: ${String(error)}`, {
       cause: error,
     });
-}
-
-function invalid(option: string, value: unknown, requirement: string): InvalidOptionError {
-  return new InvalidOptionError(
-    [option],
-    (name) => `Invalid ${name(option)} "${value}": it must be ${requirement}`,
-  );
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidOptionError } from "../errors/claw_error.ts";
+import { invalidValue } from "../errors/claw_error.ts";
 import { type HookRegistry, type Hooks, registerHooks } from "./hooks.ts";
 import type { McpServer } from "./mcp_server.ts";
 import type { CanUseTool } from "./permissions.ts";
@@ -64,7 +64,7 @@ export interface ResolvedSession {
 }
 
 /**
- * Checks `options` before anything starts (an {@linkcode InvalidOptionError}, kind `usage`,
+ * Checks `options` before anything starts (an `InvalidOptionError`, kind `usage`,
  * naming the option) and works out the run options of the session's processes.
  *
  * @example
@@ -81,23 +81,18 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
   const { transport = "stream", canUseTool, hooks, mcpServers, controlTimeoutMs } = options;
   validateRunOptions(options);
   if (!SESSION_TRANSPORTS.includes(transport)) {
-    throw invalid("transport", transport, `one of ${SESSION_TRANSPORTS.join(", ")}`);
+    throw invalidValue("transport", transport, `one of ${SESSION_TRANSPORTS.join(", ")}`);
   }
   if (
     controlTimeoutMs !== undefined &&
     !(typeof controlTimeoutMs === "number" && controlTimeoutMs > 0)
   ) {
-    throw invalid("controlTimeoutMs", controlTimeoutMs, "a positive number of milliseconds");
+    throw invalidValue("controlTimeoutMs", controlTimeoutMs, "a positive number of milliseconds");
   }
   if (canUseTool !== undefined && typeof canUseTool !== "function") {
-    throw invalid("canUseTool", typeof canUseTool, "a function");
+    throw invalidValue("canUseTool", typeof canUseTool, "a function");
   }
-  let registry: HookRegistry;
-  try {
-    registry = registerHooks(hooks);
-  } catch (error) {
-    throw new InvalidOptionError(["hooks"], () => (error as Error).message);
-  }
+  const registry = registerHooks(hooks);
   const inProcess = new Map<string, McpServer>();
   const configs: Record<string, unknown> = {};
   for (const [name, server] of Object.entries(mcpServers ?? {})) {
@@ -107,7 +102,7 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
     } else if (typeof server === "object" && server !== null) {
       configs[name] = server;
     } else {
-      throw invalid(`mcpServers.${name}`, server, "an mcpServer() or a server config object");
+      throw invalidValue(`mcpServers.${name}`, server, "an mcpServer() or a server config object");
     }
   }
   const run: SessionOptions = { ...options };
@@ -128,11 +123,4 @@ function isInProcess(server: unknown): server is McpServer {
   return typeof server === "object" && server !== null &&
     (server as { type?: unknown }).type === "sdk" &&
     typeof (server as { handle?: unknown }).handle === "function";
-}
-
-function invalid(option: string, value: unknown, requirement: string): InvalidOptionError {
-  return new InvalidOptionError(
-    [option],
-    (name) => `Invalid ${name(option)} "${value}": it must be ${requirement}`,
-  );
 }
