@@ -6,6 +6,7 @@
 import { trackChild } from "./_live_children.ts";
 import { PipeReader } from "./_pipe_reader.ts";
 import { OWN_PROCESS_GROUP, signalGroup } from "./_process_group.ts";
+import { settlesWithin } from "./_deadline.ts";
 import { shutdown } from "./shutdown.ts";
 import type { ClaudeProcess, OutputPipe, ProcessStatus, SpawnRequest } from "./spawn.ts";
 
@@ -88,28 +89,18 @@ async function settlePipes(
   const readers = Object.values(pipes);
   for (const reader of readers) reader.readEagerly();
   const allEnded = Promise.all(readers.map((reader) => reader.ended));
-  await within(allEnded, PIPE_LINGER_MS);
+  await settlesWithin(allEnded, PIPE_LINGER_MS);
   const heldOpen = (Object.keys(pipes) as OutputPipe[]).filter((name) => !pipes[name].atEnd);
   signal("SIGTERM");
-  if (heldOpen.length > 0) await within(allEnded, PIPE_LINGER_MS);
+  if (heldOpen.length > 0) await settlesWithin(allEnded, PIPE_LINGER_MS);
   signal("SIGKILL");
   if (readers.some((reader) => !reader.atEnd)) {
     // Only a process that left the group (setsid) can hold them now: stop reading.
-    await within(allEnded, 100);
+    await settlesWithin(allEnded, 100);
     for (const reader of readers) reader.letGo();
     await allEnded;
   }
   return heldOpen;
-}
-
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function cancelUnread(stream: ReadableStream<Uint8Array>): Promise<void> {

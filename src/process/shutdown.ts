@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { settlesWithin } from "./_deadline.ts";
 import type { ClaudeProcess, ProcessStatus } from "./spawn.ts";
 
 /** How long each step of {@linkcode shutdown} waits before escalating. */
@@ -34,9 +35,9 @@ export async function shutdown(
 ): Promise<ProcessStatus> {
   const { graceMs = 0, termMs = 3000 } = options;
   await closeQuietly(process.stdin);
-  if (await exitsWithin(process, graceMs)) return process.status;
+  if (await settlesWithin(process.status, graceMs)) return process.status;
   process.kill("SIGTERM");
-  if (await exitsWithin(process, termMs)) return process.status;
+  if (await settlesWithin(process.status, termMs)) return process.status;
   process.kill("SIGKILL");
   return process.status;
 }
@@ -47,15 +48,5 @@ async function closeQuietly(stdin: WritableStream<Uint8Array>): Promise<void> {
     await stdin.close();
   } catch {
     // already closed or errored: nothing to do
-  }
-}
-
-async function exitsWithin(process: ClaudeProcess, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
-  try {
-    return await Promise.race([process.status.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

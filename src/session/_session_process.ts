@@ -17,7 +17,7 @@ import { DEFAULT_STARTUP_TIMEOUT_MS, type RunOptions } from "./run_options.ts";
 import { Supervisor } from "./_supervisor.ts";
 import type { TurnLog } from "./_turn_log.ts";
 import { turnTotals } from "./totals.ts";
-import { settlesBy } from "./_deadline.ts";
+import { settlesWithin } from "../process/_deadline.ts";
 
 /** How a session process is started, supervised and answered. */
 export interface SessionProcessOptions {
@@ -132,12 +132,12 @@ export class SessionProcess {
     if (!turn) return "idle";
     const deadline = Date.now() + timeoutMs;
     while (!turn.log.started && !turn.log.ended && Date.now() < deadline) {
-      await settlesBy(turn.log.changed(), deadline);
+      await settlesWithin(turn.log.changed(), deadline - Date.now());
     }
     if (turn.log.ended) return "idle";
     this.#channel.request({ subtype: "interrupt" }, Math.max(1, deadline - Date.now()))
       .catch(() => {}); // the turn's end is what counts, and it is waited for below
-    await settlesBy(turn.log.done, deadline);
+    await settlesWithin(turn.log.done, deadline - Date.now());
     if (turn.log.ended) return "interrupted";
     turn.stopReason = {
       kind: "aborted",
@@ -154,11 +154,10 @@ export class SessionProcess {
    */
   async close(graceMs: number): Promise<void> {
     if (this.#ended) return await this.exited.then(() => {});
-    const deadline = Date.now() + graceMs;
     // Not awaited on its own: a CLI that stopped reading would keep a pending write, and close(),
     // waiting forever.
     this.#writer.close().catch(() => {});
-    if (await settlesBy(this.exited, deadline)) return;
+    if (await settlesWithin(this.exited, graceMs)) return;
     if (this.#turn) {
       this.#turn.stopReason = {
         kind: "aborted",

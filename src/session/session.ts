@@ -7,7 +7,7 @@
 import { ClawError, InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
 import { compareVersions, versionWarning } from "../process/version.ts";
-import { settlesBy } from "./_deadline.ts";
+import { settlesWithin } from "../process/_deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
 import { TurnLog } from "./_turn_log.ts";
 import { planSessionLaunch } from "./launch.ts";
@@ -129,7 +129,7 @@ export class ClaudeSession implements AsyncDisposable {
       turn.end(new ClawError("aborted", "The turn was dropped by an interrupt before it started"));
     }
     const deadline = Date.now() + this.#resolved.controlTimeoutMs;
-    if (!(await settlesBy(log.placed, deadline))) {
+    if (!(await settlesWithin(log.placed, deadline - Date.now()))) {
       log.end(new ClawError("aborted", "The turn was interrupted before it started"));
       return "interrupted";
     }
