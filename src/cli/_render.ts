@@ -38,6 +38,26 @@ function resultText(content: string | ContentBlock[] | undefined): string {
   return (content ?? []).map((b) => isContentBlock(b, "text") ? b.text : "").join(" ");
 }
 
+/** What a run or turn spent, as {@linkcode costLine} prints it (a session's `Totals` fit). */
+export interface Spent {
+  turns: number;
+  durationMs: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** `2 turns · 1.3 s · $0.0021 · 20 in / 10 out tokens · session …`: the closing line. */
+export function costLine(spent: Spent, sessionId: string | undefined): string {
+  return [
+    `${spent.turns} turn${spent.turns === 1 ? "" : "s"}`,
+    `${(spent.durationMs / 1000).toFixed(1)} s`,
+    `$${spent.costUsd.toFixed(4)}`,
+    `${spent.inputTokens} in / ${spent.outputTokens} out tokens`,
+    `session ${sessionId ?? "?"}`,
+  ].join(" · ");
+}
+
 const RETRY_REASONS: Record<string, string> = {
   server_error: "the API failed",
   overloaded: "the API is overloaded",
@@ -141,14 +161,14 @@ export class TextRenderer {
   summary(result: ResultEvent): void {
     this.#endAnswer();
     const usage = result.usage ?? {};
-    const parts = [
-      `${result.num_turns} turn${result.num_turns === 1 ? "" : "s"}`,
-      `${(result.duration_ms / 1000).toFixed(1)} s`,
-      `$${(result.total_cost_usd ?? 0).toFixed(4)}`,
-      `${usage.input_tokens ?? 0} in / ${usage.output_tokens ?? 0} out tokens`,
-      `session ${result.session_id}`,
-    ];
-    this.#err(this.#s.dim(parts.join(" · ")) + "\n");
+    const spent = {
+      turns: result.num_turns,
+      durationMs: result.duration_ms,
+      costUsd: result.total_cost_usd ?? 0,
+      inputTokens: usage.input_tokens ?? 0,
+      outputTokens: usage.output_tokens ?? 0,
+    };
+    this.#err(this.#s.dim(costLine(spent, result.session_id)) + "\n");
   }
 
   #block(block: ContentBlock, streamed: boolean): void {

@@ -9,11 +9,10 @@ import { standIn } from "../process/_live_children.ts";
 import type { CanUseTool } from "../session/permissions.ts";
 import { type ClaudeSession, startSession } from "../session/session.ts";
 import type { SessionOptions } from "../session/session_options.ts";
-import type { Totals } from "../session/totals.ts";
 import { UsageError } from "./_args.ts";
 import { flagFor, flagValues, parseFlags } from "./_flags.ts";
 import { LineReader } from "./_line_reader.ts";
-import { type Styles, TextRenderer, toolSummary, type Write } from "./_render.ts";
+import { costLine, type Styles, TextRenderer, toolSummary, type Write } from "./_render.ts";
 import { RUN_FLAGS } from "./_run_flags.ts";
 import { failureDetails, writer } from "./_run_stream.ts";
 import { startSpinner } from "./_spinner.ts";
@@ -215,15 +214,4 @@ class Repl {
     }
     return { behavior: "deny", message: `The user denied ${toolName}` };
   };
-}
-
-/** The line after each turn (and for /cost): turns, time, cost, tokens and the session id. */
-function costLine(totals: Totals, sessionId: string | undefined): string {
-  return [
-    `${totals.turns} turn${totals.turns === 1 ? "" : "s"}`,
-    `${(totals.durationMs / 1000).toFixed(1)} s`,
-    `$${totals.costUsd.toFixed(4)}`,
-    `${totals.inputTokens} in / ${totals.outputTokens} out tokens`,
-    `session ${sessionId ?? "?"}`,
-  ].join(" · ");
 }
