@@ -8,6 +8,10 @@ import { ProcessMarker } from "../src/process/_process_marker.ts";
 import type { SessionOptions } from "../src/session/session_options.ts";
 import { hasCli, type Offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 
+/** Whether a file exists at `path`. */
+export const exists = (path: string): Promise<boolean> =>
+  Deno.stat(path).then(() => true, () => false);
+
 /** A reply with one text block. */
 export const text = (value: string): FakeReply => ({ content: [{ type: "text", text: value }] });
 

@@ -6,9 +6,15 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { claw } from "./_claw.ts";
 import { type Offline, offline } from "./_offline.ts";
-import { forEachCli, mentions, ProcessMarker, scripted, text, toolUse } from "./_session.ts";
-
-const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+import {
+  exists,
+  forEachCli,
+  mentions,
+  ProcessMarker,
+  scripted,
+  text,
+  toolUse,
+} from "./_session.ts";
 
 /** `claw session ARGS` against `env`'s fake API with CLI `version`, prompts piped in. */
 function session(

@@ -6,11 +6,18 @@
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { offline } from "./_offline.ts";
-import { forEachCli, mentions, ProcessMarker, scripted, text, toolUse } from "./_session.ts";
+import {
+  exists,
+  forEachCli,
+  mentions,
+  ProcessMarker,
+  scripted,
+  text,
+  toolUse,
+} from "./_session.ts";
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
 if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
 

@@ -10,6 +10,7 @@ import { mcpServer, tool } from "../src/session/mcp_server.ts";
 import { startSession } from "../src/session/session.ts";
 import { offline } from "./_offline.ts";
 import {
+  exists,
   forEachCli,
   mentions,
   ProcessMarker,
@@ -18,8 +19,6 @@ import {
   text,
   toolUse,
 } from "./_session.ts";
-
-const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
 const adder = (delayMs = 0) =>
   mcpServer("calc", [

@@ -10,6 +10,7 @@ import { startSession } from "../src/session/session.ts";
 import type { SessionTransport } from "../src/session/session_options.ts";
 import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 import {
+  exists,
   forEachCli,
   mentions,
   ProcessMarker,
@@ -19,8 +20,6 @@ import {
   text,
   toolUse,
 } from "./_session.ts";
-
-const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
 for (const transport of ["stream", "per-turn"] as SessionTransport[]) {
   forEachCli(

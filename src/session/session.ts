@@ -162,11 +162,7 @@ export class ClaudeSession implements AsyncDisposable {
       throw invalidValue("maxThinkingTokens", tokens, "a whole number of tokens, or null");
     }
     this.#thinkingTokens = tokens;
-    const process = this.#process?.alive ? this.#process : undefined;
-    await process?.request(
-      { subtype: "set_max_thinking_tokens", max_thinking_tokens: tokens },
-      this.#resolved.controlTimeoutMs,
-    );
+    await this.#sendThinkingTokens(this.#running);
   }
 
   /**
@@ -251,7 +247,7 @@ export class ClaudeSession implements AsyncDisposable {
 
   /** The running process, or a new one that resumes the session when there is none (or it died). */
   async #liveProcess(): Promise<SessionProcess> {
-    if (this.#process?.alive) return this.#process;
+    if (this.#running) return this.#running;
     if (this.#closing) throw new ClawError("aborted", "The session was closed");
     this.#noteProcess();
     const run = this.#processOptions();
@@ -273,12 +269,7 @@ export class ClaudeSession implements AsyncDisposable {
     }
     this.#process = process;
     this.#warnVersion(process.cliVersion);
-    if (this.#thinkingTokens !== undefined) {
-      await process.request(
-        { subtype: "set_max_thinking_tokens", max_thinking_tokens: this.#thinkingTokens },
-        this.#resolved.controlTimeoutMs,
-      );
-    }
+    await this.#sendThinkingTokens(process); // no flag for it: a new process is told again
     return process;
   }
 
@@ -316,13 +307,26 @@ export class ClaudeSession implements AsyncDisposable {
 
   async #change(settings: Settings, request: Record<string, unknown> & { subtype: string }) {
     this.#settings = { ...this.#settings, ...settings };
-    const process = this.#process?.alive ? this.#process : undefined;
-    await process?.request(request, this.#resolved.controlTimeoutMs);
+    await this.#running?.request(request, this.#resolved.controlTimeoutMs);
+  }
+
+  /** The thinking-token limit set with `setMaxThinkingTokens()`, sent to `process`. */
+  async #sendThinkingTokens(process: SessionProcess | undefined): Promise<void> {
+    if (this.#thinkingTokens === undefined) return;
+    await process?.request(
+      { subtype: "set_max_thinking_tokens", max_thinking_tokens: this.#thinkingTokens },
+      this.#resolved.controlTimeoutMs,
+    );
+  }
+
+  /** The process, while it runs. */
+  get #running(): SessionProcess | undefined {
+    return this.#process?.alive ? this.#process : undefined;
   }
 
   async #controlProcess(method: string): Promise<SessionProcess> {
     if (this.transport === "per-turn") {
-      if (this.#process?.alive) return this.#process;
+      if (this.#running) return this.#running;
       throw new ClawError(
         "unsupported",
         `${method}() needs a running process: on the per-turn transport there is one only while a turn runs`,
