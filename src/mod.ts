@@ -1,8 +1,8 @@
 /**
  * claw: drive the Claude Code CLI (`claude`) from Deno programs, scripts and CI, with typed events,
  * a clean process lifecycle and honest errors. This is the core: runs, events, decoding, the
- * process layer and the error taxonomy. Record/replay lives in `claw/cassette`, the fake Messages
- * API in `claw/fake-api`, test helpers in `claw/testing`.
+ * process layer, auth, the doctor and the error taxonomy. Record/replay lives in
+ * `claw/cassette`, the fake Messages API in `claw/fake-api`, test helpers in `claw/testing`.
  *
  * @example Run a prompt and read the answer (here replayed from a recorded run)
  * ```ts
@@ -97,8 +97,62 @@ export {
   type ToolUse,
 } from "./session/tool_observer.ts";
 export { type RunOptions, validateRunOptions } from "./session/run_options.ts";
+export { lookupModel, type ModelInfo } from "./session/model_registry.ts";
+export {
+  estimatePromptTokens,
+  type PreflightOptions,
+  preflightPrompt,
+} from "./session/preflight.ts";
 export {
   configDir,
+  credentialsPath,
+  type Env,
+  globalConfigPath,
+  type SettingsLayer,
+  settingsLayers,
+} from "./process/config_paths.ts";
+export {
+  apiKey,
+  apiKeyFromEnv,
+  type AuthChoice,
+  type AuthContext,
+  AuthMethod,
+  auto,
+  oauth,
+  oauthToken,
+  oauthTokenFromEnv,
+} from "./auth/auth_method.ts";
+export {
+  type ActiveCredential,
+  AUTH_SOURCES,
+  type AuthMethodName,
+  type AuthReport,
+  type AuthSource,
+  type AuthSourceReport,
+  resolveAuth,
+  type ResolveAuthOptions,
+} from "./auth/resolve_auth.ts";
+export {
+  AUTH_WARNING_IDS,
+  type AuthWarning,
+  type AuthWarningFacts,
+  type AuthWarningId,
+} from "./auth/auth_warnings.ts";
+export {
+  type AuthStatus,
+  authStatus,
+  type AuthStatusOptions,
+  type CliFacts,
+} from "./auth/auth_status.ts";
+export {
+  type CliAuthStatus,
+  readCliAuthStatus,
+  type ReadCliAuthStatusOptions,
+} from "./auth/cli_auth_status.ts";
+export { type LogoutOutcome, type LogoutSeams, removeClaudeLogin } from "./auth/logout.ts";
+export { type Check, type CheckStatus } from "./doctor/check.ts";
+export { CHECK_IDS, type DoctorOptions, type DoctorReport, runDoctor } from "./doctor/doctor.ts";
+export {
   exportSession,
   findSessionFile,
   listSessions,

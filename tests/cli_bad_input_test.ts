@@ -102,6 +102,84 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
     ];
   },
 
+  async auth(fx) {
+    const a = await fx.standIn("auth-a");
+    const config = join(fx.dir, "auth-config");
+    await Deno.mkdir(config);
+    await Deno.writeTextFile(join(config, ".credentials.json"), '{"claudeAiOauth": {');
+    return [
+      {
+        what: "an unknown subcommand",
+        args: ["whoami"],
+        code: 2,
+        first: /^Unknown subcommand "whoami": use one of status, login, token, logout$/,
+      },
+      {
+        what: "a missing --cwd",
+        args: ["status", "--cwd", `${MISSING}/project`],
+        code: 2,
+        first: /^Cannot use --cwd ".*": no such folder: pass the project folder/,
+      },
+      {
+        what: "a file as --cwd",
+        args: ["status", "--cwd", fx.notes],
+        code: 2,
+        first: /^Cannot use --cwd ".*": it is a file, not a folder/,
+      },
+      {
+        what: "two login modes",
+        args: ["login", "--sso", "--console", "--cli", a.cli],
+        code: 2,
+        first: /^Choose one of --claudeai, --console, --sso, not --console and --sso$/,
+        standIns: [a],
+      },
+      {
+        what: "login without a terminal",
+        args: ["login", "--cli", a.cli],
+        code: 1,
+        first: /^error\[auth\]: claw auth login needs a terminal/,
+        standIns: [a],
+      },
+      {
+        what: "logout from a malformed credentials file",
+        args: ["logout"],
+        env: { CLAUDE_CONFIG_DIR: config },
+        code: 1,
+        first: /^error\[auth\]: Cannot log out from .*: it is not valid JSON; nothing was changed$/,
+      },
+    ];
+  },
+
+  doctor(fx) {
+    return Promise.resolve([
+      {
+        what: "a missing --cwd",
+        args: ["--cwd", `${MISSING}/project`],
+        code: 2,
+        first: /^Cannot use --cwd ".*": no such folder: pass the project folder to check$/,
+      },
+      {
+        what: "a missing --settings file",
+        args: ["--settings", `${MISSING}/settings.json`],
+        code: 2,
+        first: /^Cannot read --settings ".*": no such file: pass a settings file$/,
+      },
+      {
+        what: "a folder as --mcp-config",
+        args: ["--mcp-config", fx.folder],
+        code: 2,
+        first:
+          /^Cannot read --mcp-config ".*": it is a folder, not a file: pass an MCP config file$/,
+      },
+      {
+        what: "an argument",
+        args: ["now"],
+        code: 2,
+        first: /^Unexpected "now": claw doctor takes no arguments$/,
+      },
+    ]);
+  },
+
   session(fx) {
     return Promise.resolve([
       {

@@ -22,6 +22,7 @@ import { type Cassette, stdoutText } from "../src/cassette/cassette.ts";
 import { replayProcess } from "../src/cassette/replay.ts";
 import { redactionRules, redactLines } from "../src/cassette/redact.ts";
 import { type CorpusEntry, type Golden, readCorpus } from "./_corpus.ts";
+import { cachedDenoDir } from "./_claw.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 /** Replays of `claw run` that run at once: each is two Deno processes (claw and the fake claude). */
@@ -43,21 +44,6 @@ function hostEnv(): Record<string, string> {
   const env = Deno.env.toObject();
   for (const name of Object.keys(env)) if (name.startsWith("CLAW_")) delete env[name];
   return env;
-}
-
-let denoDir: Promise<string> | undefined;
-
-/** The Deno cache of this process: replayed runs get a fresh HOME but must not start cold. */
-function cachedDenoDir(): Promise<string> {
-  denoDir ??= (async () => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json"],
-      stdin: "null",
-      stderr: "inherit",
-    }).output();
-    return String(JSON.parse(new TextDecoder().decode(out.stdout)).denoDir);
-  })();
-  return denoDir;
 }
 
 async function deno(

@@ -48,6 +48,18 @@ export const COMMANDS: readonly Command[] = [
     load: () => importLazily<CommandModule>("./session.ts", import.meta.url),
   },
   {
+    name: "auth",
+    json: "--json",
+    summary: "Say which credential claude will use and why; log in and out safely",
+    load: () => importLazily<CommandModule>("./auth.ts", import.meta.url),
+  },
+  {
+    name: "doctor",
+    json: "--json",
+    summary: "Check the CLI, auth, settings and network set-up; --live proves the pipeline",
+    load: () => importLazily<CommandModule>("./doctor.ts", import.meta.url),
+  },
+  {
     name: "inspect",
     json: "--json",
     summary: "Decode a stream-json transcript or a cassette and summarise it",

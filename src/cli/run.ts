@@ -15,7 +15,7 @@ import { type Flag, flagFor, flagHelp, flagValues, parseFlags } from "./_flags.t
 import { type Output, OUTPUTS, RUN_FLAGS } from "./_run_flags.ts";
 
 /** `claw run`'s own flags, on top of the run options. */
-const OWN_FLAGS: readonly Flag<"output" | "record" | "demo">[] = [
+const OWN_FLAGS: readonly Flag<"output" | "record" | "demo" | "noPreflight">[] = [
   {
     name: "output",
     option: "output",
@@ -35,6 +35,12 @@ const OWN_FLAGS: readonly Flag<"output" | "record" | "demo">[] = [
     option: "demo",
     type: "boolean",
     help: "Replay a bundled recorded run: no claude, no credentials needed",
+  },
+  {
+    name: "no-preflight",
+    option: "noPreflight",
+    type: "boolean",
+    help: "Start claude even if the prompt looks too big for the model",
   },
 ];
 
@@ -143,6 +149,7 @@ function refuseWithDemo(
 
 /** The run options `--demo` honours: how the replay is shown and supervised. */
 const DEMO_OPTIONS = new Set([
+  "preflight",
   "includePartialMessages",
   "timeoutMs",
   "startupTimeoutMs",
@@ -152,12 +159,18 @@ const DEMO_OPTIONS = new Set([
 /** Runs `claw run` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
   const { values, positionals, afterDashes } = parseFlags(args, [...RUN_FLAGS, ...OWN_FLAGS]);
-  const own = flagValues(OWN_FLAGS, values) as { output?: string; record?: string; demo?: boolean };
+  const own = flagValues(OWN_FLAGS, values) as {
+    output?: string;
+    record?: string;
+    demo?: boolean;
+    noPreflight?: boolean;
+  };
   const output = (own.output ?? "text") as Output;
   if (!OUTPUTS.includes(output)) {
     throw new UsageError(`Invalid --output "${own.output}": use ${OUTPUTS.join(", ")}`);
   }
   const options = flagValues(RUN_FLAGS, values) as RunOptions;
+  if (own.noPreflight) options.preflight = false;
   const given = splitPositionals(positionals, afterDashes);
   let prompt: string;
   if (own.demo) {
@@ -175,7 +188,9 @@ export async function run(args: string[]): Promise<number> {
   let started: Promise<Launched>;
   try {
     if (record) Object.assign(options, record(options));
-    started = launch(planLaunch(prompt, options));
+    // The renderer is not loaded yet: a warning before the start (an unknown model) goes plain.
+    const warn = (message: string) => console.error(`warning: ${message}`);
+    started = launch(planLaunch(prompt, { ...options, onWarning: warn }));
   } catch (error) {
     if (error instanceof InvalidOptionError) throw new UsageError(error.describe(flagName));
     started = Promise.reject(error); // reported like any other failure of the run

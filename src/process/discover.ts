@@ -116,3 +116,30 @@ export function findClaude(options: FindClaudeOptions = {}): FoundCli {
     'Cannot find "claude" on PATH or in the usual install locations: install it with npm i -g @anthropic-ai/claude-code, or give its path (cli option, --cli, or CLAUDE_CLI_PATH)',
   );
 }
+
+/**
+ * Every `claude` executable on `PATH` (in order) and in the usual install locations, each once:
+ * what `claw doctor` compares when the wrong one might be running. The first `PATH` entry is the
+ * one a shell would run (unless an alias or function says otherwise).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { allClaudes } from "./discover.ts";
+ *
+ * assert(allClaudes({ PATH: "/nonexistent" }).every((found) => found.source === "known_location"));
+ * ```
+ */
+export function allClaudes(env: Record<string, string | undefined>): FoundCli[] {
+  const name = WINDOWS ? "claude.exe" : "claude";
+  const found: FoundCli[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, source: FoundCli["source"]) => {
+    if (seen.has(path) || !isExecutableFile(path)) return;
+    seen.add(path);
+    found.push({ path, source });
+  };
+  for (const dir of (env.PATH ?? "").split(DELIMITER)) if (dir) add(join(dir, name), "PATH");
+  for (const path of knownLocations(env.HOME ?? env.USERPROFILE)) add(path, "known_location");
+  return found;
+}

@@ -6,8 +6,9 @@
  */
 
 /**
- * Variables removed from the inherited environment: `CLAUDECODE` makes the CLI refuse to start as
- * a nested session, and debugger hooks would attach to (or stall) the child.
+ * Variables removed from the inherited environment: `CLAUDECODE` and `CLAUDE_CODE_ENTRYPOINT` mark
+ * a process started by another Claude Code session (2.0.76 and 2.1.332 still run, but treat the
+ * run as that session's), and debugger hooks would attach to (or stall) the child.
  */
 export const STRIPPED_VARIABLES = [
   "CLAUDECODE",

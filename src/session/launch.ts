@@ -8,9 +8,11 @@
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { findClaude } from "../process/discover.ts";
+import { authEnv } from "../auth/launch_auth.ts";
 import { buildEnv } from "../process/env.ts";
 import { buildArgs } from "../process/options.ts";
 import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
+import { preflightPrompt } from "./preflight.ts";
 import { type RunOptions, validateRunOptions } from "./run_options.ts";
 import { toJsonSchema } from "./standard_schema.ts";
 import { findSessionFile } from "./store.ts";
@@ -50,7 +52,9 @@ export interface Launched {
 
 /**
  * Checks `options` and `prompt` and works out what to start, without starting it. Throws an
- * {@linkcode InvalidOptionError} for a bad option and a `ClaudeNotFoundError` when there is no CLI.
+ * {@linkcode InvalidOptionError} for a bad option, a `ClawError` of kind `context_window` for a
+ * prompt too big for the model (unless `preflight: false`) and a `ClaudeNotFoundError` when there
+ * is no CLI.
  *
  * @example The argv of a one-shot run
  * ```ts
@@ -70,7 +74,7 @@ export function planLaunch(prompt: string, options: RunOptions): LaunchPlan {
   }
   const viaStdin = new TextEncoder().encode(prompt).length > ARGV_PROMPT_LIMIT;
   const head = ["-p", "--output-format=stream-json", "--verbose"];
-  const plan = planCommand(head, options, viaStdin ? [] : ["--", prompt]);
+  const plan = planCommand(head, options, viaStdin ? [] : ["--", prompt], prompt);
   return { ...plan, stdinPrompt: viaStdin ? prompt : undefined };
 }
 
@@ -92,13 +96,19 @@ export function planSessionLaunch(options: RunOptions): LaunchPlan {
   return { ...planCommand(head, options, []), stdinPrompt: undefined, openStdin: true };
 }
 
+/** The plan of `head`, the flags and `tail`; a `prompt` given is checked before the CLI is found. */
 function planCommand(
   head: string[],
   options: RunOptions,
   tail: string[],
+  prompt?: string,
 ): Omit<LaunchPlan, "stdinPrompt"> {
   validateRunOptions(options);
-  const env = buildEnv(options);
+  if (prompt !== undefined && options.preflight !== false) preflightPrompt(prompt, options);
+  // A replay's spawner never reads credentials: only a chosen method touches its environment.
+  const env = options.spawner && !options.auth
+    ? buildEnv(options)
+    : authEnv(buildEnv(options), options);
   const command = options.spawner ? options.cli ?? "claude" : findClaude({
     ...(options.cli === undefined ? {} : { cli: options.cli }),
     env,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AuthMethod } from "../auth/auth_method.ts";
 import { InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import type { EnvOptions } from "../process/env.ts";
 import { type CliFlags, validateFlags } from "../process/options.ts";
@@ -20,6 +21,13 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
    * the answer with; read the value with `structured()`.
    */
   jsonSchema?: JsonSchemaOption;
+  /**
+   * Which credential the CLI uses: `apiKey()`, `oauthToken()`, `oauth()`, `auto()` or a
+   * `.fallback()` chain, resolved before anything starts; the chosen one reaches the child alone.
+   * Without it the CLI picks by its own precedence, and a stored login that expired without a
+   * refresh token fails the run (kind `auth`) before it starts.
+   */
+  auth?: AuthMethod;
   /** Called with each tool call the model makes, as its assistant message arrives. */
   onToolUse?: (use: ToolUse) => void;
   /** Called with each tool result, as the user message carrying it arrives. */
@@ -65,6 +73,12 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
   spawner?: Spawner;
   /** Receives warnings (CLI version outside the tested range, a CLI that would not exit). */
   onWarning?: (message: string) => void;
+  /**
+   * Checks each prompt's estimated size against the model's context window before anything
+   * starts, and fails with kind `context_window` when it cannot fit (see `preflightPrompt()`).
+   * Default `true`; `false` leaves the prompt to the CLI and the API.
+   */
+  preflight?: boolean;
 }
 
 /** The default overall time limit of a run: one hour. */
@@ -109,6 +123,10 @@ export function validateRunOptions(options: RunOptions): void {
         "a positive number of milliseconds (Infinity for no limit)",
       );
     }
+  }
+  const { preflight } = options;
+  if (preflight !== undefined && typeof preflight !== "boolean") {
+    throw invalidValue("preflight", preflight, "true or false");
   }
   const { maxLineBytes } = options;
   const wholeBytes = Number.isSafeInteger(maxLineBytes) || maxLineBytes === Infinity;

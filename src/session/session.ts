@@ -11,6 +11,7 @@ import { settlesWithin } from "../process/_deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
 import { TurnLog } from "./_turn_log.ts";
 import { planSessionLaunch } from "./launch.ts";
+import { preflightPrompt } from "./preflight.ts";
 import { DEFAULT_EXIT_TIMEOUT_MS } from "./run_options.ts";
 import {
   type ResolvedSession,
@@ -53,6 +54,8 @@ export class ClaudeSession implements AsyncDisposable {
   #sessionId: string | undefined;
   #totals = emptyTotals();
   #warnedVersion = false;
+  /** The preflight warnings given (an unknown model): each is said once per session. */
+  readonly #preflightWarnings = new Set<string>();
   #closing: Promise<void> | undefined;
   readonly #onAbort = () => this.#abort();
 
@@ -98,7 +101,9 @@ export class ClaudeSession implements AsyncDisposable {
 
   /**
    * Queues `prompt` as the next user message; the turn starts when the turns before it have
-   * ended. Iterate the returned turn for its events or await its `result()`.
+   * ended. Iterate the returned turn for its events or await its `result()`. A prompt too big
+   * for the session's current model throws a `ClawError` of kind `context_window` here, and the
+   * session carries on (unless the `preflight` option is `false`).
    */
   send(prompt: UserContent): ClaudeTurn {
     if (this.#closing) throw new ClawError("usage", "The session is closed: start a new one");
@@ -109,6 +114,12 @@ export class ClaudeSession implements AsyncDisposable {
         (name) =>
           `The ${name("prompt")} is empty: pass the text (or content blocks) Claude should work on`,
       );
+    }
+    if (this.#resolved.run.preflight !== false) {
+      preflightPrompt(text, {
+        model: this.#model,
+        onWarning: (message) => this.#warnOnce(message),
+      });
     }
     const log = new TurnLog();
     this.#turns = [...this.#turns.filter((turn) => !turn.ended), log];
@@ -303,6 +314,17 @@ export class ClaudeSession implements AsyncDisposable {
     this.#warnedVersion = true;
     const warning = versionWarning(version);
     if (warning) this.#resolved.run.onWarning?.(warning);
+  }
+
+  /** The model of the next turn: the one `setModel()` chose, else the session's option. */
+  get #model(): string | undefined {
+    return "model" in this.#settings ? this.#settings.model : this.#resolved.run.model;
+  }
+
+  #warnOnce(message: string): void {
+    if (this.#preflightWarnings.has(message)) return;
+    this.#preflightWarnings.add(message);
+    this.#resolved.run.onWarning?.(message);
   }
 
   async #change(settings: Settings, request: Record<string, unknown> & { subtype: string }) {

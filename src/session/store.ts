@@ -15,6 +15,7 @@
 import type { Usage } from "../protocol/events.ts";
 import { join } from "node:path";
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
+import { configDir } from "../process/config_paths.ts";
 
 /** Where to look for sessions. */
 export interface SessionStoreOptions {
@@ -96,32 +97,6 @@ export type SessionExportFormat = typeof SESSION_EXPORT_FORMATS[number];
  */
 export function projectFolderName(cwd: string): string {
   return cwd.replace(/[^A-Za-z0-9]/g, "-");
-}
-
-/**
- * The folder the CLI keeps its files in for `env`: `CLAUDE_CONFIG_DIR`, else `HOME/.claude`
- * (`USERPROFILE` on Windows).
- *
- * @example
- * ```ts
- * import { strictEqual } from "node:assert";
- * import { configDir } from "./store.ts";
- *
- * strictEqual(configDir({ HOME: "/home/me" }), "/home/me/.claude");
- * strictEqual(configDir({ HOME: "/home/me", CLAUDE_CONFIG_DIR: "/etc/claude" }), "/etc/claude");
- * ```
- */
-export function configDir(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.CLAUDE_CONFIG_DIR) return env.CLAUDE_CONFIG_DIR;
-  const home = env.HOME ?? env.USERPROFILE;
-  if (!home) {
-    throw new InvalidOptionError(
-      ["env"],
-      (name) =>
-        `Cannot find the CLI's sessions: ${name("env")} sets neither HOME nor CLAUDE_CONFIG_DIR`,
-    );
-  }
-  return join(home, ".claude");
 }
 
 /**
