@@ -64,13 +64,22 @@ function shown(path: string): string {
 export async function checkCli(
   options: CliCheckOptions,
 ): Promise<{ checks: Check[]; cli: CliUnderTest | undefined }> {
-  const probe = (cli: string) =>
-    readCliVersion({
-      cli,
-      hostEnv: options.env,
-      timeoutMs: 5000,
-      ...(options.spawner ? { spawner: options.spawner } : {}),
-    });
+  // Each executable is asked once, however many names lead to it (PATH, a symlink, --cli).
+  const asked = new Map<string, Promise<string | undefined>>();
+  const probe = (cli: string) => {
+    const real = realPath(cli);
+    let version = asked.get(real);
+    if (!version) {
+      version = readCliVersion({
+        cli,
+        hostEnv: options.env,
+        timeoutMs: 5000,
+        ...(options.spawner ? { spawner: options.spawner } : {}),
+      });
+      asked.set(real, version);
+    }
+    return version;
+  };
   let found: FoundCli;
   try {
     found = findClaude({ ...(options.cli ? { cli: options.cli } : {}), env: options.env });

@@ -86,6 +86,10 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const spawner = options.spawner ? { spawner: options.spawner } : {};
   const cliFlag = options.cli === undefined ? {} : { cli: options.cli };
   const found = await checkCli({ env: runEnv, ...cliFlag, ...spawner });
+  // The live run takes longest: it goes on while the other checks ask and read.
+  const live = options.live
+    ? checkLive({ cli: found.cli, ...(runEnv.PATH ? { path: runEnv.PATH } : {}) })
+    : undefined;
   const auth = await authStatus({
     env: hostEnv,
     cwd,
@@ -108,8 +112,6 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     checkBaseUrl({ env: hostEnv }),
     checkNestedSession({ env: hostEnv }),
   ];
-  if (options.live) {
-    checks.push(await checkLive({ cli: found.cli, ...(runEnv.PATH ? { path: runEnv.PATH } : {}) }));
-  }
+  if (live) checks.push(await live);
   return { ok: checks.every((check) => check.status !== "fail"), checks };
 }
