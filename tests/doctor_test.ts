@@ -5,6 +5,7 @@
  */
 import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
 import type { Check } from "../src/doctor/check.ts";
+import { CHECK_IDS } from "../src/doctor/doctor.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { authHome, loggingShim, PINNED_CLI_VERSIONS, pinnedCliPath } from "./_auth_home.ts";
 import { claw } from "./_claw.ts";
@@ -52,22 +53,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       deepStrictEqual(failed, []);
       strictEqual(json.ok, true);
       strictEqual(code, 0);
-      deepStrictEqual(
-        json.checks.map((c) => c.id),
-        [
-          "cli_found",
-          "cli_version",
-          "cli_candidates",
-          "auth",
-          "config_dir",
-          "settings",
-          "mcp_config",
-          "proxy",
-          "base_url",
-          "nested_session",
-          "live",
-        ],
-      );
+      deepStrictEqual(json.checks.map((c) => c.id), [...CHECK_IDS], "every check, in order");
       await marker.assertNoneLeft();
     },
   });

@@ -110,22 +110,45 @@ function only(name?: string, value?: string): Record<string, string | undefined>
   return env;
 }
 
-function checkKey(option: string, value: string, kind: "key" | "token"): void {
-  if (value.trim() === "") throw invalidValue(option, value, `a non-empty API ${kind}`);
-  if (kind === "key" && /^sk-ant-oat/.test(value)) {
+/** The two kinds of secret a caller can hand over, and how each reaches the child. */
+const SECRETS = {
+  key: {
+    noun: "API key",
+    variable: "ANTHROPIC_API_KEY",
+    other: {
+      prefix: /^sk-ant-oat/,
+      shown: "sk-ant-oat…",
+      is: "an OAuth token",
+      use: "oauthToken()",
+    },
+  },
+  token: {
+    noun: "OAuth token",
+    variable: "CLAUDE_CODE_OAUTH_TOKEN",
+    other: { prefix: /^sk-ant-api/, shown: "sk-ant-api…", is: "an API key", use: "apiKey()" },
+  },
+} as const;
+
+/** The choice of a `kind` secret; refuses an empty one or one of the other kind (never shown). */
+function secret(kind: keyof typeof SECRETS, option: string, value: string): Attempt {
+  const { noun, variable, other } = SECRETS[kind];
+  if (value.trim() === "") throw invalidValue(option, value, `a non-empty ${noun}`);
+  if (other.prefix.test(value)) {
     throw invalidValue(
       option,
-      "sk-ant-oat…",
-      "an API key: this is an OAuth token, pass it to oauthToken()",
+      other.shown,
+      `an ${noun}: this is ${other.is}, pass it to ${other.use}`,
     );
   }
-  if (kind === "token" && /^sk-ant-api/.test(value)) {
-    throw invalidValue(
-      option,
-      "sk-ant-api…",
-      "an OAuth token: this is an API key, pass it to apiKey()",
-    );
-  }
+  return { choice: { source: variable, env: only(variable, value) } };
+}
+
+/** The `kind` secret in the variable `name`; falls through when it is unset. */
+function fromEnv(kind: keyof typeof SECRETS, name: string): AuthMethod {
+  return AuthMethod.of(`the ${SECRETS[kind].noun} in ${name}`, ({ env }) => {
+    const value = env[name];
+    return value ? secret(kind, name, value) : { skip: `${name} is not set` };
+  });
 }
 
 /**
@@ -142,10 +165,8 @@ function checkKey(option: string, value: string, kind: "key" | "token"): void {
  * ```
  */
 export function apiKey(key: string): AuthMethod {
-  checkKey("apiKey", key, "key");
-  return AuthMethod.of("the API key given", () => ({
-    choice: { source: "ANTHROPIC_API_KEY", env: only("ANTHROPIC_API_KEY", key) },
-  }));
+  const attempt = secret("key", "apiKey", key);
+  return AuthMethod.of("the API key given", () => attempt);
 }
 
 /**
@@ -162,12 +183,7 @@ export function apiKey(key: string): AuthMethod {
  * ```
  */
 export function apiKeyFromEnv(name = "ANTHROPIC_API_KEY"): AuthMethod {
-  return AuthMethod.of(`the API key in ${name}`, ({ env }) => {
-    const key = env[name];
-    if (!key) return { skip: `${name} is not set` };
-    checkKey(name, key, "key");
-    return { choice: { source: "ANTHROPIC_API_KEY", env: only("ANTHROPIC_API_KEY", key) } };
-  });
+  return fromEnv("key", name);
 }
 
 /**
@@ -185,25 +201,24 @@ export function apiKeyFromEnv(name = "ANTHROPIC_API_KEY"): AuthMethod {
  * ```
  */
 export function oauthToken(token: string): AuthMethod {
-  checkKey("oauthToken", token, "token");
-  return AuthMethod.of("the OAuth token given", () => ({
-    choice: { source: "CLAUDE_CODE_OAUTH_TOKEN", env: only("CLAUDE_CODE_OAUTH_TOKEN", token) },
-  }));
+  const attempt = secret("token", "oauthToken", token);
+  return AuthMethod.of("the OAuth token given", () => attempt);
 }
 
 /**
  * Use the OAuth token in the variable `name` (default `CLAUDE_CODE_OAUTH_TOKEN`); falls through
  * when it is unset.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { oauthTokenFromEnv } from "./auth_method.ts";
+ *
+ * strictEqual(oauthTokenFromEnv().resolve({ env: { CLAUDE_CODE_OAUTH_TOKEN: "t" }, cwd: "/" }).source, "CLAUDE_CODE_OAUTH_TOKEN");
+ * ```
  */
 export function oauthTokenFromEnv(name = "CLAUDE_CODE_OAUTH_TOKEN"): AuthMethod {
-  return AuthMethod.of(`the OAuth token in ${name}`, ({ env }) => {
-    const token = env[name];
-    if (!token) return { skip: `${name} is not set` };
-    checkKey(name, token, "token");
-    return {
-      choice: { source: "CLAUDE_CODE_OAUTH_TOKEN", env: only("CLAUDE_CODE_OAUTH_TOKEN", token) },
-    };
-  });
+  return fromEnv("token", name);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
-import { resolveAuth, type ResolveAuthOptions } from "./resolve_auth.ts";
+import { AUTH_SOURCES, resolveAuth, type ResolveAuthOptions } from "./resolve_auth.ts";
 
 const HOUR = 3600_000;
 
@@ -88,16 +88,11 @@ Deno.test("resolveAuth lists every source in order, with expiry and scopes but n
   withHome(({ login, resolve }) => {
     const path = login();
     const report = resolve({ ANTHROPIC_API_KEY: "sk-ant-api03-secretvalue" });
-    deepStrictEqual(report.sources.map((source) => source.source), [
-      "bedrock",
-      "vertex",
-      "foundry",
-      "ANTHROPIC_AUTH_TOKEN",
-      "apiKeyHelper",
-      "ANTHROPIC_API_KEY",
-      "CLAUDE_CODE_OAUTH_TOKEN",
-      "credentials_file",
-    ]);
+    deepStrictEqual(
+      report.sources.map((source) => source.source),
+      AUTH_SOURCES.filter((source) => source !== "keychain"),
+      "every source but the keychain (macOS only), in precedence order",
+    );
     const file = report.sources.find((source) => source.source === "credentials_file");
     strictEqual(file?.path, path);
     strictEqual(file?.expired, false);
