@@ -153,6 +153,34 @@ export { type LogoutOutcome, type LogoutSeams, removeClaudeLogin } from "./auth/
 export { type Check, type CheckStatus } from "./doctor/check.ts";
 export { CHECK_IDS, type DoctorOptions, type DoctorReport, runDoctor } from "./doctor/doctor.ts";
 export {
+  type BatchOptions,
+  type BatchProgress,
+  RETRYABLE_KINDS,
+  runBatch,
+  type StopReason,
+} from "./batch/run_batch.ts";
+export {
+  BatchInputError,
+  type BatchJob,
+  checkJobs,
+  type CheckJobsOptions,
+  JOB_FIELDS,
+  type JobCounts,
+  type JobOptions,
+  parseJobLine,
+  readJobs,
+} from "./batch/job.ts";
+export {
+  type BatchResult,
+  type BatchUsage,
+  emptyUsage,
+  type JobStatus,
+  readResults,
+  ResultWriter,
+} from "./batch/result.ts";
+export { type MergeOptions, type MergeReport, mergeResults } from "./batch/merge.ts";
+export { inShard, parseShard, type Shard, shardFromEnv, shardOf } from "./batch/shard.ts";
+export {
   exportSession,
   findSessionFile,
   listSessions,

@@ -180,6 +180,70 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
     ]);
   },
 
+  async batch(fx) {
+    const a = await fx.standIn("batch-a");
+    // Synthetic jobs files: a duplicate id, and an unknown field.
+    const duplicate = join(fx.dir, "duplicate.jsonl");
+    await Deno.writeTextFile(
+      duplicate,
+      '{"id":"a","prompt":"x"}\n{"id":"b","prompt":"y"}\n{"id":"a","prompt":"z"}\n',
+    );
+    const unknown = join(fx.dir, "unknown.jsonl");
+    await Deno.writeTextFile(unknown, '{"id":"a","prompt":"x","modle":"sonnet"}\n');
+    const done = join(fx.dir, "done.jsonl");
+    const result = { id: "a", status: "ok", line: 1 };
+    await Deno.writeTextFile(done, JSON.stringify(result) + "\n");
+    const jobs = join(fx.dir, "one.jsonl");
+    await Deno.writeTextFile(jobs, '{"id":"a","prompt":"x"}\n');
+    return [
+      {
+        what: "a duplicate id",
+        args: ["run", duplicate, "-o", join(fx.dir, "r1.jsonl"), "--cli", a.cli],
+        code: 2,
+        first: /duplicate\.jsonl:3: duplicate id "a" \(first on line 1\)$/,
+        standIns: [a],
+      },
+      {
+        what: "an unknown field",
+        args: ["run", unknown, "-o", join(fx.dir, "r2.jsonl"), "--cli", a.cli],
+        code: 2,
+        first: /unknown\.jsonl:1: .*"modle".*"model"/,
+        standIns: [a],
+      },
+      {
+        what: "a missing jobs file",
+        args: ["run", `${MISSING}/jobs.jsonl`, "-o", join(fx.dir, "r3.jsonl")],
+        code: 2,
+        first: /^Cannot read ".*jobs.jsonl": no such file: pass a JOBS file/,
+      },
+      {
+        what: "an output that already holds results, without --resume",
+        args: ["run", jobs, "-o", done, "--cli", a.cli],
+        code: 2,
+        first: /^Cannot write -o ".*done.jsonl": it already holds 1 results: pass --resume/,
+        standIns: [a],
+      },
+      {
+        what: "a bad --concurrency",
+        args: ["run", jobs, "-o", join(fx.dir, "r4.jsonl"), "--concurrency", "0"],
+        code: 2,
+        first: /^Invalid --concurrency "0": it must be a whole number of at least 1$/,
+      },
+      {
+        what: "a bad --shard",
+        args: ["run", jobs, "-o", join(fx.dir, "r5.jsonl"), "--shard", "4/3"],
+        code: 2,
+        first: /^Invalid --shard "4\/3"/,
+      },
+      {
+        what: "merge without --jobs",
+        args: ["merge", done, "-o", join(fx.dir, "all.jsonl")],
+        code: 2,
+        first: /^Missing --jobs FILE/,
+      },
+    ];
+  },
+
   session(fx) {
     return Promise.resolve([
       {

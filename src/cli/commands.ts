@@ -60,6 +60,12 @@ export const COMMANDS: readonly Command[] = [
     load: () => importLazily<CommandModule>("./doctor.ts", import.meta.url),
   },
   {
+    name: "batch",
+    json: "--json",
+    summary: "Run many prompts through a bounded pool, resumable, sharded; merge the shards",
+    load: () => importLazily<CommandModule>("./batch.ts", import.meta.url),
+  },
+  {
     name: "inspect",
     json: "--json",
     summary: "Decode a stream-json transcript or a cassette and summarise it",

@@ -21,6 +21,7 @@ import {
   messageEvents,
 } from "./_message.ts";
 import { pacedBody } from "./_paced_body.ts";
+import { echoPrompt } from "./_prompt_echo.ts";
 import { encodeSseEvent } from "./_sse.ts";
 import {
   type FakeMessageReply,
@@ -83,7 +84,8 @@ const SECRET_HEADERS = new Set(["x-api-key", "authorization", "proxy-authorizati
  * message (the CLI's non-streaming fallback). Replies can also fail as scripted: HTTP errors
  * (JSON or raw bodies), an `error` event inside a stream, a stall or a dropped connection
  * mid-stream, slow headers (see {@linkcode FakeScript} for the format). Every response carries a
- * `request-id` header `req_fake_<n>`. `POST /v1/messages/count_tokens` (which CLI 2.1.x calls for
+ * `request-id` header `req_fake_<n>`. A `{{prompt}}` in a scripted text block becomes the text of
+ * the request's last user message, so one reply can answer many prompts. `POST /v1/messages/count_tokens` (which CLI 2.1.x calls for
  * `get_context_usage`) is answered with a stable estimate, a quarter of the body's JSON length,
  * and uses up no reply. Any other route gets an Anthropic-style 404.
  *
@@ -194,7 +196,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         requestId,
       });
     }
-    return replyResponse(reply, {
+    return replyResponse(echoPrompt(reply, fields), {
       streaming: fields.stream === true,
       context: {
         sequence: number,

@@ -227,6 +227,56 @@ Deno.test("fake API repeats the last reply when asked to", async () => {
   assertEquals(api.requests.map((r) => r.reply), [0, 1, 1, 1]);
 });
 
+Deno.test("fake API echoes each request's last user text in place of {{prompt}}", async () => {
+  await using api = await startFakeApi({
+    script: {
+      replies: [{ content: [{ type: "text", text: "You asked: {{prompt}} ({{prompt}})" }] }],
+      when_exhausted: "repeat_last",
+    },
+  });
+  const asking = (content: unknown, earlier: unknown[] = []) => ({
+    ...request,
+    stream: false,
+    messages: [...earlier, { role: "user", content }],
+  });
+  const earlier = [
+    { role: "user", content: "an earlier question" },
+    { role: "assistant", content: [{ type: "text", text: "an earlier answer" }] },
+  ];
+  const bodies = [
+    asking("alpha $& $1"), // a plain string; `$` patterns stay as they are
+    asking([
+      // Claude Code 2.1 sends a reminder block before the prompt: not part of the echo.
+      {
+        type: "text",
+        text: "<system-reminder>\nAttribution for git commits\n</system-reminder>\n",
+      },
+      { type: "text", text: "beta" },
+      { type: "tool_result", tool_use_id: "toolu_1", content: "ignored" },
+      { type: "text", text: "gamma" },
+    ], earlier),
+    asking([{ type: "tool_result", tool_use_id: "toolu_1", content: "no text" }], earlier),
+  ];
+  // Concurrent, as 40 `claude -p` runs sharing one script would be.
+  const texts = await Promise.all(bodies.map(async (body) => {
+    const message = await (await post(api.url, body)).json();
+    return message.content[0].text;
+  }));
+  assertEquals(texts, [
+    "You asked: alpha $& $1 (alpha $& $1)",
+    "You asked: beta\ngamma (beta\ngamma)",
+    "You asked:  ()",
+  ]);
+
+  // Streamed, the deltas carry the echoed text.
+  const streamed = parseSse(
+    await (await post(api.url, { ...asking("delta 日本語"), stream: true })).text(),
+  );
+  const text = streamed.filter((e) => e.event === "content_block_delta")
+    .map((e) => (e.data.delta as Record<string, string>).text).join("");
+  assertEquals(text, "You asked: delta 日本語 (delta 日本語)");
+});
+
 Deno.test("fake API answers unknown routes with an Anthropic-style 404", async () => {
   await using api = await startFakeApi({ script: { replies: [] } });
   const response = await fetch(`${api.url}/v1/models`);

@@ -48,6 +48,27 @@
  * - `usage` (default 10 input and 5 output tokens), `model` (default: the request's `model`),
  *   `chunk_size` (code points per streamed delta, default 16).
  *
+ * ### Echoing the prompt
+ *
+ * A text block's `text` may hold the placeholder `{{prompt}}`: when the reply is served it becomes
+ * the text of the request's last `user` message (its content when that is a string, else the
+ * `text` of its text blocks joined with `\n`, leaving out tool results and the blocks that are
+ * only a `<system-reminder>`, which Claude Code 2.1 sends before the prompt; `""` when it has no
+ * text).
+ * With `when_exhausted: "repeat_last"`, one reply then answers any number of runs, concurrent or
+ * not, each with its own prompt:
+ *
+ * ```json
+ * {
+ *   "replies": [{ "content": [{ "type": "text", "text": "You asked: {{prompt}}" }] }],
+ *   "when_exhausted": "repeat_last"
+ * }
+ * ```
+ *
+ * The events of such a reply depend on the prompt's length, so keep `{{prompt}}` out of a reply
+ * that stalls or disconnects after a number of events, or give it a `chunk_size` larger than any
+ * prompt.
+ *
  * A message reply can also misbehave mid-stream. An "event" is one SSE frame, counted from 1:
  * `message_start` is event 1, `ping` event 2, the first `content_block_start` event 3.
  *
@@ -152,11 +173,14 @@
  */
 import { defaultStallAfter, messageEvents } from "./_message.ts";
 
-/** A plain text block: streamed as `text_delta` chunks. */
+/**
+ * A plain text block: streamed as `text_delta` chunks. `{{prompt}}` in its `text` is replaced by
+ * the text of the request's last `user` message (see "Echoing the prompt" in the module docs).
+ */
 export interface FakeTextBlock {
   /** Block type. */
   type: "text";
-  /** The whole text of the block. */
+  /** The whole text of the block; each `{{prompt}}` becomes the request's last user text. */
   text: string;
 }
 

@@ -1,0 +1,392 @@
+/**
+ * Many jobs through a bounded pool of `claude` runs: each worker isolated in its own config dir,
+ * retries with backoff for the kinds worth retrying, a pause while the rate limit says no, and
+ * stops on a cost ceiling, a failure share or a signal. Results arrive as each job ends.
+ *
+ * @module
+ */
+import { ClawError } from "../errors/claw_error.ts";
+import type { ErrorKind } from "../errors/kinds.ts";
+import type { ResultEvent } from "../protocol/events.ts";
+import type { Spawner } from "../process/spawn.ts";
+import { run } from "../session/run.ts";
+import type { RunOptions } from "../session/run_options.ts";
+import { WorkerDirs } from "./_worker_dirs.ts";
+import type { BatchJob } from "./job.ts";
+import { type BatchResult, emptyUsage, type JobStatus } from "./result.ts";
+
+/** The kinds a job is retried for: the API or the network may do better on the next try. */
+export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  "rate_limit",
+  "overloaded",
+  "provider_internal",
+  "hang",
+]);
+
+/** Why a batch stopped starting jobs before the end. */
+export type StopReason = "max_cost" | "failure_threshold" | "aborted";
+
+/** How a batch is going, after each job. */
+export interface BatchProgress {
+  /** Jobs finished `ok`. */
+  ok: number;
+  /** Jobs finished otherwise (failed, aborted). */
+  failed: number;
+  /** Jobs running now. */
+  running: number;
+  /** Cost so far, every attempt counted. */
+  costUsd: number;
+  /** Milliseconds since the batch started. */
+  elapsedMs: number;
+  /** Why no more jobs start, once something stopped them. */
+  stopped: StopReason | undefined;
+}
+
+/** Options of {@linkcode runBatch}. */
+export interface BatchOptions {
+  /** The folder for the workers' dirs; a temporary one, removed at the end, when absent. */
+  batchDir?: string;
+  /** The environment credentials come from; this process's by default. */
+  hostEnv?: Record<string, string | undefined>;
+  /** Run options for every job; a job's own fields win. */
+  defaults?: Omit<RunOptions, "signal" | "spawner" | "cwd">;
+  /** How many jobs run at once. Default 4. */
+  concurrency?: number;
+  /** Extra attempts for a job that fails with a retryable kind. Default 2. */
+  retries?: number;
+  /** The first retry's delay in ms, doubled for each next one (with jitter). Default 2000. */
+  retryDelayMs?: number;
+  /** Stop starting jobs once the cost spent reaches this many US dollars. */
+  maxCostUsd?: number;
+  /** Stop starting jobs once this share (0–1) of the finished jobs failed. */
+  failureThreshold?: number;
+  /** How many jobs must have finished before the threshold counts. Default 10. */
+  failureThresholdMinimum?: number;
+  /** Stops starting jobs and aborts the running ones (their results say `aborted`). */
+  signal?: AbortSignal;
+  /** The spawner of a job (record or replay); the real `claude` when it returns undefined. */
+  spawnerFor?: (job: BatchJob) => Spawner | undefined;
+  /** Called after each job, and when the batch stops starting jobs. */
+  onProgress?: (progress: BatchProgress) => void;
+  /** Receives warnings (a stored login shared by workers, a rate-limit pause). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Runs `jobs` (read lazily: a jobs file is streamed) through a pool of `concurrency` workers and
+ * yields each job's result as it ends. Jobs not started because the batch stopped (cost,
+ * failure share) are yielded as `skipped`; jobs running when `signal` aborts end `aborted`.
+ * Every process is reaped before the iteration ends, however it ends.
+ *
+ * @example Two jobs replayed from recorded runs
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { replaySpawner } from "../cassette/testing.ts";
+ * import { runBatch } from "./run_batch.ts";
+ *
+ * const cassette = new URL("../../fixtures/cassettes/2.1.332/text_simple.ndjson", import.meta.url);
+ * const jobs = [1, 2].map((n) => ({ id: `job-${n}`, prompt: "Say hello", options: {}, line: n }));
+ * const results = await Array.fromAsync(runBatch(jobs, { spawnerFor: () => replaySpawner(cassette) }));
+ * strictEqual(results.filter((result) => result.status === "ok").length, 2);
+ * strictEqual(results[0]?.result, "Hello from the fake API.");
+ * ```
+ */
+export async function* runBatch(
+  jobs: AsyncIterable<BatchJob> | Iterable<BatchJob>,
+  options: BatchOptions = {},
+): AsyncGenerator<BatchResult> {
+  const pool = new Pool(options);
+  await using dirs = await WorkerDirs.create(options, pool.concurrency);
+  const finished: BatchResult[] = [];
+  let wake = Promise.withResolvers<void>();
+  const running = new Set<Promise<void>>();
+  const source = (Symbol.asyncIterator in jobs ? jobs : toAsync(jobs))[Symbol.asyncIterator]();
+  const free = Array.from({ length: pool.concurrency }, (_, slot) => slot);
+  let exhausted = false;
+  try {
+    for (;;) {
+      // A fresh wake-up before looking: whatever happens after this look resolves it.
+      wake = Promise.withResolvers<void>();
+      if (finished.length > 0) {
+        yield finished.shift()!;
+        continue;
+      }
+      if (pool.stopped === "aborted") exhausted = true; // stop reading: nothing more starts
+      if (!exhausted && free.length > 0) {
+        const next = await source.next();
+        if (next.done) {
+          exhausted = true;
+          continue;
+        }
+        const job = next.value;
+        if (!pool.stopped) await pool.waitForRateLimit();
+        if (pool.stopped) {
+          if (pool.stopped !== "aborted") finished.push(pool.skipped(job));
+          continue;
+        }
+        const slot = free.shift()!;
+        const work = pool.run(job, dirs.env(slot)).then((result) => {
+          finished.push(result);
+          free.push(slot);
+          running.delete(work);
+          wake.resolve();
+        });
+        running.add(work);
+        continue;
+      }
+      if (exhausted && running.size === 0) return;
+      await wake.promise;
+    }
+  } finally {
+    pool.abortAll();
+    await Promise.allSettled(running);
+    await source.return?.();
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
+
+/** The state shared by the workers: spending, failures, the rate-limit pause, stopping. */
+class Pool {
+  readonly concurrency: number;
+  readonly #options: BatchOptions;
+  readonly #abort = new AbortController();
+  readonly #started = performance.now();
+  #ok = 0;
+  #failed = 0;
+  #running = 0;
+  #costUsd = 0;
+  #pausedUntil = 0;
+  #stopped: StopReason | undefined;
+
+  constructor(options: BatchOptions) {
+    this.#options = options;
+    this.concurrency = options.concurrency ?? 4;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new ClawError(
+        "usage",
+        `Invalid concurrency "${this.concurrency}": it must be a whole number of at least 1`,
+      );
+    }
+    options.signal?.addEventListener("abort", () => this.#stop("aborted"), { once: true });
+    if (options.signal?.aborted) this.#stop("aborted");
+  }
+
+  get stopped(): StopReason | undefined {
+    return this.#stopped;
+  }
+
+  /** Aborts every running job (the batch is over, or was abandoned). */
+  abortAll(): void {
+    this.#abort.abort();
+  }
+
+  /** Waits while a rate limit said no, or until the batch stops. */
+  async waitForRateLimit(): Promise<void> {
+    while (!this.#stopped && Date.now() < this.#pausedUntil) {
+      const wait = Math.min(this.#pausedUntil - Date.now(), 1000);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** The result of a job that was never started. */
+  skipped(job: BatchJob): BatchResult {
+    const failure = this.#stopped === "max_cost"
+      ? {
+        kind: "budget",
+        message: "The batch reached its cost limit before this job started",
+        hint: "Raise --max-cost, then rerun with --resume",
+      }
+      : {
+        kind: "aborted",
+        message: "The batch stopped before this job started: too many jobs failed",
+        hint: "Fix what fails, then rerun with --resume",
+      };
+    return blank(job, "skipped", 0, failure);
+  }
+
+  /** Runs `job` until it succeeds, fails for good, or runs out of attempts. */
+  async run(job: BatchJob, env: Record<string, string | undefined>): Promise<BatchResult> {
+    this.#running++;
+    this.#progress();
+    const started = performance.now();
+    const retries = this.#options.retries ?? 2;
+    let outcome: BatchResult | undefined;
+    try {
+      for (let attempt = 1;; attempt++) {
+        outcome = await this.#attempt(job, env, attempt);
+        outcome.duration_ms = Math.round(performance.now() - started);
+        const retry = outcome.status === "failed" && attempt <= retries &&
+          RETRYABLE_KINDS.has(outcome.error_kind as ErrorKind) && !this.#abort.signal.aborted;
+        if (!retry) return outcome;
+        await this.#backoff(attempt);
+        if (this.#abort.signal.aborted || this.#stopped === "aborted") {
+          return { ...outcome, status: "aborted", error_kind: "aborted" };
+        }
+      }
+    } finally {
+      this.#running--;
+      if (outcome?.status === "ok") this.#ok++;
+      else this.#failed++;
+      this.#checkLimits();
+      this.#progress();
+    }
+  }
+
+  async #attempt(
+    job: BatchJob,
+    env: Record<string, string | undefined>,
+    attempt: number,
+  ): Promise<BatchResult> {
+    const spawner = this.#options.spawnerFor?.(job);
+    const options: RunOptions = {
+      ...this.#options.defaults,
+      ...job.options,
+      env: { ...this.#options.defaults?.env, ...env },
+      signal: this.#abort.signal,
+      ...(spawner ? { spawner } : {}),
+      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
+    };
+    let last: ResultEvent | undefined;
+    try {
+      await using answer = run(job.prompt, options);
+      for await (const item of answer) {
+        if (item.type === "rate_limit_event") this.#rateLimited(item.rate_limit_info);
+      }
+      last = answer.lastResult;
+      const result = await answer.result();
+      this.#spend(result);
+      return fromResult(job, "ok", attempt, result);
+    } catch (error) {
+      const result = last ?? (error instanceof ClawError ? asResult(error.result) : undefined);
+      if (result) this.#spend(result);
+      const failure = error instanceof ClawError
+        ? { kind: error.kind, message: error.message, hint: error.hint, sessionId: error.sessionId }
+        : { kind: "internal", message: String(error), hint: "This is a bug in claw: report it" };
+      const status: JobStatus = failure.kind === "aborted" ? "aborted" : "failed";
+      const base = result ? fromResult(job, status, attempt, result) : blank(job, status, attempt);
+      return {
+        ...base,
+        error_kind: failure.kind,
+        error_message: failure.message,
+        error_hint: failure.hint,
+        session_id: base.session_id ?? ("sessionId" in failure ? failure.sessionId ?? null : null),
+      };
+    }
+  }
+
+  #rateLimited(info: { status: string; resetsAt?: number }): void {
+    if (info.status === "allowed" || info.status === "allowed_warning") return;
+    const until = (info.resetsAt ?? Date.now() / 1000 + 60) * 1000;
+    if (until > this.#pausedUntil) {
+      this.#pausedUntil = until;
+      this.#options.onWarning?.(
+        `The rate limit says ${info.status}: no new job starts until ${
+          new Date(until).toISOString()
+        }`,
+      );
+    }
+  }
+
+  #spend(result: ResultEvent): void {
+    this.#costUsd += typeof result.total_cost_usd === "number" ? result.total_cost_usd : 0;
+  }
+
+  async #backoff(attempt: number): Promise<void> {
+    const base = (this.#options.retryDelayMs ?? 2000) * 2 ** (attempt - 1);
+    const delay = Math.min(base, 60_000) * (0.75 + Math.random() * 0.5);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.#abort.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
+
+  #checkLimits(): void {
+    const { maxCostUsd, failureThreshold } = this.#options;
+    if (maxCostUsd !== undefined && this.#costUsd >= maxCostUsd) this.#stop("max_cost");
+    const done = this.#ok + this.#failed;
+    const minimum = this.#options.failureThresholdMinimum ?? 10;
+    if (
+      failureThreshold !== undefined && done >= minimum && this.#failed / done >= failureThreshold
+    ) {
+      this.#stop("failure_threshold");
+    }
+  }
+
+  #stop(reason: StopReason): void {
+    if (this.#stopped) return;
+    this.#stopped = reason;
+    if (reason === "aborted") this.#abort.abort();
+    this.#progress();
+  }
+
+  #progress(): void {
+    this.#options.onProgress?.({
+      ok: this.#ok,
+      failed: this.#failed,
+      running: this.#running,
+      costUsd: this.#costUsd,
+      elapsedMs: performance.now() - this.#started,
+      stopped: this.#stopped,
+    });
+  }
+}
+
+function asResult(value: unknown): ResultEvent | undefined {
+  return typeof value === "object" && value !== null &&
+      (value as { type?: unknown }).type === "result"
+    ? value as ResultEvent
+    : undefined;
+}
+
+function blank(
+  job: BatchJob,
+  status: JobStatus,
+  attempts: number,
+  failure?: { kind: string; message: string; hint: string },
+): BatchResult {
+  return {
+    id: job.id,
+    status,
+    error_kind: failure?.kind ?? null,
+    error_hint: failure?.hint ?? null,
+    error_message: failure?.message ?? null,
+    result: null,
+    structured_output: null,
+    session_id: null,
+    cost_usd: 0,
+    usage: emptyUsage(),
+    turns: 0,
+    duration_ms: 0,
+    attempts,
+    line: job.line,
+  };
+}
+
+function fromResult(
+  job: BatchJob,
+  status: JobStatus,
+  attempts: number,
+  result: ResultEvent,
+): BatchResult {
+  const usage = result.usage ?? {};
+  return {
+    ...blank(job, status, attempts),
+    result: typeof result.result === "string" ? result.result : null,
+    structured_output: result.structured_output ?? null,
+    session_id: result.session_id ?? null,
+    cost_usd: typeof result.total_cost_usd === "number" ? result.total_cost_usd : 0,
+    usage: {
+      input_tokens: usage.input_tokens ?? 0,
+      output_tokens: usage.output_tokens ?? 0,
+      cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+      cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+    },
+    turns: typeof result.num_turns === "number" ? result.num_turns : 0,
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * `claw batch run`: checks the jobs and every path, then runs the shard's jobs through the pool,
+ * appending each result as it ends, with a progress line on a terminal and a summary.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { checkJobs, readJobs } from "../batch/job.ts";
+import { type BatchResult, readResults, ResultWriter } from "../batch/result.ts";
+import { type BatchProgress, runBatch, type StopReason } from "../batch/run_batch.ts";
+import { inShard, parseShard, type Shard, shardFromEnv } from "../batch/shard.ts";
+import { recordingSpawner, saveCassette } from "../cassette/recorder.ts";
+import { replaySpawner } from "../cassette/testing.ts";
+import { InvalidOptionError } from "../errors/claw_error.ts";
+import { denoSpawner } from "../process/deno_spawner.ts";
+import type { Spawner } from "../process/spawn.ts";
+import type { RunOptions } from "../session/run_options.ts";
+import { numberFlag, UsageError } from "./_args.ts";
+import { type Flag, flagFor, flagValues, parseFlags } from "./_flags.ts";
+import { checkFolder, checkInputFile, checkOutputPath } from "./_paths.ts";
+import { RUN_FLAGS } from "./_run_flags.ts";
+
+type Own =
+  | "output"
+  | "concurrency"
+  | "retries"
+  | "retryDelay"
+  | "maxCost"
+  | "failureThreshold"
+  | "shard"
+  | "shards"
+  | "resume"
+  | "record"
+  | "replay"
+  | "batchDir"
+  | "json";
+
+/** The run options a job may default: not the session ones (jobs never share a session). */
+const DEFAULT_FLAGS = RUN_FLAGS.filter((flag) =>
+  !["resume", "continue", "forkSession", "sessionId"].includes(flag.option)
+);
+
+const OWN_FLAGS: readonly Flag<Own>[] = [
+  { name: "output", short: "o", option: "output", type: "string", value: "FILE", help: "" },
+  { name: "concurrency", option: "concurrency", type: "string", value: "N", help: "" },
+  { name: "retries", option: "retries", type: "string", value: "N", help: "" },
+  { name: "retry-delay", option: "retryDelay", type: "string", value: "SECONDS", help: "" },
+  { name: "max-cost", option: "maxCost", type: "string", value: "USD", help: "" },
+  { name: "failure-threshold", option: "failureThreshold", type: "string", value: "P", help: "" },
+  { name: "shard", option: "shard", type: "string", value: "I/N", help: "" },
+  { name: "shards", option: "shards", type: "string", value: "N", help: "" },
+  { name: "resume", option: "resume", type: "boolean", help: "" },
+  { name: "record", option: "record", type: "string", value: "DIR", help: "" },
+  { name: "replay", option: "replay", type: "string", value: "DIR", help: "" },
+  { name: "batch-dir", option: "batchDir", type: "string", value: "DIR", help: "" },
+  { name: "json", option: "json", type: "boolean", help: "" },
+];
+
+/** What `claw batch run --json` prints at the end. */
+export interface BatchSummary {
+  jobs: number;
+  ok: number;
+  failed: number;
+  skipped: number;
+  aborted: number;
+  already_ok: number;
+  cost_usd: number;
+  duration_ms: number;
+  stopped: StopReason | null;
+  output: string;
+}
+
+function whole(flag: string, text: string | undefined, minimum: number): number | undefined {
+  const value = numberFlag(flag, text);
+  if (value !== undefined && (!Number.isInteger(value) || value < minimum)) {
+    throw new UsageError(
+      `Invalid ${flag} "${text}": it must be a whole number of at least ${minimum}`,
+    );
+  }
+  return value;
+}
+
+function positive(flag: string, text: string | undefined, max = Infinity): number | undefined {
+  const value = numberFlag(flag, text);
+  if (value !== undefined && !(value > 0 && value <= max)) {
+    const range = max === Infinity ? "a number above 0" : `a number above 0 and at most ${max}`;
+    throw new UsageError(`Invalid ${flag} "${text}": it must be ${range}`);
+  }
+  return value;
+}
+
+/**
+ * Runs `claw batch run` with `args`; exit 0 when every job of the shard is `ok`.
+ *
+ * @example Mistakes are refused before anything runs
+ * ```ts
+ * import { rejects } from "node:assert";
+ * import { runBatchCommand } from "./_batch_run.ts";
+ *
+ * await rejects(runBatchCommand(["jobs.jsonl"]), /^UsageError: Missing -o/);
+ * await rejects(runBatchCommand(["a", "b", "-o", "r"]), /one JOBS file/);
+ * ```
+ */
+export async function runBatchCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, [...DEFAULT_FLAGS, ...OWN_FLAGS]);
+  const own = flagValues(OWN_FLAGS, values) as Partial<Record<Own, string | boolean>>;
+  const defaults = flagValues(DEFAULT_FLAGS, values) as RunOptions;
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "Missing JOBS: pass one JOBS file (one JSON job per line)"
+        : `Expected one JOBS file, got ${positionals.length}: ${positionals.join(" ")}`,
+    );
+  }
+  const jobsPath = positionals[0]!;
+  const output = own.output as string | undefined;
+  if (output === undefined) throw new UsageError("Missing -o FILE: name the results file");
+  const concurrency = whole("--concurrency", own.concurrency as string | undefined, 1) ?? 4;
+  const retries = whole("--retries", own.retries as string | undefined, 0) ?? 2;
+  const retryDelay = positive("--retry-delay", own.retryDelay as string | undefined);
+  const maxCost = positive("--max-cost", own.maxCost as string | undefined);
+  const threshold = positive("--failure-threshold", own.failureThreshold as string | undefined, 1);
+  const shards = whole("--shards", own.shards as string | undefined, 1);
+  const shard: Shard | undefined = typeof own.shard === "string"
+    ? parseShard(own.shard)
+    : shardFromEnv(Deno.env.toObject(), shards);
+  if (own.record !== undefined && own.replay !== undefined) {
+    throw new UsageError("Choose --record or --replay, not both");
+  }
+  await checkInputFile("", jobsPath, "a JOBS file (one JSON job per line)");
+  await checkOutputPath("-o", output);
+  if (typeof own.replay === "string") {
+    await checkFolder("--replay", own.replay, "the folder of the recorded jobs");
+  }
+  if (typeof own.record === "string") await checkOutputPath("--record", join(own.record, "x"));
+  if (typeof own.batchDir === "string") {
+    await checkOutputPath("--batch-dir", join(own.batchDir, "x"));
+  }
+  const done = await readResults(output);
+  if (done.size > 0 && own.resume !== true) {
+    throw new UsageError(
+      `Cannot write -o "${output}": it already holds ${done.size} results: pass --resume to go on with it, or remove it`,
+    );
+  }
+  const counted = await checkJobs(jobsPath, shard ? { shard } : {});
+  const alreadyOk = new Set([...done.values()].filter((r) => r.status === "ok").map((r) => r.id));
+
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const progress = new ProgressLine(counted.inShard - alreadyOkIn(alreadyOk, shard));
+  const tally = { ok: 0, failed: 0, skipped: 0, aborted: 0, cost: 0 };
+  let stopped: StopReason | undefined;
+  const started = performance.now();
+  try {
+    await using writer = await ResultWriter.open(output);
+    const results = runBatch(pending(jobsPath, shard, alreadyOk), {
+      defaults,
+      concurrency,
+      retries,
+      ...(retryDelay === undefined ? {} : { retryDelayMs: retryDelay * 1000 }),
+      ...(maxCost === undefined ? {} : { maxCostUsd: maxCost }),
+      ...(threshold === undefined ? {} : { failureThreshold: threshold }),
+      ...(typeof own.batchDir === "string" ? { batchDir: own.batchDir } : {}),
+      signal: stop.signal,
+      spawnerFor: spawnerFor(own.record as string | undefined, own.replay as string | undefined),
+      onProgress: (state) => {
+        stopped = state.stopped;
+        progress.update(state);
+      },
+      onWarning: (message) => progress.warn(message),
+    });
+    for await (const result of results) {
+      await writer.write(result);
+      count(tally, result);
+    }
+  } catch (error) {
+    if (error instanceof InvalidOptionError) {
+      throw new UsageError(error.describe((option) => flagFor(DEFAULT_FLAGS, option) ?? option));
+    }
+    throw error;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    progress.end();
+  }
+  const summary: BatchSummary = {
+    jobs: counted.inShard,
+    ok: tally.ok,
+    failed: tally.failed,
+    skipped: tally.skipped,
+    aborted: tally.aborted,
+    already_ok: alreadyOkIn(alreadyOk, shard),
+    cost_usd: tally.cost,
+    duration_ms: Math.round(performance.now() - started),
+    stopped: stopped ?? null,
+    output,
+  };
+  if (own.json === true) console.log(JSON.stringify(summary));
+  else console.error(summaryLine(summary));
+  return summary.ok + summary.already_ok === summary.jobs ? 0 : 1;
+}
+
+function alreadyOkIn(ids: Set<string>, shard: Shard | undefined): number {
+  return shard ? [...ids].filter((id) => inShard(id, shard)).length : ids.size;
+}
+
+async function* pending(path: string, shard: Shard | undefined, skip: Set<string>) {
+  for await (const job of readJobs(path)) {
+    if ((!shard || inShard(job.id, shard)) && !skip.has(job.id)) yield job;
+  }
+}
+
+/** Each job's own cassette, `DIR/<id>.ndjson`, to record or replay; the real claude otherwise. */
+function spawnerFor(
+  record: string | undefined,
+  replay: string | undefined,
+): (job: { id: string }) => Spawner | undefined {
+  const file = (dir: string, id: string) => join(dir, `${encodeURIComponent(id)}.ndjson`);
+  if (record !== undefined) {
+    return (job) => recordingSpawner(denoSpawner, { save: saveCassette(file(record, job.id)) });
+  }
+  if (replay !== undefined) return (job) => replaySpawner(file(replay, job.id));
+  return () => undefined;
+}
+
+function count(
+  tally: { ok: number; failed: number; skipped: number; aborted: number; cost: number },
+  result: BatchResult,
+) {
+  tally[result.status]++;
+  tally.cost += result.cost_usd;
+}
+
+function summaryLine(summary: BatchSummary): string {
+  const parts = [
+    `${summary.ok + summary.already_ok}/${summary.jobs} ok`,
+    summary.already_ok ? `${summary.already_ok} from before` : "",
+    summary.failed ? `${summary.failed} failed` : "",
+    summary.skipped ? `${summary.skipped} skipped` : "",
+    summary.aborted ? `${summary.aborted} aborted` : "",
+    `$${summary.cost_usd.toFixed(4)}`,
+    `${(summary.duration_ms / 1000).toFixed(1)} s`,
+    summary.stopped ? `stopped: ${summary.stopped}` : "",
+  ].filter(Boolean);
+  return `claw batch: ${parts.join(" · ")} → ${summary.output}`;
+}
+
+/** The progress line on a terminal (stderr), redrawn in place; nothing when piped. */
+class ProgressLine {
+  readonly #total: number;
+  readonly #enabled = Deno.stderr.isTerminal();
+  #last = "";
+
+  constructor(total: number) {
+    this.#total = total;
+  }
+
+  update(state: BatchProgress): void {
+    if (!this.#enabled) return;
+    const done = state.ok + state.failed;
+    const rate = done / Math.max(state.elapsedMs / 1000, 0.001);
+    const eta = rate > 0 ? `ETA ${Math.round((this.#total - done) / rate)} s` : "ETA –";
+    const line =
+      `${done}/${this.#total} done · ${state.failed} failed · ${state.running} running · $${
+        state.costUsd.toFixed(4)
+      } · ${rate.toFixed(2)}/s · ${eta}`;
+    this.#last = line;
+    this.#write(`\r\x1b[2K${line}`);
+  }
+
+  warn(message: string): void {
+    this.#write(
+      `${this.#enabled ? "\r\x1b[2K" : ""}warning: ${message}\n${this.#enabled ? this.#last : ""}`,
+    );
+  }
+
+  end(): void {
+    if (this.#enabled && this.#last) this.#write("\r\x1b[2K");
+  }
+
+  #write(text: string): void {
+    Deno.stderr.writeSync(new TextEncoder().encode(text));
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * `claw batch` end to end, with the real pinned CLI against the fake API (which echoes each
+ * request's prompt, so every job's answer is its own): a pool of 40, a SIGKILL then `--resume`,
+ * retried 429s, a job that always fails, shards run as concurrent processes then merged, a
+ * SIGTERM mid-batch, record then replay. Each test tags its processes and asserts none is left.
+ */
+import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
+import type { BatchResult } from "../src/batch/result.ts";
+import { type FakeApi, startFakeApi } from "../src/fake_api/fake_api.ts";
+import { offlineEnv } from "../src/fake_api/offline_env.ts";
+import type { FakeReply } from "../src/fake_api/script.ts";
+import { ProcessMarker } from "../src/process/_process_marker.ts";
+import { cachedDenoDir } from "./_claw.ts";
+import { hasCli, PINNED_CLI_VERSIONS, pinnedCliPath } from "./_offline.ts";
+
+const [TESTED, OLDEST] = PINNED_CLI_VERSIONS as unknown as [string, string];
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const ECHO: FakeReply = { content: [{ type: "text", text: "Answer to: {{prompt}}" }] };
+
+interface Place extends AsyncDisposable {
+  api: FakeApi;
+  dir: string;
+  marker: ProcessMarker;
+  /** Writes `count` jobs (ids job-01…, prompts "Token job-01") and returns the file. */
+  jobs(count: number, extra?: Record<string, unknown>[]): Promise<string>;
+  /** Starts `claw batch …` against the fake API with the pinned CLI `version`. */
+  start(version: string, args: string[]): Deno.ChildProcess;
+  /** Runs `claw batch …` to the end. */
+  batch(version: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+async function place(replies: FakeReply[] = [ECHO]): Promise<Place> {
+  const api = await startFakeApi({ script: { replies, when_exhausted: "repeat_last" } });
+  const dir = await Deno.makeTempDir({ prefix: "claw-batch-test-" });
+  await Deno.mkdir(`${dir}/home/tmp`, { recursive: true });
+  const marker = new ProcessMarker();
+  const denoDir = await cachedDenoDir();
+  const start = (version: string, args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", MAIN, "batch", ...args],
+        ...(args[0] === "run" ? ["--cli", pinnedCliPath(version)] : []),
+      ],
+      cwd: dir,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        DENO_DIR: denoDir,
+        NO_COLOR: "1",
+        ...marker.env,
+        ...Object.fromEntries(
+          Object.entries(
+            offlineEnv({
+              apiUrl: api.url,
+              home: `${dir}/home`,
+              maxRetries: 0,
+              tmpDir: `${dir}/home/tmp`,
+            }),
+          ).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
+      },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  return {
+    api,
+    dir,
+    marker,
+    async jobs(count, extra = []) {
+      const lines = Array.from({ length: count }, (_, i) => {
+        const id = `job-${String(i + 1).padStart(2, "0")}`;
+        return JSON.stringify({ id, prompt: `Token ${id}` });
+      });
+      lines.push(...extra.map((job) => JSON.stringify(job)));
+      const path = `${dir}/jobs-${crypto.randomUUID().slice(0, 6)}.jsonl`;
+      await Deno.writeTextFile(path, lines.join("\n") + "\n");
+      return path;
+    },
+    start,
+    async batch(version, args) {
+      const out = await start(version, args).output();
+      const decoder = new TextDecoder();
+      return {
+        code: out.code,
+        stdout: decoder.decode(out.stdout),
+        stderr: decoder.decode(out.stderr),
+      };
+    },
+    async [Symbol.asyncDispose]() {
+      await api.close();
+      await marker.assertNoneLeft(15_000);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+async function results(path: string): Promise<BatchResult[]> {
+  const text = await Deno.readTextFile(path).catch(() => "");
+  return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
+}
+
+/** The job tokens the fake API was asked about in scripted requests. */
+function asked(api: FakeApi, from = 0): string[] {
+  return api.requests.slice(from).flatMap((request) => {
+    const match = /Token (job-\d+)/.exec(JSON.stringify(request.body));
+    return request.reply !== null && match ? [match[1]!] : [];
+  });
+}
+
+Deno.test({
+  name: "40 jobs at concurrency 4: all ok, each with its own answer and session, nothing left",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    await using at = await place();
+    const jobs = await at.jobs(40);
+    const out = `${at.dir}/results.jsonl`;
+    const workers = `${at.dir}/workers`;
+    const run = await at.batch(TESTED, [
+      ...["run", jobs, "-o", out, "--concurrency", "4", "--json", "--batch-dir", workers],
+    ]);
+    strictEqual(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout);
+    strictEqual(summary.ok, 40);
+    const lines = await results(out);
+    strictEqual(lines.length, 40);
+    for (const result of lines) {
+      strictEqual(result.status, "ok", JSON.stringify(result));
+      strictEqual(result.result, `Answer to: Token ${result.id}`);
+      strictEqual(result.attempts, 1);
+    }
+    strictEqual(new Set(lines.map((r) => r.session_id)).size, 40, "40 distinct sessions");
+    // Each session was stored by the worker that ran it, in that worker's own config dir.
+    const perWorker = await Promise.all(
+      [1, 2, 3, 4].map((n) => sessionFiles(`${workers}/worker-${n}/config/projects`)),
+    );
+    strictEqual(perWorker.reduce((a, b) => a + b, 0), 40, `sessions per worker: ${perWorker}`);
+    assert(perWorker.every((count) => count > 0), `sessions per worker: ${perWorker}`);
+  },
+});
+
+Deno.test({
+  name: "a batch killed with SIGKILL goes on with --resume: every job ok once, none run twice",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    await using at = await place([{ ...ECHO, delay_ms: 150 }]);
+    const jobs = await at.jobs(16);
+    const out = `${at.dir}/results.jsonl`;
+    const child = at.start(TESTED, ["run", jobs, "-o", out, "--concurrency", "3"]);
+    const killAt = 3 + Math.floor(Math.random() * 8);
+    while ((await results(out)).length < killAt) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGKILL");
+    await child.output();
+    // SIGKILL gives claw no chance to reap: its running claudes end on their own (their stdout
+    // is gone); wait for them before counting requests.
+    await waitUntil(() => at.marker.pids().length === 0, 20_000);
+    const before = await results(out);
+    const doneBefore = new Set(before.filter((r) => r.status === "ok").map((r) => r.id));
+    assert(doneBefore.size >= killAt && doneBefore.size < 16, `${doneBefore.size} done before`);
+    const seen = at.api.requests.length;
+    const rerun = await at.batch(TESTED, [
+      "run",
+      jobs,
+      "-o",
+      out,
+      "--resume",
+      "--concurrency",
+      "3",
+    ]);
+    strictEqual(rerun.code, 0, rerun.stderr);
+    const after = await results(out);
+    const ok = after.filter((r) => r.status === "ok").map((r) => r.id).sort();
+    deepStrictEqual(
+      ok,
+      Array.from({ length: 16 }, (_, i) => `job-${String(i + 1).padStart(2, "0")}`),
+    );
+    const rerunAsked = asked(at.api, seen);
+    for (const id of doneBefore) {
+      assert(!rerunAsked.includes(id), `${id} was ok before the kill and ran again`);
+    }
+  },
+});
+
+Deno.test({
+  name: "429s are retried with backoff until ok; a job that cannot work fails with its kind",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    const limited: FakeReply = {
+      status: 429,
+      headers: { "retry-after": "1" },
+      error: { type: "rate_limit_error", message: "Slow down" },
+    };
+    await using at = await place([limited, limited, limited, ECHO]);
+    const missing = "0b9e5b4a-1d6c-4f0e-9a53-3c2b1d0e9f87";
+    const jobs = await at.jobs(6, [{ id: "no-such-session", prompt: "Go on", resume: missing }]);
+    const out = `${at.dir}/results.jsonl`;
+    const run = await at.batch(TESTED, [
+      "run",
+      jobs,
+      "-o",
+      out,
+      "--concurrency",
+      "2",
+      "--retries",
+      "4",
+      "--retry-delay",
+      "0.2",
+    ]);
+    strictEqual(run.code, 1, "one job failed");
+    const lines = await results(out);
+    const bad = lines.find((r) => r.id === "no-such-session");
+    strictEqual(bad?.status, "failed");
+    strictEqual(bad?.error_kind, "session_not_found");
+    strictEqual(bad?.attempts, 1, "not a kind worth retrying");
+    const good = lines.filter((r) => r.id !== "no-such-session");
+    strictEqual(good.length, 6);
+    assert(good.every((r) => r.status === "ok"), JSON.stringify(good));
+    const served429 = at.api.requests.filter((r) => r.reply !== null && r.reply < 3).length;
+    strictEqual(served429, 3);
+    const retried = good.reduce((sum, r) => sum + r.attempts - 1, 0);
+    strictEqual(retried, 3, "one extra attempt per 429 served");
+  },
+});
+
+Deno.test({
+  name: "3 shards run as 3 concurrent processes merge into one complete set",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    await using at = await place();
+    const jobs = await at.jobs(12);
+    const outs = [1, 2, 3].map((i) => `${at.dir}/results-${i}.jsonl`);
+    const runs = await Promise.all(
+      outs.map((out, i) =>
+        at.batch(TESTED, ["run", jobs, "-o", out, "--shard", `${i + 1}/3`, "--concurrency", "1"])
+      ),
+    );
+    for (const run of runs) strictEqual(run.code, 0, run.stderr);
+    const counts = await Promise.all(outs.map(async (out) => (await results(out)).length));
+    strictEqual(counts.reduce((a, b) => a + b, 0), 12, `shard sizes ${counts}`);
+    const all = `${at.dir}/all.jsonl`;
+    const merged = await at.batch(TESTED, ["merge", ...outs, "-o", all, "--jobs", jobs, "--json"]);
+    strictEqual(merged.code, 0, merged.stderr);
+    const report = JSON.parse(merged.stdout);
+    strictEqual(report.complete, true);
+    deepStrictEqual([report.missing, report.duplicates], [[], []]);
+    strictEqual((await results(all)).length, 12);
+    const partial = await at.batch(TESTED, [
+      "merge",
+      outs[0]!,
+      outs[1]!,
+      "-o",
+      all,
+      "--jobs",
+      jobs,
+    ]);
+    strictEqual(partial.code, 1);
+    const missing = (await results(outs[2]!)).map((r) => r.id);
+    for (const id of missing) assert(partial.stderr.includes(`"${id}"`), partial.stderr);
+    assert(partial.stderr.includes("missing: "), partial.stderr);
+  },
+});
+
+Deno.test({
+  name: "SIGTERM mid-batch aborts the running jobs, reaps every process, and --resume finishes",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    await using at = await place([{ ...ECHO, delay_ms: 3000 }]);
+    const jobs = await at.jobs(6);
+    const out = `${at.dir}/results.jsonl`;
+    const child = at.start(TESTED, ["run", jobs, "-o", out, "--concurrency", "2"]);
+    await waitUntil(() => asked(at.api).length >= 2, 30_000);
+    child.kill("SIGTERM");
+    const { code } = await child.output();
+    strictEqual(code, 1);
+    strictEqual(at.marker.pids().length, 0, "claw reaped every claude it started");
+    const lines = await results(out);
+    assert(lines.length >= 2, JSON.stringify(lines));
+    assert(lines.every((r) => r.status === "aborted" && r.error_kind === "aborted"));
+    const rerun = await at.batch(TESTED, ["run", jobs, "-o", out, "--resume"]);
+    strictEqual(rerun.code, 0, rerun.stderr);
+    const ok = new Set((await results(out)).filter((r) => r.status === "ok").map((r) => r.id));
+    strictEqual(ok.size, 6);
+  },
+});
+
+Deno.test({
+  name: "a batch recorded with --record replays with --replay, no API needed",
+  ignore: !hasCli(OLDEST),
+  async fn() {
+    await using at = await place();
+    const jobs = await at.jobs(3);
+    const cassettes = `${at.dir}/cassettes`;
+    const recorded = await at.batch(OLDEST, [
+      "run",
+      jobs,
+      "-o",
+      `${at.dir}/a.jsonl`,
+      "--record",
+      cassettes,
+    ]);
+    strictEqual(recorded.code, 0, recorded.stderr);
+    const requests = at.api.requests.length;
+    const replayed = await at.batch(OLDEST, [
+      "run",
+      jobs,
+      "-o",
+      `${at.dir}/b.jsonl`,
+      "--replay",
+      cassettes,
+    ]);
+    strictEqual(replayed.code, 0, replayed.stderr);
+    strictEqual(at.api.requests.length, requests, "the replay asked the API nothing");
+    const answers = async (path: string) =>
+      (await results(path)).map((r) => [r.id, r.result]).sort();
+    deepStrictEqual(await answers(`${at.dir}/b.jsonl`), await answers(`${at.dir}/a.jsonl`));
+  },
+});
+
+async function sessionFiles(dir: string): Promise<number> {
+  let count = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isDirectory) count += await sessionFiles(`${dir}/${entry.name}`);
+    else if (entry.name.endsWith(".jsonl")) count++;
+  }
+  return count;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
