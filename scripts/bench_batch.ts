@@ -14,7 +14,7 @@
  *   its cassette copied as `DIR/<id>.ndjson` for every id. Peak RSS from `/usr/bin/time -v`, or
  *   by polling VmHWM in `/proc/<pid>/status` without it. Prints both and the ratio (target ≈ 1×),
  *   and the large batch once more with V8's old space capped, which tells memory the batch keeps
- *   (it fails) from garbage V8 has not collected yet (it runs, in less memory).
+ *   alive (it fails) from garbage V8 has not collected yet (it runs).
  *
  * Every process it starts carries a marker and is killed, by pid, if still alive at the end.
  *
@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { cachedDenoDir } from "../tests/_claw.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFakeApi } from "../src/fake_api/fake_api.ts";
@@ -84,7 +85,7 @@ await using api = await startFakeApi({
 });
 const dir = await Deno.makeTempDir({ prefix: "claw-bench-batch-" });
 // The runs get a fresh HOME each, so Deno must be told where its cache is.
-const denoDir = await hostDenoDir();
+const denoDir = await cachedDenoDir();
 
 /** What a process of one run sees: a fresh HOME in `folder`, the fake API, the marker. */
 async function freshEnv(folder: string): Promise<Record<string, string>> {
@@ -100,15 +101,6 @@ async function freshEnv(folder: string): Promise<Record<string, string>> {
       Object.entries(offline).filter((entry): entry is [string, string] => entry[1] !== undefined),
     ),
   };
-}
-
-async function hostDenoDir(): Promise<string> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json"],
-    stdin: "null",
-    stderr: "inherit",
-  }).output();
-  return String(JSON.parse(new TextDecoder().decode(out.stdout)).denoDir);
 }
 
 /** Runs `program` to its end in `cwd` and returns its wall time in ms; a failure throws. */
@@ -299,7 +291,7 @@ try {
     }
   }
   // V8 grows its heap before it collects: the large batch again with the old space capped tells
-  // garbage (it still runs, in less memory) from memory the batch keeps (it fails).
+  // garbage (it still runs) from memory the batch keeps alive (it fails).
   const capped = await replayed(sizes[1]!, [`--v8-flags=--max-old-space-size=${OLD_SPACE_MIB}`])
     .catch(() => undefined);
 
@@ -335,7 +327,7 @@ try {
     `  ${sizes[1]} jobs, V8 old space capped at ${OLD_SPACE_MIB} MiB: ${
       capped === undefined
         ? "failed: the batch keeps more than that"
-        : `${(capped / 1024).toFixed(1)} MiB, all ok: what grows is garbage not yet collected`
+        : `${(capped / 1024).toFixed(1)} MiB, all ok: the batch keeps less than that alive`
     }`,
   );
 } finally {

@@ -7,8 +7,7 @@
  */
 import { deepStrictEqual, fail, ok as assert, strictEqual } from "node:assert";
 // A test-only dependency, pinned here rather than in deno.json's imports.
-// deno-lint-ignore no-import-prefix
-import { parseAllDocuments } from "npm:yaml@2.9.1";
+import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { parseShard, shardFromEnv } from "../src/batch/shard.ts";
 import { help } from "../src/cli/batch.ts";

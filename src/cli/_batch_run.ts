@@ -143,6 +143,9 @@ export async function runBatchCommand(args: string[]): Promise<number> {
     );
   }
   const counted = await checkJobs(jobsPath, shard ? { shard } : {});
+  if (counted.total === 0) {
+    throw new UsageError(`The jobs file "${jobsPath}" has no jobs: write one JSON job per line`);
+  }
   const alreadyOk = new Set([...done.values()].filter((r) => r.status === "ok").map((r) => r.id));
 
   const stop = new AbortController();
