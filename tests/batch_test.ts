@@ -11,6 +11,7 @@ import { offlineEnv } from "../src/fake_api/offline_env.ts";
 import type { FakeReply } from "../src/fake_api/script.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { cachedDenoDir } from "./_claw.ts";
+import { hasTmux, TmuxSession } from "./_tmux.ts";
 import { hasCli, PINNED_CLI_VERSIONS, pinnedCliPath } from "./_offline.ts";
 
 const [TESTED, OLDEST] = PINNED_CLI_VERSIONS as unknown as [string, string];
@@ -21,6 +22,8 @@ interface Place extends AsyncDisposable {
   api: FakeApi;
   dir: string;
   marker: ProcessMarker;
+  /** The environment claude needs to reach the fake API from a throwaway HOME. */
+  vars: Record<string, string>;
   /** Writes `count` jobs (ids job-01…, prompts "Token job-01") and returns the file. */
   jobs(count: number, extra?: Record<string, unknown>[]): Promise<string>;
   /** Starts `claw batch …` against the fake API with the pinned CLI `version`. */
@@ -35,6 +38,15 @@ async function place(replies: FakeReply[] = [ECHO]): Promise<Place> {
   await Deno.mkdir(`${dir}/home/tmp`, { recursive: true });
   const marker = new ProcessMarker();
   const denoDir = await cachedDenoDir();
+  const offline = offlineEnv({
+    apiUrl: api.url,
+    home: `${dir}/home`,
+    maxRetries: 0,
+    tmpDir: `${dir}/home/tmp`,
+  });
+  const vars = Object.fromEntries(
+    Object.entries(offline).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const start = (version: string, args: string[]) =>
     new Deno.Command(Deno.execPath(), {
       args: [
@@ -47,16 +59,7 @@ async function place(replies: FakeReply[] = [ECHO]): Promise<Place> {
         DENO_DIR: denoDir,
         NO_COLOR: "1",
         ...marker.env,
-        ...Object.fromEntries(
-          Object.entries(
-            offlineEnv({
-              apiUrl: api.url,
-              home: `${dir}/home`,
-              maxRetries: 0,
-              tmpDir: `${dir}/home/tmp`,
-            }),
-          ).filter((entry): entry is [string, string] => entry[1] !== undefined),
-        ),
+        ...vars,
       },
       clearEnv: true,
       stdin: "null",
@@ -67,6 +70,7 @@ async function place(replies: FakeReply[] = [ECHO]): Promise<Place> {
     api,
     dir,
     marker,
+    vars,
     async jobs(count, extra = []) {
       const lines = Array.from({ length: count }, (_, i) => {
         const id = `job-${String(i + 1).padStart(2, "0")}`;
@@ -315,6 +319,30 @@ Deno.test({
     const answers = async (path: string) =>
       (await results(path)).map((r) => [r.id, r.result]).sort();
     deepStrictEqual(await answers(`${at.dir}/b.jsonl`), await answers(`${at.dir}/a.jsonl`));
+  },
+});
+
+Deno.test({
+  name: "on a terminal a progress line shows done, failed, running, cost, rate and ETA",
+  ignore: !hasCli(TESTED) || !hasTmux(),
+  async fn() {
+    await using at = await place([{ ...ECHO, delay_ms: 1500 }]);
+    const jobs = await at.jobs(4);
+    await using tty = await TmuxSession.start(
+      [Deno.execPath(), "run", "-A", MAIN, "batch", "run", jobs, "-o", `${at.dir}/r.jsonl`]
+        .concat(["--concurrency", "2", "--cli", pinnedCliPath(TESTED)]),
+      {
+        cwd: at.dir,
+        env: { ...at.vars, ...at.marker.env, DENO_DIR: await cachedDenoDir(), NO_COLOR: "1" },
+        width: 120,
+      },
+    );
+    await tty.waitFor(/\d\/4 done · 0 failed · [12] running · \$[\d.]+ · [\d.]+\/s · ETA/, {
+      timeoutMs: 30_000,
+    });
+    strictEqual(await tty.exited({ timeoutMs: 60_000 }), 0);
+    const screen = await tty.screen({ history: true });
+    assert(screen.includes("claw batch: 4/4 ok"), screen);
   },
 });
 
