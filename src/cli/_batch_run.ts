@@ -15,7 +15,7 @@ import { InvalidOptionError } from "../errors/claw_error.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner } from "../process/spawn.ts";
 import type { RunOptions } from "../session/run_options.ts";
-import { numberFlag, UsageError } from "./_args.ts";
+import { UsageError } from "./_args.ts";
 import { type Flag, flagFor, flagValues, parseFlags } from "./_flags.ts";
 import { checkFolder, checkInputFile, checkOutputPath } from "./_paths.ts";
 import { RUN_FLAGS } from "./_run_flags.ts";
@@ -42,13 +42,13 @@ const DEFAULT_FLAGS = RUN_FLAGS.filter((flag) =>
 
 const OWN_FLAGS: readonly Flag<Own>[] = [
   { name: "output", short: "o", option: "output", type: "string", value: "FILE", help: "" },
-  { name: "concurrency", option: "concurrency", type: "string", value: "N", help: "" },
-  { name: "retries", option: "retries", type: "string", value: "N", help: "" },
-  { name: "retry-delay", option: "retryDelay", type: "string", value: "SECONDS", help: "" },
-  { name: "max-cost", option: "maxCost", type: "string", value: "USD", help: "" },
-  { name: "failure-threshold", option: "failureThreshold", type: "string", value: "P", help: "" },
+  { name: "concurrency", option: "concurrency", type: "number", value: "N", help: "" },
+  { name: "retries", option: "retries", type: "number", value: "N", help: "" },
+  { name: "retry-delay", option: "retryDelay", type: "seconds", value: "SECONDS", help: "" },
+  { name: "max-cost", option: "maxCost", type: "number", value: "USD", help: "" },
+  { name: "failure-threshold", option: "failureThreshold", type: "number", value: "P", help: "" },
   { name: "shard", option: "shard", type: "string", value: "I/N", help: "" },
-  { name: "shards", option: "shards", type: "string", value: "N", help: "" },
+  { name: "shards", option: "shards", type: "number", value: "N", help: "" },
   { name: "resume", option: "resume", type: "boolean", help: "" },
   { name: "record", option: "record", type: "string", value: "DIR", help: "" },
   { name: "replay", option: "replay", type: "string", value: "DIR", help: "" },
@@ -70,21 +70,21 @@ export interface BatchSummary {
   output: string;
 }
 
-function whole(flag: string, text: string | undefined, minimum: number): number | undefined {
-  const value = numberFlag(flag, text);
+/** `value` (of `flag`), refused unless it is a whole number of at least `minimum`. */
+function whole(flag: string, value: number | undefined, minimum: number): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < minimum)) {
     throw new UsageError(
-      `Invalid ${flag} "${text}": it must be a whole number of at least ${minimum}`,
+      `Invalid ${flag} "${value}": it must be a whole number of at least ${minimum}`,
     );
   }
   return value;
 }
 
-function positive(flag: string, text: string | undefined, max = Infinity): number | undefined {
-  const value = numberFlag(flag, text);
+/** `value` (of `flag`), refused unless it is above 0 (and at most `max`). */
+function positive(flag: string, value: number | undefined, max = Infinity): number | undefined {
   if (value !== undefined && !(value > 0 && value <= max)) {
     const range = max === Infinity ? "a number above 0" : `a number above 0 and at most ${max}`;
-    throw new UsageError(`Invalid ${flag} "${text}": it must be ${range}`);
+    throw new UsageError(`Invalid ${flag} "${value}": it must be ${range}`);
   }
   return value;
 }
@@ -103,7 +103,8 @@ function positive(flag: string, text: string | undefined, max = Infinity): numbe
  */
 export async function runBatchCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, [...DEFAULT_FLAGS, ...OWN_FLAGS]);
-  const own = flagValues(OWN_FLAGS, values) as Partial<Record<Own, string | boolean>>;
+  const own = flagValues(OWN_FLAGS, values) as Partial<Record<Own, string | boolean | number>>;
+  const number = (option: Own) => own[option] as number | undefined;
   const defaults = flagValues(DEFAULT_FLAGS, values) as RunOptions;
   if (positionals.length !== 1) {
     throw new UsageError(
@@ -115,12 +116,12 @@ export async function runBatchCommand(args: string[]): Promise<number> {
   const jobsPath = positionals[0]!;
   const output = own.output as string | undefined;
   if (output === undefined) throw new UsageError("Missing -o FILE: name the results file");
-  const concurrency = whole("--concurrency", own.concurrency as string | undefined, 1) ?? 4;
-  const retries = whole("--retries", own.retries as string | undefined, 0) ?? 2;
-  const retryDelay = positive("--retry-delay", own.retryDelay as string | undefined);
-  const maxCost = positive("--max-cost", own.maxCost as string | undefined);
-  const threshold = positive("--failure-threshold", own.failureThreshold as string | undefined, 1);
-  const shards = whole("--shards", own.shards as string | undefined, 1);
+  const concurrency = whole("--concurrency", number("concurrency"), 1) ?? 4;
+  const retries = whole("--retries", number("retries"), 0) ?? 2;
+  const retryDelayMs = number("retryDelay");
+  const maxCost = positive("--max-cost", number("maxCost"));
+  const threshold = positive("--failure-threshold", number("failureThreshold"), 1);
+  const shards = whole("--shards", number("shards"), 1);
   const shard: Shard | undefined = typeof own.shard === "string"
     ? parseShard(own.shard)
     : shardFromEnv(Deno.env.toObject(), shards);
@@ -162,7 +163,7 @@ export async function runBatchCommand(args: string[]): Promise<number> {
       defaults,
       concurrency,
       retries,
-      ...(retryDelay === undefined ? {} : { retryDelayMs: retryDelay * 1000 }),
+      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
       ...(maxCost === undefined ? {} : { maxCostUsd: maxCost }),
       ...(threshold === undefined ? {} : { failureThreshold: threshold }),
       ...(typeof own.batchDir === "string" ? { batchDir: own.batchDir } : {}),
