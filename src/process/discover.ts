@@ -105,13 +105,9 @@ export function findClaude(options: FindClaudeOptions = {}): FoundCli {
       { hint: "Fix or unset CLAUDE_CLI_PATH" },
     );
   }
-  const name = WINDOWS ? "claude.exe" : "claude";
-  for (const dir of (env.PATH ?? "").split(DELIMITER)) {
-    if (dir && isExecutableFile(join(dir, name))) return { path: join(dir, name), source: "PATH" };
-  }
-  for (const path of knownLocations(env.HOME ?? env.USERPROFILE)) {
-    if (isExecutableFile(path)) return { path, source: "known_location" };
-  }
+  // The first one is enough: the search stops there (this runs before every run).
+  const first = executables(env).next();
+  if (!first.done) return first.value;
   throw new ClaudeNotFoundError(
     'Cannot find "claude" on PATH or in the usual install locations: install it with npm i -g @anthropic-ai/claude-code, or give its path (cli option, --cli, or CLAUDE_CLI_PATH)',
   );
@@ -131,15 +127,17 @@ export function findClaude(options: FindClaudeOptions = {}): FoundCli {
  * ```
  */
 export function allClaudes(env: Record<string, string | undefined>): FoundCli[] {
-  const name = WINDOWS ? "claude.exe" : "claude";
-  const found: FoundCli[] = [];
   const seen = new Set<string>();
-  const add = (path: string, source: FoundCli["source"]) => {
-    if (seen.has(path) || !isExecutableFile(path)) return;
-    seen.add(path);
-    found.push({ path, source });
-  };
-  for (const dir of (env.PATH ?? "").split(DELIMITER)) if (dir) add(join(dir, name), "PATH");
-  for (const path of knownLocations(env.HOME ?? env.USERPROFILE)) add(path, "known_location");
-  return found;
+  return [...executables(env)].filter((found) => !seen.has(found.path) && seen.add(found.path));
+}
+
+/** The `claude` executables on `PATH`, in order, then in the usual install locations. */
+function* executables(env: Record<string, string | undefined>): Generator<FoundCli> {
+  const name = WINDOWS ? "claude.exe" : "claude";
+  for (const dir of (env.PATH ?? "").split(DELIMITER)) {
+    if (dir && isExecutableFile(join(dir, name))) yield { path: join(dir, name), source: "PATH" };
+  }
+  for (const path of knownLocations(env.HOME ?? env.USERPROFILE)) {
+    if (isExecutableFile(path)) yield { path, source: "known_location" };
+  }
 }
