@@ -63,7 +63,7 @@ export interface AuthStatusOptions extends ResolveAuthOptions {
 export async function authStatus(options: AuthStatusOptions = {}): Promise<AuthStatus> {
   const hostEnv = options.env ?? Deno.env.toObject();
   const report = resolveAuth({ ...options, env: hostEnv });
-  const env = buildEnv({ hostEnv: definedOnly(hostEnv) });
+  const env = buildEnv({ hostEnv });
   let path: string;
   try {
     path = findClaude({ ...(options.cli === undefined ? {} : { cli: options.cli }), env }).path;
@@ -84,10 +84,4 @@ export async function authStatus(options: AuthStatusOptions = {}): Promise<AuthS
     report.warnings.push(authWarning("cli_disagrees", { predicted, cli: said.authMethod }));
   }
   return { ...report, cli, loggedIn: (said?.loggedIn ?? true) && report.usable };
-}
-
-function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }

@@ -78,10 +78,7 @@ export interface DoctorOptions {
  */
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const hostEnv = options.env ?? Deno.env.toObject();
-  const defined = Object.fromEntries(
-    Object.entries(hostEnv).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  const runEnv = buildEnv({ hostEnv: defined });
+  const runEnv = buildEnv({ hostEnv });
   const cwd = options.cwd ?? Deno.cwd();
   const spawner = options.spawner ? { spawner: options.spawner } : {};
   const cliFlag = options.cli === undefined ? {} : { cli: options.cli };

@@ -25,8 +25,8 @@ export interface EnvOptions {
   env?: Record<string, string | undefined>;
   /** Start from the host's environment. Default `true`. */
   inheritEnv?: boolean;
-  /** The host environment to inherit; `Deno.env.toObject()` when absent. */
-  hostEnv?: Record<string, string>;
+  /** The host environment to inherit (an `undefined` value counts as unset); `Deno.env.toObject()` when absent. */
+  hostEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -44,9 +44,12 @@ export interface EnvOptions {
  */
 export function buildEnv(options: EnvOptions = {}): Record<string, string> {
   const { inheritEnv = true } = options;
-  const env: Record<string, string> = inheritEnv
-    ? { ...options.hostEnv ?? Deno.env.toObject() }
-    : {};
+  const env: Record<string, string> = {};
+  if (inheritEnv) {
+    for (const [name, value] of Object.entries(options.hostEnv ?? Deno.env.toObject())) {
+      if (value !== undefined) env[name] = value;
+    }
+  }
   for (const name of STRIPPED_VARIABLES) delete env[name];
   if (env.NODE_OPTIONS !== undefined) {
     const kept = env.NODE_OPTIONS.split(/\s+/).filter((o) => o && !o.startsWith("--inspect"));
