@@ -4,8 +4,9 @@
  * @module
  */
 import { ClawError } from "../errors/claw_error.ts";
-import { homeDir } from "../process/config_paths.ts";
+import { credentialsPath, homeDir } from "../process/config_paths.ts";
 import type { AuthMethod } from "./auth_method.ts";
+import { readCredentialsFile } from "./credentials_file.ts";
 import { resolveAuth } from "./resolve_auth.ts";
 
 /** What {@linkcode authEnv} needs. */
@@ -40,6 +41,9 @@ export function authEnv(
   const cwd = options.cwd ?? Deno.cwd();
   if (!options.auth) {
     if (!env.CLAUDE_CONFIG_DIR && !homeDir(env)) return env;
+    // Before every run: one read of the login file, and the settings only when it is dead.
+    const login = readCredentialsFile(credentialsPath(env));
+    if (!login.hasLogin || !login.expired || login.refreshable) return env;
     const report = resolveAuth({ env, cwd, keychain: () => false, processesUsing: () => [] });
     if (report.active?.source === "credentials_file" && !report.usable) {
       const expired = report.warnings.find((warning) => warning.id === "login_expired");
