@@ -5,6 +5,7 @@
  * @module
  */
 import { authStatus } from "../auth/auth_status.ts";
+import { claudeProcessesUsing } from "../process/cli_processes.ts";
 import { buildEnv } from "../process/env.ts";
 import type { Spawner } from "../process/spawn.ts";
 import { authCheck } from "./auth_check.ts";
@@ -87,9 +88,16 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const live = options.live
     ? checkLive({ cli: found.cli, ...(runEnv.PATH ? { path: runEnv.PATH } : {}) })
     : undefined;
+  // One look through /proc serves both the auth check and the config-dir check.
+  const scans = new Map<string, number[]>();
+  const processesUsing = (dir: string) => {
+    if (!scans.has(dir)) scans.set(dir, claudeProcessesUsing(dir));
+    return scans.get(dir)!;
+  };
   const auth = await authStatus({
     env: hostEnv,
     cwd,
+    processesUsing,
     ...(found.cli ? { cli: found.cli.path } : cliFlag),
     ...(found.cli?.version ? { cliVersion: found.cli.version } : {}),
     ...spawner,
@@ -97,7 +105,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const checks: Check[] = [
     ...found.checks,
     authCheck(auth),
-    checkConfigDir({ env: hostEnv }),
+    checkConfigDir({ env: hostEnv, processesUsing }),
     checkSettings({
       env: hostEnv,
       cwd,
