@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
 import { replaySpawner } from "../cassette/testing.ts";
-import { INIT_LINE, RESULT_LINE, shellSpawner } from "../process/_stand_in.ts";
+import { PRINT_INIT, PRINT_RESULT, shellSpawner } from "../process/_stand_in.ts";
 import type { Spawner } from "../process/spawn.ts";
 import type { BatchJob } from "./job.ts";
 import { type BatchProgress, runBatch } from "./run_batch.ts";
@@ -95,7 +95,7 @@ Deno.test("a rate limit that says rejected holds new starts until its reset time
   // A stand-in (shell) claude: the CLI cannot be made to report a rejected limit on demand.
   const limited =
     `{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":${resetsAt}}}`;
-  const script = `echo '${INIT_LINE}'; echo '${limited}'; echo '${RESULT_LINE}'`;
+  const script = `${PRINT_INIT}; echo '${limited}'; ${PRINT_RESULT}`;
   const started: number[] = [];
   const warnings: string[] = [];
   const results = await Array.fromAsync(
@@ -104,7 +104,7 @@ Deno.test("a rate limit that says rejected holds new starts until its reset time
       spawnerFor: () => {
         started.push(Date.now());
         return shellSpawner(
-          started.length === 1 ? script : `echo '${INIT_LINE}'; echo '${RESULT_LINE}'`,
+          started.length === 1 ? script : `${PRINT_INIT}; ${PRINT_RESULT}`,
         );
       },
       onWarning: (message) => warnings.push(message),

@@ -13,6 +13,12 @@ export const INIT_LINE =
 export const RESULT_LINE =
   '{"duration_ms":5,"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","session_id":"s-1","total_cost_usd":0,"usage":{},"modelUsage":{},"permission_denials":[]}';
 
+/** The shell command that prints {@linkcode INIT_LINE}. */
+export const PRINT_INIT = `printf '%s\\n' '${INIT_LINE}'`;
+
+/** The shell command that prints {@linkcode RESULT_LINE}. */
+export const PRINT_RESULT = `printf '%s\\n' '${RESULT_LINE}'`;
+
 /** Runs `script` with sh in place of claude; the CLI's argv is passed on as "$@". */
 export function shellSpawner(script: string): Spawner {
   return (request) =>

@@ -10,16 +10,8 @@ import { captureClawError } from "../errors/_capture.ts";
 import { PIPE_LINGER_MS } from "../process/deno_spawner.ts";
 import { ProcessMarker } from "../process/_process_marker.ts";
 import { run } from "./run.ts";
-import {
-  INIT_LINE as INIT,
-  RESULT_LINE as RESULT,
-  shellSpawner as shell,
-  timed,
-} from "../process/_stand_in.ts";
+import { PRINT_INIT, PRINT_RESULT, shellSpawner as shell, timed } from "../process/_stand_in.ts";
 import type { RunOptions } from "./run_options.ts";
-
-const PRINT_INIT = `printf '%s\\n' '${INIT}'`;
-const PRINT_RESULT = `printf '%s\\n' '${RESULT}'`;
 
 /** A stand-in run tagged with `marker`; `extra` adds run options. */
 function standIn(script: string, marker: ProcessMarker, extra: RunOptions = {}): RunOptions {

@@ -11,7 +11,8 @@ import { ClawError } from "../errors/claw_error.ts";
 import { captureClawError } from "../errors/_capture.ts";
 import { ProcessMarker } from "../process/_process_marker.ts";
 import {
-  INIT_LINE as INIT,
+  PRINT_INIT,
+  PRINT_RESULT,
   RESULT_LINE as RESULT,
   shellSpawner as shell,
   timed,
@@ -22,8 +23,6 @@ import { startSession } from "./session.ts";
 import type { SessionOptions } from "./session_options.ts";
 import type { ClaudeTurn } from "./turn.ts";
 
-const PRINT_INIT = `printf '%s\\n' '${INIT}'`;
-const PRINT_RESULT = `printf '%s\\n' '${RESULT}'`;
 /** Sets `id` to the request id of the line just read. */
 const READ_ID = String.raw`id=$(printf '%s' "$line" | sed 's/.*"request_id":"\([^"]*\)".*/\1/')`;
 /** Answers the control request just read with a success. */
