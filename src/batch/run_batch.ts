@@ -249,30 +249,28 @@ class Pool {
       ...(spawner ? { spawner } : {}),
       ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
     };
-    let last: ResultEvent | undefined;
+    await using answer = run(job.prompt, options);
     try {
-      await using answer = run(job.prompt, options);
       for await (const item of answer) {
         if (item.type === "rate_limit_event") this.#rateLimited(item.rate_limit_info);
       }
-      last = answer.lastResult;
       const result = await answer.result();
       this.#spend(result);
       return fromResult(job, "ok", attempt, result);
     } catch (error) {
-      const result = last ?? (error instanceof ClawError ? asResult(error.result) : undefined);
+      // A failed run may still have ended with a result: its cost and usage count.
+      const result = answer.lastResult;
       if (result) this.#spend(result);
-      const failure = error instanceof ClawError
-        ? { kind: error.kind, message: error.message, hint: error.hint, sessionId: error.sessionId }
-        : { kind: "internal", message: String(error), hint: "This is a bug in claw: report it" };
-      const status: JobStatus = failure.kind === "aborted" ? "aborted" : "failed";
+      const known = error instanceof ClawError ? error : undefined;
+      const kind = known?.kind ?? "internal";
+      const status: JobStatus = kind === "aborted" ? "aborted" : "failed";
       const base = result ? fromResult(job, status, attempt, result) : blank(job, status, attempt);
       return {
         ...base,
-        error_kind: failure.kind,
-        error_message: failure.message,
-        error_hint: failure.hint,
-        session_id: base.session_id ?? ("sessionId" in failure ? failure.sessionId ?? null : null),
+        error_kind: kind,
+        error_message: known?.message ?? String(error),
+        error_hint: known?.hint ?? "This is a bug in claw: report it",
+        session_id: base.session_id ?? known?.sessionId ?? null,
       };
     }
   }
@@ -335,13 +333,6 @@ class Pool {
       stopped: this.#stopped,
     });
   }
-}
-
-function asResult(value: unknown): ResultEvent | undefined {
-  return typeof value === "object" && value !== null &&
-      (value as { type?: unknown }).type === "result"
-    ? value as ResultEvent
-    : undefined;
 }
 
 function blank(
