@@ -161,7 +161,9 @@ export function resolveAuth(options: ResolveAuthOptions = {}): AuthReport {
     report.present && (!options.bare || BARE_SOURCES.has(report.source))
   );
   const winner = candidates[0];
-  const active = winner ? { ...winner, ...explain(winner, { env, helper, file }) } : undefined;
+  const active: ActiveCredential | null = winner
+    ? { source: winner.source, ...explain(winner, { env, helper, file }) }
+    : null;
   const warnings = findTraps({
     env,
     sources,
@@ -176,8 +178,8 @@ export function resolveAuth(options: ResolveAuthOptions = {}): AuthReport {
   const tokenAsKey = active?.source === "ANTHROPIC_API_KEY" &&
     /^sk-ant-oat/.test(env.ANTHROPIC_API_KEY ?? "");
   return {
-    active: active ? { source: active.source, method: active.method, why: active.why } : null,
-    usable: active !== undefined && !cannotRefresh && !tokenAsKey,
+    active,
+    usable: active !== null && !cannotRefresh && !tokenAsKey,
     sources,
     warnings,
     configDir: dir,
