@@ -35,6 +35,22 @@ async function requestsArrived(api: FakeApi, count: number): Promise<void> {
   while (scripted(api).length < count) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/** Waits until a session file under `home` holds `prompt` (2.1.x writes it as the turn starts). */
+async function promptStored(home: string, prompt: string): Promise<void> {
+  const projects = `${home}/.claude/projects`;
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+    for (const folder of await Array.fromAsync(Deno.readDir(projects)).catch(() => [])) {
+      for (const file of await Array.fromAsync(Deno.readDir(`${projects}/${folder.name}`))) {
+        if (!file.name.endsWith(".jsonl")) continue;
+        const text = await Deno.readTextFile(`${projects}/${folder.name}/${file.name}`);
+        if (text.includes(`"type":"user"`) && text.includes(prompt)) return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`No session file under "${home}" stored "${prompt}" within 20 s`);
+}
+
 /** The marked processes whose command line includes `needle`. */
 function marked(marker: ProcessMarker, needle: string): number[] {
   return marker.pids().filter((pid) => {
@@ -162,6 +178,38 @@ forEachCli(
     assertEquals((await captureClawError(first.result())).kind, "aborted");
     assertEquals(await session.send("Short one").text(), "Resumed fine.");
     ok(mentions(scripted(env.api).at(-1), "Write a long essay"), "the next turn carries the first");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);
+
+forEachCli(
+  "a session whose CLI is killed in its first turn takes the next turn, as a new session when the CLI stored nothing",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [stalled, text("Second answer.")] });
+    const warnings: string[] = [];
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      onWarning: (warning) => warnings.push(warning),
+    }));
+    const first = session.send("Write a long essay");
+    await requestsArrived(env.api, 1);
+    const killed = session.sessionId;
+    if (!version.startsWith("2.0.")) await promptStored(env.home, "Write a long essay");
+    for (const pid of marker.pids()) Deno.kill(pid, "SIGKILL");
+    assertEquals((await captureClawError(first.result())).kind, "cli_crashed");
+    assertEquals(await session.send("Say something short").text(), "Second answer.");
+    const restarted = warnings.filter((warning) => warning.includes("starts a new session"));
+    if (version.startsWith("2.0.")) {
+      // 2.0.76 left an empty session file, which it refuses to resume: a new session goes on.
+      assertEquals(restarted, [
+        `Session "${killed}" stored no conversation before its process ended: the next turn starts a new session`,
+      ]);
+      ok(session.sessionId && session.sessionId !== killed, "a new session id");
+    } else {
+      assertEquals(restarted, []);
+      assertEquals(session.sessionId, killed, "2.1.332 stored the prompt: the session resumed");
+    }
     await session.close();
     await marker.assertNoneLeft();
   },

@@ -205,7 +205,7 @@ forEachCli("structured() returns the value checked by a Standard Schema", async 
 });
 
 forEachCli(
-  "a success result without structured_output fails with kind structured_output",
+  "with jsonSchema, a turn that ends success without a structured value fails result(), text() and structured() with kind structured_output",
   async (version) => {
     const marker = new ProcessMarker();
     await using env = await offline({
@@ -221,9 +221,11 @@ forEachCli(
       maxTurns: 4,
     }));
     const turn = session.send("Answer in JSON, never");
-    const error = await captureClawError(turn.structured());
     // 2.1.332 ends with a success that has no structured_output; 2.0.76 runs out of turns.
-    assertEquals(error.kind, version.startsWith("2.0.") ? "max_turns" : "structured_output");
+    const expected = version.startsWith("2.0.") ? "max_turns" : "structured_output";
+    for (const read of [turn.result(), turn.text(), turn.structured()]) {
+      assertEquals((await captureClawError(read)).kind, expected);
+    }
     await session.close();
     await marker.assertNoneLeft();
   },

@@ -250,6 +250,7 @@ export class SessionProcess {
       process: this.facts,
       status: undefined,
       stderrTail: this.#stderr.text,
+      structuredOutput: this.#options.run.jsonSchema !== undefined,
     }));
   }
 }

@@ -35,6 +35,11 @@ export interface RunEnding {
   stderrTail: string | undefined;
   /** Set when claw stopped the run itself. */
   stopReason?: StopReason;
+  /**
+   * The run was given a JSON schema: a success without `structured_output` fails (kind
+   * `structured_output`) instead of passing as plain text.
+   */
+  structuredOutput?: boolean;
 }
 
 /**
@@ -65,7 +70,10 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
   };
   const result = turn.result;
   if (result) {
-    if (!isFailedResult(result)) return undefined;
+    if (!isFailedResult(result)) {
+      const missing = ending.structuredOutput && result.structured_output === undefined;
+      return missing ? missingStructuredOutput(result, details) : undefined;
+    }
     const { kind, message, hint } = classifyResult(result, resultContext(turn));
     const requestId = turn.assistantError?.requestId ?? findRequestId(message) ?? turn.requestId;
     return new ClawError(kind, message, {
@@ -108,6 +116,43 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
     `Claude Code exited with code ${status?.code ?? "unknown"} without printing a result`,
     details,
   );
+}
+
+/**
+ * The failure of a successful result that carries no `structured_output` although the run was
+ * given a JSON schema: the model ended without calling the CLI's StructuredOutput tool.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import type { ResultEvent } from "../protocol/events.ts";
+ * import { missingStructuredOutput } from "./classify.ts";
+ *
+ * const result = { type: "result", subtype: "success", is_error: false, result: "Hi" } as ResultEvent;
+ * strictEqual(missingStructuredOutput(result).kind, "structured_output");
+ * ```
+ */
+export function missingStructuredOutput(
+  result: ResultEvent,
+  details: ClawErrorDetails = {},
+): ClawError {
+  const text = typeof result.result === "string" && result.result !== ""
+    ? ` (its text: ${JSON.stringify(clip(result.result))})`
+    : "";
+  return new ClawError(
+    "structured_output",
+    `The result has no structured_output: Claude Code ended the turn without calling its StructuredOutput tool${text}`,
+    {
+      ...details,
+      result,
+      hint:
+        "Ask for the answer in the prompt as well, or simplify the JSON schema so the model can satisfy it",
+    },
+  );
+}
+
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /**

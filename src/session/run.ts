@@ -177,6 +177,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
       status,
       stderrTail: this.#stderr.text,
       ...(supervisor.stopReason === undefined ? {} : { stopReason: supervisor.stopReason }),
+      structuredOutput: options.jsonSchema !== undefined,
     });
     if (failure) throw await this.#explainWithVersion(failure, plan);
   }

@@ -6,6 +6,7 @@
  */
 import { ClawError, InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
+import { buildEnv } from "../process/env.ts";
 import { compareVersions, versionWarning } from "../process/version.ts";
 import { settlesWithin } from "../process/_deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
@@ -19,6 +20,7 @@ import {
   type SessionOptions,
   type SessionTransport,
 } from "./session_options.ts";
+import { hasStoredConversation } from "./_stored_conversation.ts";
 import { ToolObserver } from "./tool_observer.ts";
 import { addTotals, emptyTotals, type Totals } from "./totals.ts";
 import { ClaudeTurn } from "./turn.ts";
@@ -261,7 +263,7 @@ export class ClaudeSession implements AsyncDisposable {
     if (this.#running) return this.#running;
     if (this.#closing) throw new ClawError("aborted", "The session was closed");
     this.#noteProcess();
-    const run = this.#processOptions();
+    const run = await this.#processOptions();
     const process = await SessionProcess.start(planSessionLaunch(run), {
       run,
       handlers: {
@@ -284,8 +286,12 @@ export class ClaudeSession implements AsyncDisposable {
     return process;
   }
 
-  /** The options of the next process: the first starts as asked, the others resume the session. */
-  #processOptions(): SessionOptions {
+  /**
+   * The options of the next process: the first starts as asked, the others resume the session,
+   * unless the real CLI stored none of it (2.0.76 killed in the first turn leaves an empty file
+   * and refuses to resume it): then a new session starts, and the host is told.
+   */
+  async #processOptions(): Promise<SessionOptions> {
     const { model, ...settings } = this.#settings;
     const options: SessionOptions = { ...this.#resolved.run, ...settings };
     if ("model" in this.#settings) {
@@ -293,8 +299,25 @@ export class ClaudeSession implements AsyncDisposable {
       else options.model = model;
     }
     if (this.#sessionId === undefined) return options;
-    const { continue: _continue, forkSession: _fork, sessionId: _id, ...rest } = options;
-    return { ...rest, resume: this.#sessionId };
+    const { continue: _continue, forkSession: _fork, sessionId: _id, resume: _resume, ...rest } =
+      options;
+    if (options.spawner || await this.#stored(this.#sessionId)) {
+      return { ...rest, resume: this.#sessionId };
+    }
+    this.#resolved.run.onWarning?.(
+      `Session "${this.#sessionId}" stored no conversation before its process ended: the next turn starts a new session`,
+    );
+    this.#sessionId = undefined;
+    return rest;
+  }
+
+  /** Whether the real CLI stored any of session `id`, where the session's processes look. */
+  #stored(id: string): Promise<boolean> {
+    const { cwd } = this.#resolved.run;
+    return hasStoredConversation(id, {
+      env: buildEnv(this.#resolved.run),
+      ...(cwd === undefined ? {} : { cwd }),
+    });
   }
 
   /** Keeps what the current process learnt (its session id) for the processes after it. */

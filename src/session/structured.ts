@@ -6,7 +6,7 @@
  */
 import { ClawError } from "../errors/claw_error.ts";
 import type { ResultEvent } from "../protocol/events.ts";
-import { isFailedResult } from "./classify.ts";
+import { isFailedResult, missingStructuredOutput } from "./classify.ts";
 import { isStandardSchema, type StandardSchemaV1, validateStandard } from "./standard_schema.ts";
 
 /**
@@ -88,13 +88,7 @@ export async function structuredOutputOf<T = unknown>(
         "Pass the jsonSchema option to make Claude Code answer with structured output",
       );
     }
-    const text = typeof result.result === "string" && result.result !== ""
-      ? ` (its text: ${JSON.stringify(clip(result.result))})`
-      : "";
-    throw fail(
-      `The result has no structured_output: Claude Code ended the turn without calling its StructuredOutput tool${text}`,
-      "Ask for the answer in the prompt as well, or simplify the JSON schema so the model can satisfy it",
-    );
+    throw missingStructuredOutput(result);
   }
   if (schema === undefined || !isStandardSchema(schema)) return result.structured_output as T;
   const checked = await validateStandard<T>(
@@ -112,8 +106,4 @@ function cliWords(result: ResultEvent): string | undefined {
   const errors = (result.errors ?? []).filter((error) => error !== "");
   if (errors.length > 0) return errors.join("; ");
   return typeof result.result === "string" && result.result !== "" ? result.result : undefined;
-}
-
-function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -4,6 +4,9 @@ import { z } from "zod";
 import { ClawError } from "../errors/claw_error.ts";
 import type { ResultEvent } from "../protocol/events.ts";
 import { structuredOutputOf } from "./structured.ts";
+import { run } from "./run.ts";
+import { cassetteSpawner } from "../cassette/cassette_spawner.ts";
+import { captureClawError } from "../errors/_capture.ts";
 
 /** The `result` event of a cassette recorded from the real CLI. */
 async function recordedResult(version: string, scenario: string): Promise<ResultEvent> {
@@ -127,4 +130,23 @@ Deno.test("structuredOutputOf refuses a recorded success marked is_error (synthe
     error.message,
     'The turn failed (result subtype "success") before producing structured output: {"answer":"42"}',
   );
+});
+
+Deno.test("with jsonSchema, a run that ends success without a structured value fails result(), text() and structured() with kind structured_output (2.1.332)", async () => {
+  const dir = new URL("../../fixtures/cassettes/2.1.332", import.meta.url).pathname;
+  const options = {
+    spawner: cassetteSpawner({ dir, mode: "replay" }),
+    jsonSchema: ANSWER_SCHEMA,
+    maxTurns: 4,
+  };
+  const prompt = "Answer in JSON, never"; // the recorded prompt
+  for (const read of ["result", "text", "structured"] as const) {
+    const error = await captureClawError(run(prompt, options)[read]());
+    strictEqual(error.kind, "structured_output", `${read}() fails`);
+    strictEqual(
+      (error.result as ResultEvent | undefined)?.subtype,
+      "success",
+      `${read}() keeps it`,
+    );
+  }
 });
