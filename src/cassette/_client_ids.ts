@@ -8,7 +8,8 @@
  *
  * - `request_id` of a `control_request` line on stdin (host → CLI: initialize, interrupt,
  *   set_model, set_permission_mode, …);
- * - `uuid` of a `user` line on stdin.
+ * - `uuid` of a `user` line on stdin (also where only one side has it: a recording made before
+ *   claw gave each message a uuid still replays).
  *
  * The recorded and the live value are paired one to one for the whole run: a recorded id that
  * came back with another live id, or a live id reused for another recorded one, is a miss. Once
@@ -46,10 +47,10 @@ export class ClientIds {
     const a = parseObject(recorded);
     const b = parseObject(live);
     if (!a || !b) return textDifference(recorded, live);
-    const field = CLIENT_ID_FIELDS[String(a.type)];
+    const field = a.type === b.type ? CLIENT_ID_FIELDS[String(a.type)] : undefined;
     const x = field === undefined ? undefined : a[field];
     const y = field === undefined ? undefined : b[field];
-    const paired = typeof x === "string" && typeof y === "string" && a.type === b.type;
+    const paired = typeof x === "string" && typeof y === "string";
     if (paired) {
       const known = this.#liveOf.get(x);
       if (known !== undefined && known !== y) {
@@ -60,8 +61,9 @@ export class ClientIds {
         return `${field}: this run's "${y}" stood for the recorded "${knownRecorded}", here for "${x}"`;
       }
     }
-    const difference = paired
-      ? jsonDifference({ ...a, [field!]: null }, { ...b, [field!]: null })
+    // An id only one side has (a client that started sending them since) is set aside too.
+    const difference = field !== undefined
+      ? jsonDifference({ ...a, [field]: null }, { ...b, [field]: null })
       : jsonDifference(a, b);
     if (difference !== undefined) return difference;
     if (paired && x !== y && !this.#liveOf.has(x)) {

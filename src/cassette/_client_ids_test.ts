@@ -67,3 +67,19 @@ Deno.test("anything else that differs is named by its path; ids in answers to th
     'recorded "plain text", this run "plain texts"',
   );
 });
+
+Deno.test("a live user line's uuid that the recording lacks is set aside (a cassette from before claw sent uuids)", () => {
+  const ids = new ClientIds();
+  const recorded = '{"type":"user","message":{"role":"user","content":"hi"}}';
+  assertEquals(
+    ids.match(recorded, '{"type":"user","message":{"role":"user","content":"hi"},"uuid":"u-live"}'),
+    undefined,
+  );
+  assertEquals(
+    typeof ids.match(
+      recorded,
+      '{"type":"user","message":{"role":"user","content":"bye"},"uuid":"u2"}',
+    ),
+    "string",
+  );
+});

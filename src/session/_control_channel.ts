@@ -5,7 +5,7 @@
  */
 import { ClawError } from "../errors/claw_error.ts";
 import type { DecodedItem } from "../protocol/events.ts";
-import type { HookCallback, HookInput } from "./hooks.ts";
+import type { HookCallback, HookInput, HookPolicy } from "./hooks.ts";
 import type { McpServer } from "./mcp_server.ts";
 import { type CanUseTool, permissionAnswer } from "./permissions.ts";
 
@@ -15,8 +15,12 @@ export interface ControlHandlers {
   canUseTool?: CanUseTool | undefined;
   /** The hook callbacks by id, for `hook_callback`. */
   hooks: ReadonlyMap<string, HookCallback>;
+  /** How each hook callback's failure is handled, by id. */
+  hookPolicies?: ReadonlyMap<string, HookPolicy>;
   /** The in-process MCP servers by name, for `mcp_message`. */
   mcpServers: ReadonlyMap<string, McpServer>;
+  /** Hears of a callback that failed (a hook that threw or timed out). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -37,6 +41,13 @@ export class ControlChannel {
   readonly #answering = new Map<string, AbortController>();
   #next = 0;
   #closed: ClawError | undefined;
+  /**
+   * The CLI blocks on a hook callback that failed under `onFailure: "block"` itself (2.1.x says
+   * so in its `initialize` answer); otherwise claw answers such a failure with the block.
+   */
+  cliBlocksFailedHooks = false;
+  /** The CLI's version, once known, for messages. */
+  cliVersion: string | undefined;
 
   /** A channel that writes lines with `write`. */
   constructor(write: (line: Json) => Promise<void>, handlers: ControlHandlers) {
@@ -121,7 +132,9 @@ export class ControlChannel {
       pending.reject(
         new ClawError(
           "unsupported",
-          `Claude Code does not support the ${pending.subtype} control request: ${response.error}`,
+          `Claude Code${
+            this.cliVersion === undefined ? "" : ` ${this.cliVersion}`
+          } does not support the ${pending.subtype} control request: ${response.error}`,
         ),
       );
     } else {
@@ -199,8 +212,37 @@ export class ControlChannel {
     const hook = this.#handlers.hooks.get(id);
     if (!hook) throw new Error(`claw has no hook callback "${id}"`);
     const input = (isJson(request.input) ? request.input : {}) as HookInput;
-    const output = await hook(input, optionalString(request.tool_use_id), { signal });
-    return isJson(output) ? output : {};
+    const policy = this.#handlers.hookPolicies?.get(id) ?? { onFailure: "continue" };
+    const timeout = new AbortController();
+    const timer = policy.timeoutMs === undefined ? undefined : setTimeout(
+      () => timeout.abort(new Error(`it did not settle within ${policy.timeoutMs} ms`)),
+      policy.timeoutMs,
+    );
+    try {
+      const output = await Promise.race([
+        hook(input, optionalString(request.tool_use_id), {
+          signal: AbortSignal.any([signal, timeout.signal]),
+        }),
+        new Promise<never>((_, reject) => {
+          timeout.signal.addEventListener("abort", () => reject(timeout.signal.reason));
+        }),
+      ]);
+      return isJson(output) ? output : {};
+    } catch (error) {
+      if (signal.aborted) throw error; // withdrawn: nobody waits for the answer
+      const why = error instanceof Error ? error.message : String(error);
+      const event = String(input.hook_event_name ?? "hook");
+      const blocks = policy.onFailure === "block";
+      this.#handlers.onWarning?.(
+        `The ${event} hook callback "${id}" failed: ${why}; ${
+          blocks ? "its action is blocked (onFailure: block)" : "its action goes ahead"
+        }`,
+      );
+      if (blocks && !this.cliBlocksFailedHooks) return blockAnswer(event, `Hook failed: ${why}`);
+      throw error; // an error answer: 2.1.x blocks under onFailure "block", else goes ahead
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #mcp(request: Json, signal: AbortSignal): Promise<Json> {
@@ -211,6 +253,20 @@ export class ControlChannel {
     // A notification has no response; the CLI still waits for an answer to its control request.
     return { mcp_response: response ?? { jsonrpc: "2.0", result: {}, id: 0 } };
   }
+}
+
+/** A hook's answer that blocks what `event` guards, for a CLI that will not block by itself. */
+function blockAnswer(event: string, reason: string): Json {
+  if (event !== "PreToolUse") return { decision: "block", reason };
+  return {
+    decision: "block",
+    reason,
+    hookSpecificOutput: {
+      hookEventName: "PreToolUse",
+      permissionDecision: "deny",
+      permissionDecisionReason: reason,
+    },
+  };
 }
 
 function isJson(value: unknown): value is Json {

@@ -25,8 +25,8 @@ export interface SessionProcessOptions {
   run: RunOptions;
   /** Who answers the CLI's control requests. */
   handlers: ControlHandlers;
-  /** The `hooks` field of `initialize`. */
-  hooks: Record<string, unknown[]> | undefined;
+  /** Fields of the `initialize` request beyond its subtype: the hooks, a title, … */
+  initialize: Json;
   /** Sees every event (not control traffic), for the tool observers. */
   observe: (item: DecodedItem) => void;
 }
@@ -70,7 +70,7 @@ export class SessionProcess {
     this.#writer = process.stdin.getWriter();
     this.#writer.closed.catch(() => {}); // a dead process's stdin errors: its exit explains why
     this.#channel = new ControlChannel((line) => this.#write(line), options.handlers);
-    this.#stderr = new StderrTail(process.stderr);
+    this.#stderr = new StderrTail(process.stderr, { onLine: options.run.stderr });
     this.exited = this.#pump();
   }
 
@@ -82,14 +82,31 @@ export class SessionProcess {
     const { process } = await launch(plan);
     const session = new SessionProcess(process, options);
     const timeoutMs = options.run.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
-    const request = { subtype: "initialize", ...(options.hooks ? { hooks: options.hooks } : {}) };
     try {
-      session.info = await session.#channel.request(request, timeoutMs);
+      await session.initialize(timeoutMs);
     } catch (error) {
       await session.kill();
       throw error;
     }
     return session;
+  }
+
+  /**
+   * Sends `initialize` (again, for `reinitialize()`: 2.1.x answers it anew and re-registers the
+   * hooks) and keeps the answer.
+   */
+  async initialize(timeoutMs: number): Promise<Json> {
+    const request = { subtype: "initialize", ...this.#options.initialize };
+    this.info = await this.#channel.request(request, timeoutMs);
+    this.#channel.cliBlocksFailedHooks = this.info.hook_on_failure_supported === true;
+    this.#channel.cliVersion = this.initializedVersion;
+    return this.info;
+  }
+
+  /** The CLI's version as its `initialize` answer gives it (2.1.x); `undefined` on 2.0.x. */
+  get initializedVersion(): string | undefined {
+    const version = this.info.claude_code_version;
+    return typeof version === "string" ? version : undefined;
   }
 
   /** Whether the process still runs and takes turns. */
@@ -99,12 +116,14 @@ export class SessionProcess {
 
   /** The CLI version, from `initialize` (2.1.x) or `system/init`. */
   get cliVersion(): string | undefined {
-    const version = this.info.claude_code_version;
-    return typeof version === "string" ? version : this.facts.cliVersion;
+    return this.initializedVersion ?? this.facts.cliVersion;
   }
 
-  /** Starts a turn: writes the user message; the turn's events go to `log` until its `result`. */
-  startTurn(log: TurnLog, content: unknown): void {
+  /**
+   * Starts a turn: writes the user `message` (its content, its `uuid`, …); the turn's events go
+   * to `log` until its `result`.
+   */
+  startTurn(log: TurnLog, message: { content: unknown; uuid: string } & Json): void {
     if (this.#turn) throw new Error("A turn is already in flight on this process");
     if (this.#ended) {
       log.end(new ClawError("cli_crashed", "Claude Code's session process has exited"));
@@ -113,8 +132,13 @@ export class SessionProcess {
     this.#turn = { log, supervisor: new Supervisor(this.#process, this.#options.run) };
     for (const item of this.#between.splice(0)) log.push(item);
     log.markPlaced();
-    this.#write({ type: "user", message: { role: "user", content }, parent_tool_use_id: null })
-      .catch(() => {});
+    const { content, ...fields } = message;
+    this.#write({
+      type: "user",
+      message: { role: "user", content },
+      parent_tool_use_id: null,
+      ...fields,
+    }).catch(() => {});
   }
 
   /** Sends a control request, answered within `timeoutMs`. */

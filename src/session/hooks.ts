@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidOptionError } from "../errors/claw_error.ts";
+import { InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import type { OpenString } from "../protocol/events.ts";
 
 /** The hook events the CLI announces (2.1.x knows more; any name is passed through). */
@@ -83,8 +83,30 @@ export interface HookMatcher {
   matcher?: string;
   /** Called in order. */
   hooks: HookCallback[];
-  /** How long the CLI waits for the callbacks, in seconds (the CLI's default when absent). */
+  /**
+   * How long the callbacks may take, in seconds: the CLI waits that long, and claw gives a
+   * callback that long before it counts as failed (the CLI's default when absent).
+   */
   timeout?: number;
+  /**
+   * What a callback that throws or times out does: `continue` (the default) lets the action go
+   * ahead, `block` blocks the tool call, prompt or permission it guards, with the error as the
+   * reason. Either way the session's `onWarning` hears of it. CLI 2.1.x applies `block` itself
+   * (its `initialize` answer says `hook_on_failure_supported`); on an older CLI claw answers
+   * with the block.
+   */
+  onFailure?: HookFailure;
+}
+
+/** What a failing hook callback does: see {@linkcode HookMatcher.onFailure}. */
+export type HookFailure = "continue" | "block";
+
+/** How a callback's failure is handled: its matcher's `onFailure` and `timeout`. */
+export interface HookPolicy {
+  /** What a failure does. */
+  onFailure: HookFailure;
+  /** After how many milliseconds a callback that has not settled counts as failed. */
+  timeoutMs?: number;
 }
 
 /** Hooks by event. */
@@ -96,6 +118,8 @@ export interface HookRegistry {
   initialize: Record<string, unknown[]> | undefined;
   /** The callbacks by `callback_id`. */
   callbacks: ReadonlyMap<string, HookCallback>;
+  /** How each callback's failure is handled, by `callback_id`. */
+  policies: ReadonlyMap<string, HookPolicy>;
 }
 
 /**
@@ -111,10 +135,12 @@ export interface HookRegistry {
  * const registry = registerHooks({ PreToolUse: [{ matcher: "Bash", hooks: [() => ({})] }] });
  * deepStrictEqual(registry.initialize, { PreToolUse: [{ matcher: "Bash", hookCallbackIds: ["hook_0"] }] });
  * deepStrictEqual([...registry.callbacks.keys()], ["hook_0"]);
+ * deepStrictEqual(registry.policies.get("hook_0"), { onFailure: "continue" });
  * ```
  */
 export function registerHooks(hooks: Hooks | undefined): HookRegistry {
   const callbacks = new Map<string, HookCallback>();
+  const policies = new Map<string, HookPolicy>();
   const initialize: Record<string, unknown[]> = {};
   for (const [event, matchers] of Object.entries(hooks ?? {})) {
     if (!Array.isArray(matchers)) {
@@ -130,17 +156,33 @@ export function registerHooks(hooks: Hooks | undefined): HookRegistry {
           () => `Invalid hooks.${event}[${index}].hooks: it must be an array of functions`,
         );
       }
+      const { timeout, onFailure = "continue" } = entry;
+      if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) {
+        throw invalidValue(
+          `hooks.${event}[${index}].timeout`,
+          timeout,
+          "a positive number of seconds",
+        );
+      }
+      if (onFailure !== "continue" && onFailure !== "block") {
+        throw invalidValue(`hooks.${event}[${index}].onFailure`, onFailure, "continue or block");
+      }
+      const policy = timeout === undefined
+        ? { onFailure }
+        : { onFailure, timeoutMs: timeout * 1000 };
       const hookCallbackIds = entry.hooks.map((hook) => {
         const id = `hook_${callbacks.size}`;
         callbacks.set(id, hook);
+        policies.set(id, policy);
         return id;
       });
       return {
         ...(entry.matcher === undefined ? {} : { matcher: entry.matcher }),
         hookCallbackIds,
-        ...(entry.timeout === undefined ? {} : { timeout: entry.timeout }),
+        ...(timeout === undefined ? {} : { timeout }),
+        ...(entry.onFailure === undefined ? {} : { onFailure }),
       };
     });
   }
-  return { initialize: callbacks.size === 0 ? undefined : initialize, callbacks };
+  return { initialize: callbacks.size === 0 ? undefined : initialize, callbacks, policies };
 }

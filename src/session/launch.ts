@@ -109,6 +109,7 @@ function planCommand(
   const env = options.spawner && !options.auth
     ? buildEnv(options)
     : authEnv(buildEnv(options), options);
+  if (options.enableFileCheckpointing) env.CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING = "true";
   const command = options.spawner ? options.cli ?? "claude" : findClaude({
     ...(options.cli === undefined ? {} : { cli: options.cli }),
     env,

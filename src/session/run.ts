@@ -144,7 +144,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     }
     const { plan, process, writing } = await this.#start();
     this.#process = process;
-    this.#stderr = new StderrTail(process.stderr);
+    this.#stderr = new StderrTail(process.stderr, { onLine: options.stderr });
     const reader = decodeEvents(process.stdout, options).getReader();
     const supervisor = new Supervisor(process, options);
     let status: ProcessStatus | undefined;

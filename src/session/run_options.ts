@@ -69,6 +69,17 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
    * and is skipped, keeping memory near this size. Default 256 MiB; `Infinity` for no limit.
    */
   maxLineBytes?: number;
+  /**
+   * The CLI keeps a checkpoint of the files each turn changes, so a session's `rewindFiles()` can
+   * restore them (sets `CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING`).
+   */
+  enableFileCheckpointing?: boolean;
+  /**
+   * Called with each line the CLI writes to stderr, as it comes (its debug log with
+   * `extraArgs: ["--debug-to-stderr"]`, warnings, a hook's failure); the tail is still kept for
+   * errors. A callback that throws is not called again.
+   */
+  stderr?: (line: string) => void;
   /** Starts the process; the real one by default. Replay and record plug in here. */
   spawner?: Spawner;
   /** Receives warnings (CLI version outside the tested range, a CLI that would not exit). */
@@ -122,6 +133,12 @@ export function validateRunOptions(options: RunOptions): void {
         value,
         "a positive number of milliseconds (Infinity for no limit)",
       );
+    }
+  }
+  for (const option of ["stderr", "onWarning", "onToolUse", "onToolResult"] as const) {
+    const value = options[option];
+    if (value !== undefined && typeof value !== "function") {
+      throw invalidValue(option, typeof value, "a function");
     }
   }
   const { preflight } = options;

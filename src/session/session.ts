@@ -7,7 +7,7 @@
 import { ClawError, InvalidOptionError, invalidValue } from "../errors/claw_error.ts";
 import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
 import { buildEnv } from "../process/env.ts";
-import { compareVersions, versionWarning } from "../process/version.ts";
+import { versionWarning } from "../process/version.ts";
 import { settlesWithin } from "../process/_deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
 import { TurnLog } from "./_turn_log.ts";
@@ -15,12 +15,30 @@ import { planSessionLaunch } from "./launch.ts";
 import { preflightPrompt } from "./preflight.ts";
 import { DEFAULT_EXIT_TIMEOUT_MS } from "./run_options.ts";
 import {
+  type McpServerConfig,
   type ResolvedSession,
   resolveSession,
   type SessionOptions,
   type SessionTransport,
+  splitMcpServers,
 } from "./session_options.ts";
 import { hasStoredConversation } from "./_stored_conversation.ts";
+import {
+  type AccountInfo,
+  type InitializeResult,
+  listOf,
+  type McpSetServersResult,
+  type ReadFileResult,
+  refusedRequest,
+  type ReloadPluginsOptions,
+  type ReloadPluginsResult,
+  type RewindFilesResult,
+  type SlashCommand,
+  type SupportedAgent,
+  type SupportedModel,
+  unsupported,
+} from "./control_requests.ts";
+import type { McpServer } from "./mcp_server.ts";
 import { ToolObserver } from "./tool_observer.ts";
 import { addTotals, emptyTotals, type Totals } from "./totals.ts";
 import { ClaudeTurn } from "./turn.ts";
@@ -29,6 +47,17 @@ export type { InterruptOutcome };
 
 /** A user message: text, or content blocks (text, image, …) as the Messages API takes them. */
 export type UserContent = string | readonly Record<string, unknown>[];
+
+/** Options of {@linkcode ClaudeSession.send}. */
+export interface SendOptions {
+  /** The user message's id (its `uuid`); a new UUID when absent. See `ClaudeTurn.userMessageId`. */
+  uuid?: string;
+}
+
+/** A message for {@linkcode ClaudeSession.streamInput}: a prompt, or an Agent SDK user message. */
+export type StreamedMessage =
+  | UserContent
+  | { type: "user"; message: { content: UserContent }; uuid?: string };
 
 /** The session settings a control request changed, which a new process gets as flags. */
 interface Settings {
@@ -53,6 +82,12 @@ export class ClaudeSession implements AsyncDisposable {
   #turns: TurnLog[] = [];
   #settings: Settings = {};
   #thinkingTokens: number | null | undefined;
+  /** The settings `applyFlagSettings()` merged, for later processes. */
+  #flagSettings: Record<string, unknown> | undefined;
+  /** The MCP servers `setMcpServers()` set (in-process ones as `{ type: "sdk" }`), for later processes. */
+  #mcpServers: Record<string, unknown> | undefined;
+  /** The in-process MCP servers the CLI reaches through the control protocol, by name. */
+  readonly #inProcessServers: Map<string, McpServer>;
   #sessionId: string | undefined;
   #totals = emptyTotals();
   #warnedVersion = false;
@@ -66,6 +101,7 @@ export class ClaudeSession implements AsyncDisposable {
     this.#resolved = resolved;
     this.transport = resolved.transport;
     this.#observer = new ToolObserver(resolved.run);
+    this.#inProcessServers = new Map(resolved.mcpServers);
     resolved.run.signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
@@ -107,7 +143,7 @@ export class ClaudeSession implements AsyncDisposable {
    * for the session's current model throws a `ClawError` of kind `context_window` here, and the
    * session carries on (unless the `preflight` option is `false`).
    */
-  send(prompt: UserContent): ClaudeTurn {
+  send(prompt: UserContent, options: SendOptions = {}): ClaudeTurn {
     if (this.#closing) throw new ClawError("usage", "The session is closed: start a new one");
     const text = promptText(prompt);
     if (text === undefined) {
@@ -123,10 +159,64 @@ export class ClaudeSession implements AsyncDisposable {
         onWarning: (message) => this.#warnOnce(message),
       });
     }
+    const uuid = options.uuid ?? crypto.randomUUID();
+    const message = {
+      content: prompt,
+      uuid,
+      ...(this.#resolved.run.verbatimPrompts ? { client_composed: true } : {}),
+    };
     const log = new TurnLog();
     this.#turns = [...this.#turns.filter((turn) => !turn.ended), log];
-    this.#queue = this.#queue.then(() => this.#take(log, prompt));
-    return new ClaudeTurn(text, log, this.#resolved.run.jsonSchema);
+    this.#queue = this.#queue.then(() => this.#take(log, message));
+    return new ClaudeTurn(text, log, {
+      schema: this.#resolved.run.jsonSchema,
+      userMessageId: uuid,
+    });
+  }
+
+  /**
+   * Sends each message of `messages` as a turn, in order, as they come: the returned iterable
+   * yields each {@linkcode ClaudeTurn} as it is queued (iterate it for the answers, or ignore
+   * it). A message is a prompt, content blocks, or an Agent SDK user message (`{ type: "user",
+   * message: { content }, uuid? }`). When `messages` ends, the session goes on; when it throws,
+   * no more are sent, the iteration throws its error, and `onWarning` hears of it.
+   */
+  streamInput(
+    messages: AsyncIterable<StreamedMessage> | Iterable<StreamedMessage>,
+  ): AsyncIterable<ClaudeTurn> {
+    const turns: ClaudeTurn[] = [];
+    let ended = false;
+    let failure: { error: unknown } | undefined;
+    let wake = () => {};
+    (async () => {
+      try {
+        for await (const message of messages) {
+          if (this.#closing) break;
+          const { content, uuid } = streamedMessage(message);
+          turns.push(this.send(content, uuid === undefined ? {} : { uuid }));
+          wake();
+        }
+      } catch (error) {
+        failure = { error };
+        this.#resolved.run.onWarning?.(
+          `streamInput stopped: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      } finally {
+        ended = true;
+        wake();
+      }
+    })();
+    return {
+      async *[Symbol.asyncIterator]() {
+        let index = 0;
+        while (true) {
+          while (index < turns.length) yield turns[index++]!;
+          if (ended) break;
+          await new Promise<void>((resolve) => wake = resolve);
+        }
+        if (failure) throw failure.error;
+      },
+    };
   }
 
   /**
@@ -180,30 +270,246 @@ export class ClaudeSession implements AsyncDisposable {
 
   /**
    * The context window's use, as the CLI's `/context` reports it (CLI 2.1 or later, stream
-   * transport): kind `unsupported` otherwise.
+   * transport): kind `unsupported` otherwise. `detail: "summary"` skips the per-category token
+   * counts.
    */
-  async getContextUsage(): Promise<Record<string, unknown>> {
-    const process = await this.#controlProcess("getContextUsage");
-    const version = process.cliVersion;
-    if (version === undefined || compareVersions(version, "2.1.0") < 0) {
-      throw new ClawError(
-        "unsupported",
-        `Claude Code ${
-          version ?? "2.0.x"
-        } has no get_context_usage control request: it needs 2.1 or later`,
-      );
-    }
-    return await process.request({ subtype: "get_context_usage" }, this.#resolved.controlTimeoutMs);
+  async getContextUsage(
+    options: { detail?: "summary" | "full" } = {},
+  ): Promise<Record<string, unknown>> {
+    return await this.#ask("getContextUsage()", { subtype: "get_context_usage", ...options });
   }
 
   /** The MCP servers and their connection state, as the CLI sees them (stream transport). */
   async mcpServerStatus(): Promise<unknown[]> {
-    const process = await this.#controlProcess("mcpServerStatus");
-    const answer = await process.request(
-      { subtype: "mcp_status" },
-      this.#resolved.controlTimeoutMs,
-    );
-    return Array.isArray(answer.mcpServers) ? answer.mcpServers : [];
+    return listOf(await this.#ask("mcpServerStatus()", { subtype: "mcp_status" }), "mcpServers");
+  }
+
+  /** The CLI's answer to `initialize`: its commands, models, account, output styles, … */
+  async initializationResult(): Promise<InitializeResult> {
+    return (await this.#controlProcess("initializationResult()")).info;
+  }
+
+  /**
+   * Sends `initialize` again to the running process and returns its fresh answer (CLI 2.1.x
+   * re-registers the hooks; 2.0.x refuses a second `initialize`: kind `unsupported`).
+   */
+  async reinitialize(): Promise<InitializeResult> {
+    const process = await this.#controlProcess("reinitialize()");
+    if (process.initializedVersion === undefined) {
+      throw unsupported("reinitialize()", process.cliVersion, "it refuses a second initialize");
+    }
+    return await process.initialize(this.#resolved.controlTimeoutMs);
+  }
+
+  /** The slash commands and skills the session offers (from the `initialize` answer). */
+  async supportedCommands(): Promise<SlashCommand[]> {
+    return listOf(await this.initializationResult(), "commands");
+  }
+
+  /** The models the CLI offers, with what each supports (from the `initialize` answer). */
+  async supportedModels(): Promise<SupportedModel[]> {
+    return listOf(await this.initializationResult(), "models");
+  }
+
+  /**
+   * The subagents the model can delegate to, the `agents` option's among them (from the
+   * `initialize` answer; CLI 2.0.x does not list them there: kind `unsupported`).
+   */
+  async supportedAgents(): Promise<SupportedAgent[]> {
+    const info = await this.initializationResult();
+    if (!Array.isArray(info.agents)) {
+      throw unsupported(
+        "supportedAgents()",
+        this.#process?.cliVersion,
+        "its initialize answer lists no agents",
+      );
+    }
+    return info.agents;
+  }
+
+  /** The account the CLI runs as: where its credential comes from (never a value). */
+  async accountInfo(): Promise<AccountInfo> {
+    const { account } = await this.initializationResult();
+    return typeof account === "object" && account !== null ? account : {};
+  }
+
+  /**
+   * Merges `settings` into the CLI's flag settings layer (what `--settings` sets), now and for any
+   * process started later; a key set to `null` falls back to the settings files (CLI 2.1.x).
+   */
+  async applyFlagSettings(settings: Record<string, unknown>): Promise<void> {
+    await this.#ask("applyFlagSettings()", { subtype: "apply_flag_settings", settings });
+    this.#flagSettings = { ...this.#flagSettings, ...settings };
+  }
+
+  /**
+   * Writes `settings` to a settings file through the CLI's own writer, as `/config` does: only
+   * `localSettings.outputStyle` and `userSettings.effortLevel` (CLI 2.1.x).
+   */
+  async updateSettings(
+    source: "localSettings" | "userSettings",
+    settings: Record<string, string>,
+  ): Promise<void> {
+    await this.#ask("updateSettings()", { subtype: "update_settings", source, settings });
+  }
+
+  /**
+   * Reads a file through the CLI, under the Read tool's permissions (CLI 2.1.x): a refusal (a
+   * missing or denied file) is kind `control_refused` with the CLI's reason.
+   */
+  async readFile(
+    path: string,
+    options: { maxBytes?: number; encoding?: "utf-8" | "base64" } = {},
+  ): Promise<ReadFileResult> {
+    const answer = await this.#ask("readFile()", {
+      subtype: "read_file",
+      path,
+      ...(options.maxBytes === undefined ? {} : { max_bytes: options.maxBytes }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    });
+    return answer as unknown as ReadFileResult;
+  }
+
+  /** Reloads plugins from disk; returns the session's commands, agents, plugins and MCP servers (CLI 2.1.x). */
+  async reloadPlugins(options: ReloadPluginsOptions = {}): Promise<ReloadPluginsResult> {
+    const answer = await this.#ask("reloadPlugins()", {
+      subtype: "reload_plugins",
+      ...(options.holdOnCacheImpact ? { hold_on_cache_impact: true } : {}),
+      ...(options.addPlugins ? { add_plugins: options.addPlugins } : {}),
+      ...(options.refuseIfBusy ? { refuse_if_busy: true } : {}),
+    });
+    return answer as ReloadPluginsResult;
+  }
+
+  /** Reloads skills from disk; returns them (CLI 2.1.x). */
+  async reloadSkills(): Promise<SlashCommand[]> {
+    return listOf(await this.#ask("reloadSkills()", { subtype: "reload_skills" }), "skills");
+  }
+
+  /** Re-reads the output-style folders; returns the style names (CLI 2.1.x). */
+  async reloadOutputStyles(): Promise<string[]> {
+    const answer = await this.#ask("reloadOutputStyles()", { subtype: "reload_output_styles" });
+    return listOf(answer, "available_output_styles");
+  }
+
+  /**
+   * Restores the files the session's turns changed to how they were when the user message
+   * `userMessageId` (a turn's `userMessageId`) was sent; `dryRun` reports what would change.
+   * Needs `enableFileCheckpointing`. CLI 2.0.x rewinds but reports nothing, and ignores `dryRun`
+   * (it would rewind for real): a dry run there is kind `unsupported`.
+   */
+  async rewindFiles(
+    userMessageId: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<RewindFilesResult> {
+    const process = await this.#controlProcess("rewindFiles()");
+    if (options.dryRun && process.initializedVersion === undefined) {
+      throw unsupported(
+        "rewindFiles({ dryRun })",
+        process.cliVersion,
+        "it ignores dry_run and would rewind the files",
+      );
+    }
+    const answer = await this.#ask("rewindFiles()", {
+      subtype: "rewind_files",
+      user_message_id: userMessageId,
+      ...(options.dryRun ? { dry_run: true } : {}),
+    });
+    return typeof answer.canRewind === "boolean"
+      ? answer as unknown as RewindFilesResult
+      : { canRewind: true };
+  }
+
+  /**
+   * Tells the CLI the file at `path` was read when its mtime was `mtime` (floored ms), so an
+   * Edit is not refused for a Read that left the context (CLI 2.1.x).
+   */
+  async seedReadState(path: string, mtime: number): Promise<void> {
+    await this.#ask("seedReadState()", { subtype: "seed_read_state", path, mtime });
+  }
+
+  /** Reconnects the MCP server `serverName` the CLI runs (CLI 2.1.x); a failure is kind `control_refused`. */
+  async reconnectMcpServer(serverName: string): Promise<void> {
+    await this.#ask("reconnectMcpServer()", { subtype: "mcp_reconnect", serverName });
+  }
+
+  /** Enables or disables the MCP server `serverName` (CLI 2.1.x). */
+  async toggleMcpServer(serverName: string, enabled: boolean): Promise<void> {
+    await this.#ask("toggleMcpServer()", { subtype: "mcp_toggle", serverName, enabled });
+  }
+
+  /**
+   * Reads a `ui://` resource from an MCP server the CLI runs (MCP Apps), for a host to render
+   * sandboxed (CLI 2.1.x).
+   */
+  async readMcpResource(
+    serverName: string,
+    uri: string,
+  ): Promise<{ contents: Record<string, unknown>[] }> {
+    const answer = await this.#ask("readMcpResource()", {
+      subtype: "mcp_read_resource",
+      serverName,
+      uri,
+    });
+    return { contents: listOf(answer, "contents") };
+  }
+
+  /**
+   * Replaces the session's MCP servers (those of earlier calls and the in-process ones) with
+   * `servers`: in-process ones made with `mcpServer()`, or configs of servers the CLI runs. Also
+   * given to any process started later.
+   */
+  async setMcpServers(
+    servers: Record<string, McpServer | McpServerConfig>,
+  ): Promise<McpSetServersResult> {
+    const { configs, inProcess } = splitMcpServers(servers);
+    const answer = await this.#ask("setMcpServers()", {
+      subtype: "mcp_set_servers",
+      servers: configs,
+    });
+    this.#inProcessServers.clear();
+    for (const [name, server] of inProcess) this.#inProcessServers.set(name, server);
+    this.#mcpServers = configs;
+    return {
+      added: listOf(answer, "added"),
+      removed: listOf(answer, "removed"),
+      errors: (answer.errors ?? {}) as Record<string, string>,
+    };
+  }
+
+  /**
+   * Pins (or clears, with `null`) the permission mode of one MCP server's tools: `default` asks
+   * for each call, `auto` leaves it to auto mode; it only ever tightens (CLI 2.1.x). The answer's
+   * `warning` says when no server has that name yet.
+   */
+  async setMcpPermissionModeOverride(
+    serverName: string,
+    mode: "default" | "auto" | null,
+  ): Promise<{ warning?: string }> {
+    const answer = await this.#ask("setMcpPermissionModeOverride()", {
+      subtype: "set_mcp_permission_mode_override",
+      serverName,
+      mode,
+    });
+    return typeof answer.warning === "string" ? { warning: answer.warning } : {};
+  }
+
+  /** Stops the background task `taskId` (from `system/task_started`; CLI 2.1.x). */
+  async stopTask(taskId: string): Promise<void> {
+    await this.#ask("stopTask()", { subtype: "stop_task", task_id: taskId });
+  }
+
+  /**
+   * Moves running foreground tasks (Bash commands, subagents) to the background, as Ctrl+B does:
+   * the one `toolUseId` started, or all. `false` when `toolUseId` matched no running task (CLI
+   * 2.1.x).
+   */
+  async backgroundTasks(toolUseId?: string): Promise<boolean> {
+    const answer = await this.#ask("backgroundTasks()", {
+      subtype: "background_tasks",
+      ...(toolUseId === undefined ? {} : { tool_use_id: toolUseId }),
+    });
+    return answer.backgrounded !== false;
   }
 
   /**
@@ -240,13 +546,13 @@ export class ClaudeSession implements AsyncDisposable {
   }
 
   /** Runs one queued turn on a process, then adds up its totals. */
-  async #take(log: TurnLog, prompt: UserContent): Promise<void> {
+  async #take(log: TurnLog, message: { content: UserContent; uuid: string }): Promise<void> {
     if (log.ended) return; // interrupted or dropped while queued
     let process: SessionProcess | undefined;
     try {
       process = await this.#liveProcess();
       if (log.ended) return;
-      process.startTurn(log, prompt);
+      process.startTurn(log, message);
       await log.done;
     } catch (error) {
       log.end(asClawError(error));
@@ -269,9 +575,11 @@ export class ClaudeSession implements AsyncDisposable {
       handlers: {
         canUseTool: this.#resolved.run.canUseTool,
         hooks: this.#resolved.hooks.callbacks,
-        mcpServers: this.#resolved.mcpServers,
+        hookPolicies: this.#resolved.hooks.policies,
+        mcpServers: this.#inProcessServers,
+        onWarning: this.#resolved.run.onWarning,
       },
-      hooks: this.#resolved.hooks.initialize,
+      initialize: this.#resolved.initialize,
       observe: (item) => {
         if (this.#observer.active) this.#observer.observe(item);
       },
@@ -282,7 +590,20 @@ export class ClaudeSession implements AsyncDisposable {
     }
     this.#process = process;
     this.#warnVersion(process.cliVersion);
-    await this.#sendThinkingTokens(process); // no flag for it: a new process is told again
+    // No flags for these: a new process is told again.
+    await this.#sendThinkingTokens(process);
+    if (this.#flagSettings) {
+      await process.request(
+        { subtype: "apply_flag_settings", settings: this.#flagSettings },
+        this.#resolved.controlTimeoutMs,
+      );
+    }
+    if (this.#mcpServers) {
+      await process.request(
+        { subtype: "mcp_set_servers", servers: this.#mcpServers },
+        this.#resolved.controlTimeoutMs,
+      );
+    }
     return process;
   }
 
@@ -369,12 +690,28 @@ export class ClaudeSession implements AsyncDisposable {
     return this.#process?.alive ? this.#process : undefined;
   }
 
+  /**
+   * Sends `request` (for `method`) to the running process and returns the answer; refused at once
+   * (kind `unsupported`) where the CLI cannot serve it.
+   */
+  async #ask(method: string, request: Record<string, unknown> & { subtype: string }) {
+    const process = await this.#controlProcess(method);
+    const refusal = refusedRequest(
+      method,
+      request.subtype,
+      process.initializedVersion,
+      process.cliVersion,
+    );
+    if (refusal) throw refusal;
+    return await process.request(request, this.#resolved.controlTimeoutMs);
+  }
+
   async #controlProcess(method: string): Promise<SessionProcess> {
     if (this.transport === "per-turn") {
       if (this.#running) return this.#running;
       throw new ClawError(
         "unsupported",
-        `${method}() needs a running process: on the per-turn transport there is one only while a turn runs`,
+        `${method} needs a running process: on the per-turn transport there is one only while a turn runs`,
       );
     }
     return await this.#liveProcess();
@@ -407,6 +744,15 @@ export async function startSession(options: SessionOptions = {}): Promise<Claude
     throw error;
   }
   return session;
+}
+
+/** The content and id of a streamed message. */
+function streamedMessage(message: StreamedMessage): { content: UserContent; uuid?: string } {
+  if (typeof message === "string" || Array.isArray(message)) {
+    return { content: message as UserContent };
+  }
+  const { message: { content }, uuid } = message as Extract<StreamedMessage, { type: "user" }>;
+  return uuid === undefined ? { content } : { content, uuid };
 }
 
 function promptText(prompt: UserContent): string | undefined {

@@ -38,6 +38,19 @@ export interface SessionOptions extends RunOptions {
    * protocol, and configs of servers the CLI starts itself. Added to `mcpConfig`.
    */
   mcpServers?: Record<string, McpServer | McpServerConfig>;
+  /** The session's title (CLI 2.1.x stores it as the session's name; 2.0.x ignores it). */
+  title?: string;
+  /**
+   * Every prompt goes to the model as written: no `@file` expansion, no slash commands, and none
+   * of the context the CLI attaches to a typed prompt (each user message is sent with
+   * `client_composed: true`; CLI 2.1.x). For prompts built from text the user did not type.
+   */
+  verbatimPrompts?: boolean;
+  /**
+   * The workflow instructions of plan mode (`permissionMode: "plan"`), in place of the CLI's own
+   * (CLI 2.1.x).
+   */
+  planModeInstructions?: string;
   /**
    * The time box of a control request (`setModel()`, `interrupt()`, …), in ms; default
    * {@linkcode DEFAULT_CONTROL_TIMEOUT_MS}. An interrupted turn that has not ended by then is
@@ -59,6 +72,8 @@ export interface ResolvedSession {
   hooks: HookRegistry;
   /** The in-process MCP servers by name. */
   mcpServers: ReadonlyMap<string, McpServer>;
+  /** The fields of `initialize` beyond its subtype: the hooks, the title, the skills, … */
+  initialize: Record<string, unknown>;
   /** The options of the session's processes: `mcpConfig` and the prompt tool added. */
   run: SessionOptions;
 }
@@ -92,10 +107,59 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
   if (canUseTool !== undefined && typeof canUseTool !== "function") {
     throw invalidValue("canUseTool", typeof canUseTool, "a function");
   }
+  for (const option of ["title", "planModeInstructions"] as const) {
+    const value = options[option];
+    if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
+      throw invalidValue(option, value, "some text");
+    }
+  }
   const registry = registerHooks(hooks);
+  const { configs, inProcess } = splitMcpServers(mcpServers ?? {});
+  const run: SessionOptions = { ...options };
+  if (Object.keys(configs).length > 0) {
+    run.mcpConfig = [...options.mcpConfig ?? [], JSON.stringify({ mcpServers: configs })];
+  }
+  if (canUseTool && options.permissionPromptTool === undefined) run.permissionPromptTool = "stdio";
+  const { title, skills, planModeInstructions } = options;
+  return {
+    transport,
+    controlTimeoutMs: controlTimeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS,
+    hooks: registry,
+    mcpServers: inProcess,
+    initialize: {
+      ...(registry.initialize ? { hooks: registry.initialize } : {}),
+      ...(title === undefined ? {} : { title }),
+      ...(Array.isArray(skills) ? { skills } : {}),
+      ...(planModeInstructions === undefined ? {} : { planModeInstructions }),
+    },
+    run,
+  };
+}
+
+/**
+ * The configs of `servers` as the CLI takes them (`{ type: "sdk", name }` for an in-process
+ * one), and the in-process ones by name. A value that is neither is an `InvalidOptionError`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { mcpServer } from "./mcp_server.ts";
+ * import { splitMcpServers } from "./session_options.ts";
+ *
+ * const { configs, inProcess } = splitMcpServers({
+ *   calc: mcpServer("calc", []),
+ *   files: { type: "stdio", command: "mcp-files" },
+ * });
+ * deepStrictEqual(configs, { calc: { type: "sdk", name: "calc" }, files: { type: "stdio", command: "mcp-files" } });
+ * deepStrictEqual([...inProcess.keys()], ["calc"]);
+ * ```
+ */
+export function splitMcpServers(
+  servers: Record<string, McpServer | McpServerConfig>,
+): { configs: Record<string, unknown>; inProcess: Map<string, McpServer> } {
   const inProcess = new Map<string, McpServer>();
   const configs: Record<string, unknown> = {};
-  for (const [name, server] of Object.entries(mcpServers ?? {})) {
+  for (const [name, server] of Object.entries(servers)) {
     if (isInProcess(server)) {
       inProcess.set(name, server);
       configs[name] = { type: "sdk", name };
@@ -105,18 +169,7 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
       throw invalidValue(`mcpServers.${name}`, server, "an mcpServer() or a server config object");
     }
   }
-  const run: SessionOptions = { ...options };
-  if (Object.keys(configs).length > 0) {
-    run.mcpConfig = [...options.mcpConfig ?? [], JSON.stringify({ mcpServers: configs })];
-  }
-  if (canUseTool && options.permissionPromptTool === undefined) run.permissionPromptTool = "stdio";
-  return {
-    transport,
-    controlTimeoutMs: controlTimeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS,
-    hooks: registry,
-    mcpServers: inProcess,
-    run,
-  };
+  return { configs, inProcess };
 }
 
 function isInProcess(server: unknown): server is McpServer {

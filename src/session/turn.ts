@@ -19,14 +19,24 @@ import type { Totals } from "./totals.ts";
 export class ClaudeTurn implements AsyncIterable<DecodedItem> {
   /** The prompt that started the turn. */
   readonly prompt: string;
+  /**
+   * The id (`uuid`) of the turn's user message, as the CLI stores it: what `rewindFiles()` and
+   * `resumeSessionAt` take.
+   */
+  readonly userMessageId: string;
   readonly #log: TurnLog;
   readonly #schema: JsonSchemaOption | undefined;
 
   /** A turn reading `log`; made by the session. */
-  constructor(prompt: string, log: TurnLog, schema: JsonSchemaOption | undefined) {
+  constructor(
+    prompt: string,
+    log: TurnLog,
+    options: { schema: JsonSchemaOption | undefined; userMessageId: string },
+  ) {
     this.prompt = prompt;
+    this.userMessageId = options.userMessageId;
     this.#log = log;
-    this.#schema = schema;
+    this.#schema = options.schema;
   }
 
   /** Whether the turn has ended. */
