@@ -20,10 +20,13 @@ export const toolUse = (name: string, input: Record<string, unknown>): FakeReply
   content: [{ type: "tool_use", name, input }],
 });
 
-/** Registers `fn` as a test for each pinned CLI (skipped when that CLI is not installed). */
+/**
+ * Registers `fn` as a test for each pinned CLI (skipped when that CLI is not installed); it gets
+ * the version and the test's context (for steps).
+ */
 export function forEachCli(
   name: string,
-  fn: (version: string) => Promise<void>,
+  fn: (version: string, t: Deno.TestContext) => Promise<void>,
   versions: readonly string[] = PINNED_CLI_VERSIONS,
 ): void {
   for (const version of versions) {
@@ -32,7 +35,7 @@ export function forEachCli(
       ignore: !hasCli(version),
       sanitizeOps: false,
       sanitizeResources: false,
-      fn: () => fn(version),
+      fn: (t) => fn(version, t),
     });
   }
 }

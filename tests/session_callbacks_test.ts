@@ -1,7 +1,7 @@
 /**
  * The CLI calling the host, with the real pinned CLIs: hooks registered through `initialize`,
  * in-process MCP tools (one whose handler takes 30 s: the upstream "Stream closed" failure), a
- * permission request withdrawn by an interrupt, and the read-only control requests.
+ * permission request withdrawn by an interrupt, and hooks that fail under either onFailure.
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { z } from "zod";
@@ -167,21 +167,57 @@ forEachCli(
   },
 );
 
-forEachCli("getContextUsage answers on 2.1.x and is unsupported on 2.0.x", async (version) => {
-  const marker = new ProcessMarker();
-  await using env = await offline({ replies: [text("Hi.")] });
-  await using session = await startSession(sessionOptions(env, version, marker));
-  await session.send("Hello").result();
-  if (version.startsWith("2.0.")) {
-    const error = await captureClawError(session.getContextUsage());
-    assertEquals(error.kind, "unsupported");
-  } else {
-    const usage = await session.getContextUsage();
+forEachCli(
+  "a hook that throws or times out blocks its tool under onFailure block, lets its action go ahead by default, and the host hears of each",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        toolUse("Bash", { command: "touch thrown.txt" }),
+        text("Blocked."),
+        toolUse("Bash", { command: "touch slow.txt" }),
+        text("Blocked again."),
+        text("Audited."),
+      ],
+    });
+    const warnings: string[] = [];
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      permissionMode: "bypassPermissions",
+      onWarning: (warning) => warnings.push(warning),
+      hooks: {
+        PreToolUse: [
+          {
+            matcher: "Bash",
+            onFailure: "block",
+            timeout: 2,
+            hooks: [(input) => {
+              if (String(input.tool_input?.command).includes("thrown")) {
+                throw new Error("the policy service is down");
+              }
+              return new Promise(() => {}); // never settles
+            }],
+          },
+        ],
+        UserPromptSubmit: [{
+          hooks: [(input) => {
+            if (String(input.prompt).includes("audit")) throw new Error("the audit log is full");
+          }],
+        }],
+      },
+    }));
+    await session.send("Make thrown.txt").result();
+    await session.send("Make slow.txt").result();
+    assertEquals(await session.send("Say audit").text(), "Audited.", "a prompt it let through");
+    assertEquals(await exists(`${env.cwd}/thrown.txt`), false, "a throw blocked the tool");
+    assertEquals(await exists(`${env.cwd}/slow.txt`), false, "a timeout blocked the tool");
+    assertEquals(warnings.filter((warning) => warning.includes("hook callback")).length, 3);
+    ok(warnings.some((w) => w.includes("the policy service is down") && w.includes("blocked")));
     ok(
-      typeof usage.totalTokens === "number" && usage.totalTokens > 0,
-      JSON.stringify(usage).slice(0, 200),
+      warnings.some((w) => w.includes("did not settle within its 2 s timeout")),
+      warnings.join("\n"),
     );
-  }
-  await session.close();
-  await marker.assertNoneLeft();
-});
+    ok(warnings.some((w) => w.includes("the audit log is full") && w.includes("goes ahead")));
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+);

@@ -51,6 +51,7 @@ export const KNOWN_EVENT_TYPES: ReadonlySet<string> = _kinds<ClaudeEventMap>({
   control_response: true,
   control_cancel_request: true,
   keep_alive: true,
+  command_lifecycle: true,
 });
 
 /**
@@ -96,6 +97,7 @@ export const KNOWN_SYSTEM_SUBTYPES: ReadonlySet<string> = _kinds<SystemEventMap>
   elicitation_complete: true,
   mirror_error: true,
   session_writes_lost: true,
+  session_title_changed: true,
 });
 
 /**

@@ -536,6 +536,15 @@ export interface SystemSessionWritesLostEvent extends SystemEventBase {
 }
 
 /**
+ * `system/session_title_changed`: the session got a title (the `title` option, `--name`, or the
+ * CLI's own; 2.1.x).
+ */
+export interface SystemSessionTitleChangedEvent extends SystemEventBase {
+  subtype: "session_title_changed";
+  title: string;
+}
+
+/**
  * A `system` line with a subtype this version of claw does not know. Its `subtype` is
  * `"unknown"`, so comparing `event.subtype` with a known subtype narrows the union.
  *
@@ -599,6 +608,7 @@ export interface SystemEventMap {
   elicitation_complete: SystemElicitationCompleteEvent;
   mirror_error: SystemMirrorErrorEvent;
   session_writes_lost: SystemSessionWritesLostEvent;
+  session_title_changed: SystemSessionTitleChangedEvent;
 }
 
 /** Any `system` line, discriminated on `subtype`: `event.subtype === "init"` narrows it. */
@@ -1024,6 +1034,19 @@ export interface KeepAliveEvent {
 }
 
 /**
+ * A `command_lifecycle` line (2.1.x): where a user message the host gave a `uuid` stands,
+ * `queued`, `started`, then `completed` (after the turn's `result`).
+ */
+export interface CommandLifecycleEvent {
+  type: "command_lifecycle";
+  /** The `uuid` of the user message. */
+  command_uuid: string;
+  state: OpenString<"queued" | "started" | "completed">;
+  uuid?: string;
+  session_id?: string;
+}
+
+/**
  * A line whose `type` this version of claw does not know, or a JSON object without a string
  * `type`.
  *
@@ -1065,6 +1088,7 @@ export interface ClaudeEventMap {
   control_response: ControlResponseEvent;
   control_cancel_request: ControlCancelRequestEvent;
   keep_alive: KeepAliveEvent;
+  command_lifecycle: CommandLifecycleEvent;
 }
 
 /**

@@ -143,6 +143,8 @@ function detail(item: DecodedItem): string {
       return `control_cancel_request:${item.request_id}`;
     case "keep_alive":
       return "keep_alive";
+    case "command_lifecycle":
+      return `command_lifecycle:${item.state}`;
     case "unknown":
       return `unknown:${item.originalType}`;
     case "diagnostic":
@@ -214,6 +216,8 @@ function systemDetail(event: SystemEvent): string {
       return `mirror_error:${event.key.projectKey}`;
     case "session_writes_lost":
       return `session_writes_lost:${event.lost.join(",")}`;
+    case "session_title_changed":
+      return `session_title_changed:${event.title}`;
     case "unknown":
       return `unknown:${event.originalSubtype}`;
     default:
@@ -365,6 +369,14 @@ const SYNTHETIC: [unknown, string][] = [
   [
     system("session_writes_lost", { error_code: "ENOSPC", lost: ["transcript"] }),
     "system/session_writes_lost:transcript",
+  ],
+  [
+    system("session_title_changed", { title: "Release notes" }),
+    "system/session_title_changed:Release notes",
+  ],
+  [
+    { type: "command_lifecycle", command_uuid: "u1", state: "started", session_id: "s1" },
+    "command_lifecycle:started",
   ],
 ];
 

@@ -214,9 +214,12 @@ export class ControlChannel {
     const input = (isJson(request.input) ? request.input : {}) as HookInput;
     const policy = this.#handlers.hookPolicies?.get(id) ?? { onFailure: "continue" };
     const timeout = new AbortController();
-    const timer = policy.timeoutMs === undefined ? undefined : setTimeout(
-      () => timeout.abort(new Error(`it did not settle within ${policy.timeoutMs} ms`)),
-      policy.timeoutMs,
+    const { timeoutMs } = policy;
+    // The CLI gives up on the callback at its timeout, and a CLI that does not block on a failed
+    // hook then lets the action go ahead: claw answers a little before that.
+    const timer = timeoutMs === undefined ? undefined : setTimeout(
+      () => timeout.abort(new Error(`it did not settle within its ${timeoutMs / 1000} s timeout`)),
+      timeoutMs - Math.min(250, timeoutMs / 4),
     );
     try {
       const output = await Promise.race([

@@ -36,6 +36,8 @@ export type InterruptOutcome = "interrupted" | "idle" | "killed";
 
 interface ActiveTurn {
   log: TurnLog;
+  /** The `uuid` of the turn's user message. */
+  uuid: string;
   supervisor: Supervisor;
   /** Set when claw itself stopped the process during the turn. */
   stopReason?: StopReason;
@@ -129,7 +131,11 @@ export class SessionProcess {
       log.end(new ClawError("cli_crashed", "Claude Code's session process has exited"));
       return;
     }
-    this.#turn = { log, supervisor: new Supervisor(this.#process, this.#options.run) };
+    this.#turn = {
+      log,
+      uuid: message.uuid,
+      supervisor: new Supervisor(this.#process, this.#options.run),
+    };
     for (const item of this.#between.splice(0)) log.push(item);
     log.markPlaced();
     const { content, ...fields } = message;
@@ -228,7 +234,7 @@ export class SessionProcess {
     turn?.supervisor.dispose();
     const stopReason = turn?.stopReason ?? turn?.supervisor.stopReason;
     const failure = readFailure ?? classifyRun({
-      turn: turn?.log.facts ?? new TurnFacts(),
+      turn: turn?.log.facts ?? this.#factsBetweenTurns(),
       process: this.facts,
       status,
       stderrTail: this.#stderr.text,
@@ -239,8 +245,17 @@ export class SessionProcess {
     return status;
   }
 
+  /** What the events that came between turns said (a CLI that refuses to start prints a result). */
+  #factsBetweenTurns(): TurnFacts {
+    const facts = new TurnFacts();
+    for (const item of this.#between) facts.observe(item);
+    return facts;
+  }
+
   #route(item: DecodedItem): void {
     if (this.#channel.take(item)) return;
+    // A user message's `completed` comes after its turn's result: it is no event of the next turn.
+    if (item.type === "command_lifecycle" && item.command_uuid !== this.#turn?.uuid) return;
     if (item.type === "result") this.#checkSessionId(item);
     this.facts.observe(item);
     this.#options.observe(item);

@@ -113,7 +113,9 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
   }
   return new ClawError(
     "no_result",
-    `Claude Code exited with code ${status?.code ?? "unknown"} without printing a result`,
+    `Claude Code exited with code ${status?.code ?? "unknown"} without printing a result${
+      firstStderrLine ? `: ${firstStderrLine.trim()}` : ""
+    }`,
     details,
   );
 }
@@ -218,6 +220,14 @@ export function classifyResult(result: ResultEvent, context: ResultContext = {})
       return { kind: "structured_output", message };
     case "error_during_execution": {
       if (/No conversation found/i.test(message)) return { kind: "session_not_found", message };
+      if (/^Resume rejected/.test(message)) {
+        return {
+          kind: "cli_usage",
+          message,
+          hint:
+            "The CLI refused the resume as asked: leave out resumeDropsTurn, or name the turn the cut really drops",
+        };
+      }
       const reason = typeof result.terminal_reason === "string" ? result.terminal_reason : "";
       // 2.1.x says aborted_streaming; 2.0.x says nothing but printed "[Request interrupted by user]".
       if (reason.startsWith("aborted") || context.interrupted) {
