@@ -8,6 +8,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import type { RecordedRequest } from "../src/fake_api/fake_api.ts";
 import type { DecodedItem } from "../src/protocol/events.ts";
 import { captureClawError } from "../src/errors/_capture.ts";
+import { mcpServer, tool } from "../src/session/mcp_server.ts";
 import { run } from "../src/session/run.ts";
 import { startSession } from "../src/session/session.ts";
 import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
@@ -22,6 +23,7 @@ import {
   toolUse,
 } from "./_session.ts";
 
+const ECHO_SERVER = new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname;
 const NEWEST = PINNED_CLI_VERSIONS.filter((version) => !version.startsWith("2.0."));
 const is20 = (version: string) => version.startsWith("2.0.");
 
@@ -442,3 +444,90 @@ forEachCli("planModeInstructions: plan mode works by the given instructions", as
   await session.close();
   await marker.assertNoneLeft();
 }, NEWEST);
+
+forEachCli(
+  "skills: only the listed skills are offered to the model",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("Hi.")] });
+    for (const name of ["alpha", "beta"]) {
+      await write(env.cwd, {
+        [`.claude/skills/${name}/SKILL.md`]:
+          `---\nname: ${name}\ndescription: The ${name} skill\n---\nDo ${name}.\n`,
+      });
+    }
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      skills: ["alpha"],
+    }));
+    await session.send("Hi").result();
+    const request = JSON.stringify(scripted(env.api)[0]?.body);
+    ok(request.includes("The alpha skill"), "the listed skill is offered");
+    ok(!request.includes("The beta skill"), "the other is not");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+  NEWEST,
+);
+
+forEachCli(
+  "toolAliases: a call of an aliased tool runs the tool it names",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [toolUse("Bash", { command: "echo routed" }), text("Routed.")],
+    });
+    const ran: string[] = [];
+    const shell = mcpServer("shell", [
+      tool<{ command: string }>(
+        "run",
+        "Runs a command in the sandbox",
+        { type: "object", properties: { command: { type: "string" } } },
+        ({ command }) => {
+          ran.push(command);
+          return "sandboxed: routed";
+        },
+      ),
+    ]);
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      permissionMode: "bypassPermissions",
+      mcpServers: { shell },
+      toolAliases: { Bash: "mcp__shell__run" },
+    }));
+    assertEquals(await session.send("Run it").text(), "Routed.");
+    assertEquals(ran, ["echo routed"]);
+    ok(
+      mentions(scripted(env.api).at(-1), "sandboxed: routed"),
+      "the model got the MCP tool's answer",
+    );
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+  NEWEST,
+);
+
+forEachCli(
+  "onElicitation: an MCP server's question to the user is answered by the callback",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [toolUse("mcp__echo__ask", {}), text("Hello, Ada.")],
+    });
+    const asked: string[] = [];
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      permissionMode: "bypassPermissions",
+      mcpServers: {
+        echo: { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] },
+      },
+      onElicitation: (request) => {
+        asked.push(`${request.serverName}: ${request.message}`);
+        return { action: "accept", content: { name: "Ada" } };
+      },
+    }));
+    assertEquals(await session.send("Ask my name").text(), "Hello, Ada.");
+    assertEquals(asked, ["echo: What is your name?"]);
+    ok(mentions(scripted(env.api).at(-1), '"name":"Ada"'), "the server got the answer");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
+  NEWEST, // 2.0.76 never hands an elicitation to the host
+);

@@ -5,6 +5,7 @@
  */
 import { ClawError } from "../errors/claw_error.ts";
 import type { DecodedItem } from "../protocol/events.ts";
+import { elicitationRequest, type OnElicitation } from "./elicitation.ts";
 import type { HookCallback, HookInput, HookPolicy } from "./hooks.ts";
 import type { McpServer } from "./mcp_server.ts";
 import { type CanUseTool, permissionAnswer } from "./permissions.ts";
@@ -19,6 +20,8 @@ export interface ControlHandlers {
   hookPolicies?: ReadonlyMap<string, HookPolicy>;
   /** The in-process MCP servers by name, for `mcp_message`. */
   mcpServers: ReadonlyMap<string, McpServer>;
+  /** Answers `elicitation`: an MCP server's question to the user. */
+  onElicitation?: OnElicitation | undefined;
   /** Hears of a callback that failed (a hook that threw or timed out). */
   onWarning?: ((message: string) => void) | undefined;
 }
@@ -177,6 +180,8 @@ export class ControlChannel {
         return this.#hook(request, signal);
       case "mcp_message":
         return this.#mcp(request, signal);
+      case "elicitation":
+        return this.#elicit(request, signal);
       default:
         throw new Error(
           `claw does not handle the control request subtype "${String(request.subtype)}"`,
@@ -245,6 +250,22 @@ export class ControlChannel {
       throw error; // an error answer: 2.1.x blocks under onFailure "block", else goes ahead
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  async #elicit(request: Json, signal: AbortSignal): Promise<Json> {
+    const onElicitation = this.#handlers.onElicitation;
+    if (!onElicitation) return { action: "decline" };
+    try {
+      const { action, content } = await onElicitation(elicitationRequest(request), { signal });
+      return content === undefined ? { action } : { action, content };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      this.#handlers.onWarning?.(
+        `The onElicitation callback failed: ${why}; the question is declined`,
+      );
+      return { action: "decline" };
     }
   }
 

@@ -7,6 +7,7 @@
  * @module
  */
 import { ClawError } from "../errors/claw_error.ts";
+import type { PluginConfig } from "../process/options.ts";
 
 /** The control requests CLI 2.0.x answers (observed with 2.0.76); it never answers any other. */
 export const SERVED_BY_2_0: ReadonlySet<string> = new Set([
@@ -218,14 +219,6 @@ export interface ReloadPluginsOptions {
   addPlugins?: PluginConfig[];
   /** Refuse while a turn or background work runs. */
   refuseIfBusy?: boolean;
-}
-
-/** A plugin to load: a local folder with a `.claude-plugin/plugin.json`. */
-export interface PluginConfig {
-  /** Only local folders. */
-  type: "local";
-  /** The plugin's folder. */
-  path: string;
 }
 
 /** A list field of an answer, or `[]`. */

@@ -577,6 +577,7 @@ export class ClaudeSession implements AsyncDisposable {
         hooks: this.#resolved.hooks.callbacks,
         hookPolicies: this.#resolved.hooks.policies,
         mcpServers: this.#inProcessServers,
+        onElicitation: this.#resolved.run.onElicitation,
         onWarning: this.#resolved.run.onWarning,
       },
       initialize: this.#resolved.initialize,

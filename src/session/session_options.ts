@@ -6,6 +6,7 @@
  */
 import { invalidValue } from "../errors/claw_error.ts";
 import { type HookRegistry, type Hooks, registerHooks } from "./hooks.ts";
+import type { OnElicitation } from "./elicitation.ts";
 import type { McpServer } from "./mcp_server.ts";
 import type { CanUseTool } from "./permissions.ts";
 import { type RunOptions, validateRunOptions } from "./run_options.ts";
@@ -38,6 +39,16 @@ export interface SessionOptions extends RunOptions {
    * protocol, and configs of servers the CLI starts itself. Added to `mcpConfig`.
    */
   mcpServers?: Record<string, McpServer | McpServerConfig>;
+  /**
+   * Answers an MCP server's question to the user (an elicitation: a form to fill in, a URL to
+   * open). Without it, every question is declined.
+   */
+  onElicitation?: OnElicitation;
+  /**
+   * Tool names the model may use that the CLI runs as other tools, such as `{ Bash:
+   * "mcp__sandbox__run" }`: a call of the key goes to the value (CLI 2.1.x).
+   */
+  toolAliases?: Record<string, string>;
   /** The session's title (CLI 2.1.x stores it as the session's name; 2.0.x ignores it). */
   title?: string;
   /**
@@ -104,8 +115,19 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
   ) {
     throw invalidValue("controlTimeoutMs", controlTimeoutMs, "a positive number of milliseconds");
   }
-  if (canUseTool !== undefined && typeof canUseTool !== "function") {
-    throw invalidValue("canUseTool", typeof canUseTool, "a function");
+  for (const option of ["canUseTool", "onElicitation"] as const) {
+    const value = options[option];
+    if (value !== undefined && typeof value !== "function") {
+      throw invalidValue(option, typeof value, "a function");
+    }
+  }
+  const { toolAliases } = options;
+  if (
+    toolAliases !== undefined &&
+    !(typeof toolAliases === "object" && toolAliases !== null &&
+      Object.values(toolAliases).every((name) => typeof name === "string"))
+  ) {
+    throw invalidValue("toolAliases", JSON.stringify(toolAliases), "tool names by tool name");
   }
   for (const option of ["title", "planModeInstructions"] as const) {
     const value = options[option];
@@ -131,6 +153,7 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
       ...(title === undefined ? {} : { title }),
       ...(Array.isArray(skills) ? { skills } : {}),
       ...(planModeInstructions === undefined ? {} : { planModeInstructions }),
+      ...(toolAliases === undefined ? {} : { toolAliases }),
     },
     run,
   };
