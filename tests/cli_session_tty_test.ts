@@ -1,7 +1,8 @@
 /**
  * `claw session new` in a real terminal (tmux), with the real pinned CLIs against the fake API:
  * two turns where the second refers to the first, permission prompts answered `y` and `n`,
- * Ctrl-C during a stalled stream then another turn, `/model`, `/exit`, and no `claude` left.
+ * Ctrl-C during a stalled stream then another turn, `/model`, `/agents`, `/mcp`, `/rewind`,
+ * `/exit`, and no `claude` left.
  * Skipped, saying why, where tmux is missing (CI installs it).
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
@@ -18,6 +19,7 @@ import {
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const ECHO_SERVER = new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname;
 
 if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
 
@@ -120,3 +122,67 @@ for (const key of ["C-c", "C-d"]) {
     },
   );
 }
+
+forEachCli(
+  "the session REPL in a terminal: /agents, /mcp to see and switch off a server, /rewind to put a turn's file back",
+  async (version) => {
+    if (!hasTmux()) return;
+    const is20 = version.startsWith("2.0.");
+    const marker = new ProcessMarker();
+    // The Write call needs the working folder's absolute path, so it is made first.
+    const cwd = await Deno.makeTempDir({ prefix: "claw-test-repl-" });
+    await using _cleanup = { [Symbol.asyncDispose]: () => Deno.remove(cwd, { recursive: true }) };
+    await using env = await offline({
+      replies: [
+        toolUse("Write", { file_path: `${cwd}/draft.txt`, content: "a draft\n" }),
+        text("Wrote draft.txt."),
+      ],
+    });
+    const echo = { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] };
+    await using tty = await TmuxSession.start(
+      [
+        Deno.execPath(),
+        "run",
+        "-A",
+        MAIN,
+        "session",
+        "new",
+        "--cli",
+        env.options(version).cli!,
+        "--permission-mode",
+        "acceptEdits",
+        "--mcp-config",
+        JSON.stringify({ mcpServers: { echo } }),
+      ],
+      { cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" }, width: 160 },
+    );
+    const prompt = async (line: string) => {
+      await tty.type(line);
+      await tty.sendKeys("Enter");
+    };
+    await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
+
+    await prompt("/agents");
+    // 2.0.76's initialize answer lists no agents.
+    await tty.waitFor(is20 ? "error[unsupported]: supportedAgents()" : /^Explore {2}/m);
+    // The CLI connects its servers in the background: /mcp again until this one is up.
+    for (let tries = 0; !(await tty.screen()).includes("echo: connected"); tries++) {
+      ok(tries < 50, "the echo server connected");
+      await prompt("/mcp");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await prompt("/mcp disable echo");
+    await tty.waitFor(is20 ? "error[unsupported]: toggleMcpServer()" : "echo: disabled");
+
+    await prompt("Write a draft");
+    await tty.waitFor("Wrote draft.txt.", { timeoutMs: 30_000 });
+    assertEquals(await Deno.readTextFile(`${cwd}/draft.txt`), "a draft\n");
+    await prompt("/rewind");
+    await tty.waitFor(is20 ? "Rewound the files to before turn 1" : "before turn 1: draft.txt");
+    assertEquals(await exists(`${cwd}/draft.txt`), false, "the turn's file is gone");
+
+    await prompt("/exit");
+    assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
+    await marker.assertNoneLeft();
+  },
+);

@@ -13,6 +13,7 @@ import { run } from "../src/session/run.ts";
 import { startSession } from "../src/session/session.ts";
 import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 import {
+  exists,
   forEachCli,
   mentions,
   ProcessMarker,
@@ -530,4 +531,33 @@ forEachCli(
     await marker.assertNoneLeft();
   },
   NEWEST, // 2.0.76 never hands an elicitation to the host
+);
+
+forEachCli(
+  "permissionPromptTool: an MCP tool decides on the calls that need approval",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        toolUse("Bash", { command: "touch approved.txt" }),
+        text("Approved."),
+        toolUse("Bash", { command: "touch refused.txt" }),
+        text("Refused."),
+      ],
+    });
+    await using session = await startSession(sessionOptions(env, version, marker, {
+      mcpServers: {
+        echo: { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] },
+      },
+      permissionPromptTool: "mcp__echo__approve",
+    }));
+    await session.send("Touch approved.txt").result();
+    const refused = await session.send("Touch refused.txt").result();
+    assertEquals(await exists(`${env.cwd}/approved.txt`), true);
+    assertEquals(await exists(`${env.cwd}/refused.txt`), false);
+    assertEquals(refused.permission_denials.length, 1);
+    ok(mentions(scripted(env.api).at(-1), "Not that one"), "the model was told why");
+    await session.close();
+    await marker.assertNoneLeft();
+  },
 );

@@ -24,9 +24,14 @@ export type ReplKind = "new" | "resume" | "continue" | "fork";
 const SLASH_HELP = `/exit         end the session
 /model NAME   switch the model (no NAME: the default)
 /mode MODE    switch the permission mode (${PERMISSION_MODES.join(", ")})
+/agents       the subagents Claude can delegate to
+/mcp          the MCP servers and their state; /mcp reconnect|enable|disable NAME
+/rewind [N]   put back the files turn N (default: the last) changed
 /cost         what the session cost so far
 /id           the session id
 /help         this list`;
+
+const MCP_ACTIONS = ["reconnect", "enable", "disable"];
 
 /** Runs the REPL for `claw session <kind> [ID] [run options]`; returns the exit code. */
 export async function runRepl(kind: ReplKind, args: string[]): Promise<number> {
@@ -58,6 +63,8 @@ class Repl {
   readonly #alwaysAllowed = new Set<string>();
   #session: ClaudeSession | undefined;
   #turnRunning = false;
+  /** The user message id of each turn sent, for /rewind. */
+  readonly #turnIds: string[] = [];
   /** Ends the wait for the next prompt (Ctrl-C at the prompt, SIGTERM). */
   readonly #quit = new AbortController();
   /** Ends the session at once, a turn in flight included (SIGTERM). */
@@ -68,6 +75,7 @@ class Repl {
     this.#options = {
       ...options,
       includePartialMessages: true,
+      enableFileCheckpointing: true, // for /rewind
       signal: this.#terminate.signal,
       onWarning: (message) => this.#err(this.#s.yellow(`warning: ${message}`) + "\n"),
       // Without a terminal nobody can answer: the CLI denies what --permission-mode does not allow.
@@ -135,6 +143,7 @@ class Repl {
     });
     const stopSpinner = startSpinner("Waiting for Claude…", this.#tty);
     const turn = session.send(prompt);
+    this.#turnIds.push(turn.userMessageId);
     this.#turnRunning = true;
     try {
       for await (const item of turn) {
@@ -177,6 +186,15 @@ class Repl {
           await session.setPermissionMode(argument as PermissionMode);
           this.#err(`permission mode: ${argument}\n`);
           return;
+        case "agents":
+          for (const agent of await session.supportedAgents()) {
+            this.#err(`${this.#s.bold(agent.name)}  ${firstSentence(agent.description)}\n`);
+          }
+          return;
+        case "mcp":
+          return await this.#mcp(session, argument);
+        case "rewind":
+          return await this.#rewind(session, argument);
         case "cost":
           this.#err(costLine(session.totals, session.sessionId) + "\n");
           return;
@@ -193,6 +211,49 @@ class Repl {
       if (!(error instanceof ClawError)) throw error;
       this.#err(`${this.#s.red(`error[${error.kind}]`)}: ${error.message}\n`);
     }
+  }
+
+  /** `/mcp`: the servers' state, or `reconnect|enable|disable NAME`. */
+  async #mcp(session: ClaudeSession, argument: string): Promise<void> {
+    const [action, name] = argument.split(/\s+/);
+    if (action && !(MCP_ACTIONS.includes(action) && name)) {
+      this.#err(`Usage: /mcp, or /mcp ${MCP_ACTIONS.join("|")} NAME\n`);
+      return;
+    }
+    if (action === "reconnect") await session.reconnectMcpServer(name!);
+    else if (action) await session.toggleMcpServer(name!, action === "enable");
+    const servers = (await session.mcpServerStatus()) as { name?: string; status?: string }[];
+    if (servers.length === 0) this.#err("No MCP servers\n");
+    for (const server of servers) this.#err(`${server.name}: ${server.status}\n`);
+  }
+
+  /** `/rewind [N]`: the files as they were before turn N (the last by default). */
+  async #rewind(session: ClaudeSession, argument: string): Promise<void> {
+    const number = argument === "" ? this.#turnIds.length : Number(argument);
+    const id = Number.isInteger(number) ? this.#turnIds[number - 1] : undefined;
+    if (id === undefined) {
+      this.#err(
+        this.#turnIds.length === 0
+          ? "No turn to rewind yet\n"
+          : `Usage: /rewind [N], N from 1 to ${this.#turnIds.length}\n`,
+      );
+      return;
+    }
+    // 2.1.x says which files a rewind changes; 2.0.x only rewinds.
+    const preview = await session.rewindFiles(id, { dryRun: true }).catch(() => undefined);
+    const result = await session.rewindFiles(id);
+    if (!result.canRewind) {
+      this.#err(`Cannot rewind: ${result.error ?? "Claude Code gave no reason"}\n`);
+      return;
+    }
+    const files = preview?.filesChanged ?? [];
+    this.#err(
+      `Rewound the files to before turn ${number}${
+        files.length
+          ? `: ${files.map((file) => file.slice(file.lastIndexOf("/") + 1)).join(", ")}`
+          : ""
+      }\n`,
+    );
   }
 
   #onInterrupt(): void {
@@ -214,4 +275,10 @@ class Repl {
     }
     return { behavior: "deny", message: `The user denied ${toolName}` };
   };
+}
+
+/** The first sentence of `text`, at most 100 characters. */
+function firstSentence(text: string): string {
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+  return sentence.length > 100 ? `${sentence.slice(0, 99)}…` : sentence;
 }

@@ -1,8 +1,9 @@
 /**
  * A small stdio MCP server for tests of the MCP control requests: the real CLI starts it as a
  * server of its own (`{ type: "stdio", command: deno, args: ["run", "-A", this file] }`). It serves
- * two tools, `echo` and `ask` (which asks the user through an MCP elicitation and returns the
- * answer), and one MCP Apps resource, `ui://echo/panel`. Each start appends a line to the file
+ * three tools, `echo`, `ask` (which asks the user through an MCP elicitation and returns the
+ * answer) and `approve` (a permission prompt tool: it allows a call whose input mentions
+ * "approved"), and one MCP Apps resource, `ui://echo/panel`. Each start appends a line to the file
  * `MCP_STARTS_FILE` names, so a test can count (re)connects.
  */
 const starts = Deno.env.get("MCP_STARTS_FILE");
@@ -53,12 +54,26 @@ async function answer(method: string, params: Record<string, unknown>): Promise<
           name: "ask",
           description: "Asks the user their name",
           inputSchema: { type: "object", properties: {} },
+        }, {
+          name: "approve",
+          description: "Decides on a tool call",
+          inputSchema: {
+            type: "object",
+            properties: { tool_name: { type: "string" }, input: { type: "object" } },
+          },
         }],
       };
     case "tools/call": {
+      const args = (params.arguments ?? {}) as { input?: unknown };
       const text = params.name === "ask"
         ? `The user answered: ${JSON.stringify(await elicit("What is your name?"))}`
-        : `echo: ${JSON.stringify(params.arguments)}`;
+        : params.name === "approve"
+        ? JSON.stringify(
+          JSON.stringify(args.input).includes("approved")
+            ? { behavior: "allow", updatedInput: args.input }
+            : { behavior: "deny", message: "Not that one" },
+        )
+        : `echo: ${JSON.stringify(args)}`;
       return { content: [{ type: "text", text }] };
     }
     case "resources/list":
