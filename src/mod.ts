@@ -30,9 +30,23 @@ export { ClaudeRun, run } from "./session/run.ts";
 export {
   ClaudeSession,
   type InterruptOutcome,
+  type SendOptions,
   startSession,
+  type StreamedMessage,
   type UserContent,
 } from "./session/session.ts";
+export type {
+  AccountInfo,
+  InitializeResult,
+  LoadedPlugin,
+  McpSetServersResult,
+  ReadFileResult,
+  ReloadPluginsOptions,
+  ReloadPluginsResult,
+  RewindFilesResult,
+  SupportedAgent,
+  SupportedModel,
+} from "./session/control_requests.ts";
 export { ClaudeTurn } from "./session/turn.ts";
 export {
   DEFAULT_CONTROL_TIMEOUT_MS,
@@ -54,9 +68,11 @@ export {
 export {
   type HookCallback,
   type HookEvent,
+  type HookFailure,
   type HookInput,
   type HookMatcher,
   type HookOutput,
+  type HookPolicy,
   type HookRegistry,
   type Hooks,
   registerHooks,
@@ -70,6 +86,11 @@ export {
   type McpToolResult,
   tool,
 } from "./session/mcp_server.ts";
+export type {
+  ElicitationRequest,
+  ElicitationResult,
+  OnElicitation,
+} from "./session/elicitation.ts";
 export { type JsonSchemaOption, structuredOutputOf } from "./session/structured.ts";
 export {
   isStandardSchema,
@@ -183,6 +204,7 @@ export { inShard, parseShard, type Shard, shardFromEnv, shardOf } from "./batch/
 export {
   exportSession,
   findSessionFile,
+  getSessionInfo,
   listSessions,
   projectFolderName,
   readSession,
@@ -194,6 +216,29 @@ export {
   type SessionStoreOptions,
   type SessionTranscript,
 } from "./session/store.ts";
+export {
+  getSessionMessages,
+  type GetSessionMessagesOptions,
+  type StoredMessage,
+} from "./session/stored_messages.ts";
+export {
+  getSubagentMessages,
+  type GetSubagentMessagesOptions,
+  listSubagents,
+} from "./session/subagents.ts";
+export {
+  archiveSession,
+  deleteSession,
+  renameSession,
+  type SessionMutationOptions,
+  tagSession,
+  unarchiveSession,
+} from "./session/store_edit.ts";
+export {
+  forkSession,
+  type ForkSessionOptions,
+  type ForkSessionResult,
+} from "./session/store_fork.ts";
 export {
   ARGV_PROMPT_LIMIT,
   launch,
@@ -265,11 +310,16 @@ export { denoSpawner } from "./process/deno_spawner.ts";
 export { shutdown, type ShutdownOptions } from "./process/shutdown.ts";
 export { type BridgeEvents, bridgeStdio } from "./process/stdio_bridge.ts";
 export {
+  type AgentDefinition,
   buildArgs,
   type CliFlags,
+  EFFORT_LEVELS,
+  type EffortLevel,
   PERMISSION_MODES,
   type PermissionMode,
+  type PluginConfig,
   type SettingSource,
+  type ThinkingConfig,
   validateFlags,
 } from "./process/options.ts";
 export { buildEnv, type EnvOptions, STRIPPED_VARIABLES } from "./process/env.ts";

@@ -271,6 +271,27 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
         code: 2,
         first: /--format "pdf"/,
       },
+      {
+        what: "a rename of an unknown session",
+        args: ["rename", "00000000-0000-4000-8000-000000000000", "Title"],
+        env: { CLAUDE_CONFIG_DIR: fx.folder },
+        code: 1,
+        first: /^error\[session_not_found\]: /,
+      },
+      {
+        what: "a file as --cwd of an archive",
+        args: ["archive", "00000000-0000-4000-8000-000000000000", "--cwd", fx.notes],
+        code: 2,
+        first: /^Cannot use --cwd ".*notes.txt": it is a file, not a folder/,
+      },
+      {
+        what: "a delete without --yes off a terminal",
+        args: ["delete", "00000000-0000-4000-8000-000000000000"],
+        env: { CLAUDE_CONFIG_DIR: fx.folder },
+        code: 2,
+        first:
+          /^claw session delete needs --yes when stdin is not a terminal: nothing was deleted$/,
+      },
     ]);
   },
 

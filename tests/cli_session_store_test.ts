@@ -20,6 +20,9 @@ const LISTING_KEYS = [
   "turns",
   "size_bytes",
   "path",
+  "title",
+  "tag",
+  "archived",
 ];
 
 function ok0(out: ClawOutput): ClawOutput {
@@ -74,8 +77,8 @@ for (const version of PINNED_CLI_VERSIONS) {
         for (const entry of listed) assertEquals(Object.keys(entry), LISTING_KEYS);
         const entry = listed[1];
         assertEquals(
-          [entry.cwd, entry.first_prompt, entry.turns],
-          [env.cwd, "Run seq", 1],
+          [entry.cwd, entry.first_prompt, entry.turns, entry.title, entry.tag, entry.archived],
+          [env.cwd, "Run seq", 1, null, null, false],
         );
         assertEquals(new Date(entry.last_activity).toISOString(), entry.last_activity);
         ok(Number.isInteger(entry.size_bytes) && entry.size_bytes > 0);

@@ -10,14 +10,7 @@ import { mcpServer, tool } from "../src/session/mcp_server.ts";
 import { startSession } from "../src/session/session.ts";
 import { timed } from "../src/process/_stand_in.ts";
 import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
-import {
-  forEachCli,
-  ProcessMarker,
-  scripted,
-  sessionOptions,
-  text,
-  toolUse,
-} from "./_session.ts";
+import { forEachCli, ProcessMarker, scripted, sessionOptions, text, toolUse } from "./_session.ts";
 
 const ECHO_SERVER = new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname;
 const NEWEST = PINNED_CLI_VERSIONS.filter((version) => !version.startsWith("2.0."));

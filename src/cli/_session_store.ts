@@ -44,6 +44,12 @@ export interface SessionListing {
   size_bytes: number;
   /** Its file, under the CLI's config folder. */
   path: string;
+  /** The title it was given (`claude --name`, `/rename`, `claw session rename`). */
+  title: string | null;
+  /** Its tag (`claw session tag`). */
+  tag: string | null;
+  /** Whether it is archived (`claw session archive`). */
+  archived: boolean;
 }
 
 /** What `claw session show ID --json` prints: the session as listed, and its typed messages. */
@@ -98,6 +104,8 @@ const FLAGS: Readonly<Record<StoreCommand, readonly Flag[]>> = {
 
 /** How many lines of a tool result or of thinking `show` prints without `--full`. */
 const FOLDED_LINES = 3;
+/** The most of a title or a tag that `list` shows. */
+const TITLE_WIDTH = 40;
 /** The width of the output when it is not a terminal. */
 const PIPE_WIDTH = 120;
 
@@ -160,7 +168,8 @@ export async function runStoreCommand(kind: StoreCommand, args: string[]): Promi
  *   path: "/home/me/.claude/projects/-work/5c0e1a9e-0000-4000-8000-000000000000.jsonl",
  * };
  * deepStrictEqual(Object.keys(sessionListing(info)), [
- *   "id", "cwd", "first_prompt", "last_activity", "turns", "size_bytes", "path",
+ *   "id", "cwd", "first_prompt", "last_activity", "turns", "size_bytes", "path", "title", "tag",
+ *   "archived",
  * ]);
  * ```
  */
@@ -173,6 +182,9 @@ export function sessionListing(info: SessionInfo): SessionListing {
     turns: info.turns,
     size_bytes: info.size,
     path: info.path,
+    title: info.title ?? null,
+    tag: info.tag ?? null,
+    archived: info.archived === true,
   };
 }
 
@@ -296,19 +308,33 @@ function outputWidth(): number {
   }
 }
 
-/** The aligned table of `claw session list`, the first prompt clipped to `width`. */
+/**
+ * The aligned table of `claw session list`, the first prompt clipped to `width`; a TITLE column
+ * (title, `#tag`, `archived`) when a session has any of them.
+ */
 function table(
   sessions: SessionInfo[],
   options: { all: boolean; width: number; s: Styles },
 ): string {
   const { s } = options;
-  const header = ["ID", "LAST ACTIVITY", "TURNS", "SIZE", ...options.all ? ["CWD"] : []];
+  const titled = sessions.some((session) =>
+    session.title !== undefined || session.tag !== undefined || session.archived === true
+  );
+  const header = [
+    "ID",
+    "LAST ACTIVITY",
+    "TURNS",
+    "SIZE",
+    ...options.all ? ["CWD"] : [],
+    ...titled ? ["TITLE"] : [],
+  ];
   const rows = sessions.map((session) => [
     session.id,
     localTime(session.lastActivity),
     String(session.turns),
     byteSize(session.size),
     ...options.all ? [clipStart(session.cwd ?? "?", 40)] : [],
+    ...titled ? [titleCell(session)] : [],
   ]);
   const widths = header.map((title, i) =>
     Math.max(title.length, ...rows.map((row) => row[i]!.length))
@@ -321,12 +347,24 @@ function table(
   const lines = [s.bold([...cells(header), "FIRST PROMPT"].join("  "))];
   sessions.forEach((session, i) => {
     const [id, ...rest] = cells(rows[i]!);
+    const shown = rest.map((cell, at) =>
+      titled && at === rest.length - 1 ? s.bold(cell) : s.dim(cell)
+    );
     const prompt = session.firstPrompt === null
       ? s.dim("(none)")
       : oneLine(session.firstPrompt, room);
-    lines.push([s.cyan(id!), ...rest.map((cell) => s.dim(cell)), prompt].join("  "));
+    lines.push([s.cyan(id!), ...shown, prompt].join("  "));
   });
   return lines.join("\n");
+}
+
+/** A session's TITLE cell: its title clipped, its `#tag`, and `archived` when it is. */
+function titleCell(session: SessionInfo): string {
+  return [
+    ...session.title === undefined ? [] : [oneLine(session.title, TITLE_WIDTH)],
+    ...session.tag === undefined ? [] : [`#${oneLine(session.tag, TITLE_WIDTH)}`],
+    ...session.archived === true ? ["(archived)"] : [],
+  ].join(" ");
 }
 
 /** An ISO time as local `YYYY-MM-DD HH:MM`. */
@@ -365,7 +403,9 @@ function conversation(
     }
   }
   const shownResults = new Set<SessionBlock>();
+  const titled = info.title !== undefined || info.tag !== undefined || info.archived === true;
   const about = [
+    ...titled ? [titleCell(info)] : [],
     info.cwd ?? "unknown cwd",
     `${info.turns} prompt${info.turns === 1 ? "" : "s"}`,
     `last activity ${localTime(info.lastActivity)}`,

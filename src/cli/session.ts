@@ -1,6 +1,7 @@
 /**
- * `claw session`: the CLI's stored sessions (list, show, export), and an interactive multi-turn
- * REPL (new, resume, continue, fork). A thin layer over the session library.
+ * `claw session`: the CLI's stored sessions (list, show, export; rename, tag, archive, unarchive,
+ * delete), and an interactive multi-turn REPL (new, resume, continue, fork). A thin layer over the
+ * session library.
  *
  * @module
  */
@@ -9,24 +10,40 @@ import { importLazily } from "./_lazy.ts";
 
 /** The REPL's subcommands. */
 const REPL_KINDS = ["new", "resume", "continue", "fork"] as const;
-/** The store's subcommands. */
+/** The store's subcommands that read. */
 const STORE_KINDS = ["list", "show", "export"] as const;
+/** The store's subcommands that change a session. */
+const EDIT_KINDS = ["rename", "tag", "archive", "unarchive", "delete"] as const;
+/** Every subcommand, for the messages. */
+const KINDS = [...STORE_KINDS, ...EDIT_KINDS, ...REPL_KINDS].join(", ");
 
 /** Help for `claw session`. */
 export const help = `Usage: claw session list [--cwd DIR] [--all] [--json]
        claw session show ID [--json] [--full]
        claw session export ID --format md|json|ndjson [-o FILE] [--json]
+       claw session rename ID TITLE [--cwd DIR] [--json]
+       claw session tag ID TAG|--clear [--cwd DIR] [--json]
+       claw session archive|unarchive ID [--cwd DIR] [--json]
+       claw session delete ID [--yes] [--cwd DIR] [--json]
        claw session new|continue [run options]
        claw session resume|fork ID [run options]
 
 The Claude Code CLI's stored sessions, and an interactive session on one long-lived claude process.
 
   list       The sessions stored for a working directory (--cwd, default this one; --all: every
-             one), newest first: id, cwd, first prompt, last activity, turns, size. A table on a
-             terminal; --json prints a stable array.
+             one), newest first: id, cwd, first prompt, last activity, turns, size, and the title,
+             tag and archived mark when a session has them. A table on a terminal; --json prints a
+             stable array.
   show       One session's conversation: prompts, answers, tool calls and results (long results
              folded; --full unfolds them), thinking dimmed. --json prints the typed messages.
   export     One session as Markdown, JSON or NDJSON, to stdout or -o FILE.
+  rename     Gives a session a title, as claude's /rename does: claude --resume "TITLE" then finds
+             it (Claude Code 2.1), and the session pickers show it.
+  tag        Tags a session (the session pickers show #TAG); --clear or an empty TAG removes it.
+  archive    Marks a session archived, as the Agent SDK's archiveSession does: still listed, with
+             the mark, until unarchive or a new prompt in it.
+  delete     Removes a session's transcript and its folder (subagents, tool results) and nothing
+             else. On a terminal it asks first unless --yes; without a terminal it needs --yes.
   new        Starts a session and reads prompts: on a terminal an interactive prompt, with text
              streamed as it arrives, tool calls shown compactly, permission prompts
              ("Allow Bash(touch x)? [y/N/a]"), a cost line after each turn; Ctrl-C interrupts the
@@ -36,17 +53,27 @@ The Claude Code CLI's stored sessions, and an interactive session on one long-li
   resume     Goes on with session ID; fork copies it under a new id first; continue goes on with
              the working directory's most recent session.
 
-In the REPL: /exit, /model NAME, /mode MODE, /cost, /id, /help.
+rename, tag, archive, unarchive and delete refuse a session that a running claude has open
+(error[session_in_use]). --cwd DIR looks among DIR's sessions first; --json prints the result as
+one JSON line: {"id","path"} and "title", "tag", "archived" or "deleted".
+
+In the REPL: /exit, /model NAME, /mode MODE, /agents, /mcp [reconnect|enable|disable NAME],
+/rewind [N] (put back the files turn N changed), /cost, /id, /help.
 
 Run options: every option of claw run (see claw help run), such as --model, --permission-mode,
 --allowed-tools, --cwd, --cli.
 
-Exit codes: 0 success; 1 a failure (an unknown session id: error[session_not_found]); 2 usage error.
+Exit codes: 0 success (a delete answered no too); 1 a failure (an unknown session id:
+error[session_not_found]; a session in use: error[session_in_use]); 2 usage error.
 
 Examples:
   claw session list
   claw session show 5c0e1a9e-… --full
   claw session export 5c0e1a9e-… --format md -o session.md
+  claw session rename 5c0e1a9e-… "Fix the login bug"
+  claw session tag 5c0e1a9e-… release
+  claw session archive 5c0e1a9e-…
+  claw session delete 5c0e1a9e-… --yes --json
   claw session new --model sonnet
   printf 'Remember apple\\nWhat did I say?\\n' | claw session new
   claw session resume 5c0e1a9e-…
@@ -58,11 +85,7 @@ export async function run(args: string[]): Promise<number> {
   const at = args.findIndex((arg) => !arg.startsWith("-"));
   const kind = at === -1 ? undefined : args[at];
   const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 1)];
-  if (kind === undefined) {
-    throw new UsageError(
-      `Missing subcommand: use one of ${[...STORE_KINDS, ...REPL_KINDS].join(", ")}`,
-    );
-  }
+  if (kind === undefined) throw new UsageError(`Missing subcommand: use one of ${KINDS}`);
   if ((STORE_KINDS as readonly string[]).includes(kind)) {
     const store = await importLazily<typeof import("./_session_store.ts")>(
       "./_session_store.ts",
@@ -70,11 +93,16 @@ export async function run(args: string[]): Promise<number> {
     );
     return await store.runStoreCommand(kind as typeof STORE_KINDS[number], rest);
   }
+  if ((EDIT_KINDS as readonly string[]).includes(kind)) {
+    const edit = await importLazily<typeof import("./_session_edit.ts")>(
+      "./_session_edit.ts",
+      import.meta.url,
+    );
+    return await edit.runEditCommand(kind as typeof EDIT_KINDS[number], rest);
+  }
   if ((REPL_KINDS as readonly string[]).includes(kind)) {
     const repl = await importLazily<typeof import("./_repl.ts")>("./_repl.ts", import.meta.url);
     return await repl.runRepl(kind as typeof REPL_KINDS[number], rest);
   }
-  throw new UsageError(
-    `Unknown subcommand "${kind}": use one of ${[...STORE_KINDS, ...REPL_KINDS].join(", ")}`,
-  );
+  throw new UsageError(`Unknown subcommand "${kind}": use one of ${KINDS}`);
 }

@@ -27,6 +27,7 @@ export const ERROR_KINDS = [
   "timeout",
   "hang",
   "session_not_found",
+  "session_in_use",
   "unsupported",
   "control_refused",
   "cassette_miss",
@@ -67,6 +68,8 @@ const HINTS: Record<ErrorKind, string> = {
   hang: "The CLI stopped producing output: check the network and the API, then rerun",
   session_not_found:
     "Check the session id: the CLI keeps sessions under ~/.claude/projects/<working directory>/",
+  session_in_use:
+    "End the claude process that has the session open (the message names its pid), then retry",
   unsupported:
     "This Claude Code version or session transport cannot do it: upgrade Claude Code (claude --version says which one runs) or use the stream transport",
   control_refused:

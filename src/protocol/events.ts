@@ -469,12 +469,20 @@ export interface SystemWorkerShuttingDownEvent extends SystemEventBase {
   reason: string;
 }
 
-/** A slash command, as `system/commands_changed` lists it. */
+/**
+ * A slash command or skill, as `system/commands_changed`, the `initialize` answer
+ * (`supportedCommands()`) and `reloadSkills()` list it.
+ */
 export interface SlashCommand {
+  /** Its name, without the slash; a plugin's is `plugin:command`. */
   name: string;
+  /** What it does. */
   description: string;
+  /** What its arguments look like (may be empty). */
   argumentHint: string;
+  /** Other names for it (2.1.x). */
   aliases?: string[];
+  /** Whether it comes with the CLI (2.1.x). */
   builtin?: boolean;
 }
 

@@ -8,6 +8,9 @@
  */
 import { ClawError } from "../errors/claw_error.ts";
 import type { PluginConfig } from "../process/options.ts";
+import type { SlashCommand } from "../protocol/events.ts";
+
+export type { SlashCommand };
 
 /** The control requests CLI 2.0.x answers (observed with 2.0.76); it never answers any other. */
 export const SERVED_BY_2_0: ReadonlySet<string> = new Set([
@@ -71,22 +74,6 @@ export interface SupportedModel {
   supportedEffortLevels?: string[];
   /** Whether it thinks adaptively (2.1.x). */
   supportsAdaptiveThinking?: boolean;
-  /** Other fields the CLI gives. */
-  [field: string]: unknown;
-}
-
-/** A slash command or skill (`supportedCommands()`, `reloadSkills()`). */
-export interface SlashCommand {
-  /** Its name, without the slash; a plugin's is `plugin:command`. */
-  name: string;
-  /** What it does. */
-  description: string;
-  /** What its arguments look like (may be empty). */
-  argumentHint: string;
-  /** Whether it comes with the CLI (2.1.x). */
-  builtin?: boolean;
-  /** Other names for it (2.1.x). */
-  aliases?: string[];
   /** Other fields the CLI gives. */
   [field: string]: unknown;
 }

@@ -1,14 +1,21 @@
 /**
- * The CLI's own session files, read-only: list the sessions of a working directory (or of all),
- * read one as a conversation, export it as Markdown, JSON or NDJSON.
+ * The CLI's own session files, read: list the sessions of a working directory (or of all), tell
+ * one's title, tag and archived state, read one as a conversation, export it as Markdown, JSON or
+ * NDJSON. (`store_edit.ts` renames, tags, archives and deletes them; `store_fork.ts` forks them.)
  *
  * The CLI keeps each session in `<config dir>/projects/<escaped cwd>/<session id>.jsonl`, where
  * the config dir is `CLAUDE_CONFIG_DIR` or `~/.claude` and the escaped cwd has every character
  * that is not `[A-Za-z0-9]` as `-` (PROTOCOL.md §8). One record per line: `user` and `assistant`
  * records carry the conversation (an assistant record per content block, several with one
  * `message.id`); the others (`queue-operation`, `attachment`, `api-request…`, `last-prompt`,
- * `cost-state`, …) are the CLI's bookkeeping and are skipped. `agent-*.jsonl` files beside them
- * hold subagent sidechains, and 2.0.x leaves empty session files: neither is listed.
+ * `cost-state`, …) are the CLI's bookkeeping and are skipped, but for two: the last
+ * `{"type":"custom-title","customTitle":…}` names the session (`claude --name`, `/rename`, the
+ * SDK's `renameSession`) and the last `{"type":"tag","tag":…}` tags it (`""` clears the tag).
+ * Beside the transcript, its side folder `<session id>/` may hold `archived.json`
+ * (`{"archived":true,"at":…,"by":…}`, written by the SDK's `archiveSession`; a prompt sent after
+ * `at` unarchives the session) and `custom-title.json` (the CLI's copy of a `/rename`, read when
+ * no record names the session). `agent-*.jsonl` files beside the transcripts hold 2.0.x subagent
+ * sidechains, and 2.0.x leaves empty session files: neither is listed.
  *
  * @module
  */
@@ -16,6 +23,7 @@ import type { Usage } from "../protocol/events.ts";
 import { join } from "node:path";
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import { configDir } from "../process/config_paths.ts";
+import { cleanTitle, sideFolder } from "./_transcript.ts";
 
 /** Where to look for sessions. */
 export interface SessionStoreOptions {
@@ -46,6 +54,18 @@ export interface SessionInfo {
   size: number;
   /** The file. */
   path: string;
+  /**
+   * The title it was given (`claude --name`, `/rename`, `renameSession`); absent when
+   * it has none.
+   */
+  title?: string;
+  /** Its tag (`tagSession`; the CLI's session picker shows it as `#tag`); absent when none. */
+  tag?: string;
+  /**
+   * Whether it is archived: absent when it never was; `false` once unarchived, or once a prompt
+   * was sent in it after it was archived.
+   */
+  archived?: boolean;
 }
 
 /** A block of a message: text, thinking, a tool call or a tool result, as the CLI stored it. */
@@ -150,6 +170,51 @@ export async function readSession(
 }
 
 /**
+ * What {@linkcode listSessions} says about session `id`: looked up under `cwd`'s folder first,
+ * then under every folder. Like the SDK's `getSessionInfo`, `undefined` when there is no such
+ * session, or when it holds no prompt (a session `listSessions` does not list); a malformed id is
+ * a `ClawError` of kind `usage`.
+ *
+ * @example Tell a session's title, tag and archived state
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
+ * import { conversationRecords, syntheticStore } from "./_synthetic_sessions.ts";
+ * import { getSessionInfo } from "./store.ts";
+ *
+ * // A titled and tagged session as the CLI stores it, made by code in a throw-away config dir.
+ * await using store = await syntheticStore();
+ * const id = "5aafca37-6646-418e-83c3-936ecf025f7b";
+ * const turns = [["Fix the login bug", "Done"]] as const;
+ * await store.write(id, [
+ *   ...conversationRecords({ sessionId: id, cwd: store.cwd, turns }),
+ *   { type: "custom-title", customTitle: "Login bug", sessionId: id },
+ *   { type: "tag", tag: "auth", sessionId: id },
+ * ]);
+ * const info = await getSessionInfo(id, { env: store.env });
+ * deepStrictEqual(
+ *   [info?.title, info?.tag, info?.archived, info?.firstPrompt],
+ *   ["Login bug", "auth", undefined, "Fix the login bug"],
+ * );
+ * const unknown = "0b7c9a52-0000-4000-8000-000000000000";
+ * strictEqual(await getSessionInfo(unknown, { env: store.env }), undefined);
+ * ```
+ */
+export async function getSessionInfo(
+  id: string,
+  options: SessionStoreOptions = {},
+): Promise<SessionInfo | undefined> {
+  let path: string;
+  try {
+    path = await findSessionFile(id, options);
+  } catch (error) {
+    if (error instanceof ClawError && error.kind === "session_not_found") return undefined;
+    throw error;
+  }
+  const { info } = await readSessionFile(path);
+  return info.turns > 0 ? info : undefined;
+}
+
+/**
  * The session `id` as text: `markdown` (a readable transcript: prompts, answers, tool calls with
  * their input and results), `json` (`{ info, messages }`) or `ndjson` (one message per line).
  *
@@ -238,7 +303,7 @@ async function sessionFileIn(
   }
 }
 
-/** Reads one session file. */
+/** Reads one session file, and its side folder's marks. */
 async function readSessionFile(path: string): Promise<SessionTranscript> {
   const [text, stat] = await Promise.all([Deno.readTextFile(path), Deno.stat(path)]);
   const id = path.slice(path.lastIndexOf("/") + 1, -".jsonl".length);
@@ -247,13 +312,22 @@ async function readSessionFile(path: string): Promise<SessionTranscript> {
   let lastActivity: string | null = null;
   let turns = 0;
   let firstPrompt: string | null = null;
+  let lastPromptAt: string | undefined;
   let lastAssistantId: unknown;
   let costUsd: number | undefined;
+  let title: string | undefined;
+  let tag: string | undefined;
   for (const line of text.split("\n")) {
     const record = parseRecord(line);
     if (!record) continue;
     if (record.type === "cost-state" && typeof record.totalCostUSD === "number") {
       costUsd = record.totalCostUSD;
+    }
+    if (record.type === "custom-title" && typeof record.customTitle === "string") {
+      title = cleanTitle(record.customTitle) || undefined;
+    }
+    if (record.type === "tag" && typeof record.tag === "string") {
+      tag = cleanTitle(record.tag) || undefined;
     }
     if (typeof record.timestamp === "string") lastActivity = record.timestamp;
     if (cwd === null && typeof record.cwd === "string") cwd = record.cwd;
@@ -298,13 +372,55 @@ async function readSessionFile(path: string): Promise<SessionTranscript> {
     if (record.isMeta !== true && content.every((block) => block.type !== "tool_result")) {
       turns++;
       firstPrompt ??= content.flatMap((b) => typeof b.text === "string" ? [b.text] : []).join("\n");
+      lastPromptAt = timestamp ?? lastPromptAt;
     }
   }
-  return {
-    info: { id, cwd, firstPrompt, lastActivity, turns, size: stat.size, path },
-    messages,
-    ...(costUsd === undefined ? {} : { costUsd }),
-  };
+  const side = sideFolder(path);
+  title ??= await sideTitle(side);
+  const archived = await archivedState(side, lastPromptAt);
+  const info: SessionInfo = { id, cwd, firstPrompt, lastActivity, turns, size: stat.size, path };
+  if (title !== undefined) info.title = title;
+  if (tag !== undefined) info.tag = tag;
+  if (archived !== undefined) info.archived = archived;
+  return { info, messages, ...(costUsd === undefined ? {} : { costUsd }) };
+}
+
+/** The largest side file read: the CLI's own are well under it. */
+const SIDE_FILE_LIMIT = 4096;
+
+/** A small JSON object from the side folder; `undefined` when missing, too large or not one. */
+async function sideFile(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const stat = await Deno.stat(path);
+    if (!stat.isFile || stat.size > SIDE_FILE_LIMIT) return undefined;
+    return parseRecord(await Deno.readTextFile(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The title in the CLI's `custom-title.json`, when no record of the transcript names one. */
+async function sideTitle(side: string): Promise<string | undefined> {
+  const file = await sideFile(join(side, "custom-title.json"));
+  return typeof file?.customTitle === "string"
+    ? cleanTitle(file.customTitle) || undefined
+    : undefined;
+}
+
+/**
+ * The session's archived state from `archived.json`: `undefined` when it never was marked, and
+ * `false` when a prompt came after the mark.
+ */
+async function archivedState(
+  side: string,
+  lastPromptAt: string | undefined,
+): Promise<boolean | undefined> {
+  const file = await sideFile(join(side, "archived.json"));
+  if (typeof file?.archived !== "boolean") return undefined;
+  if (!file.archived) return false;
+  const at = typeof file.at === "string" ? Date.parse(file.at) : NaN;
+  const prompted = lastPromptAt === undefined ? NaN : Date.parse(lastPromptAt);
+  return !(prompted > at);
 }
 
 function isUsage(value: unknown): value is Usage {

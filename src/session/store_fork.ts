@@ -1,0 +1,213 @@
+/**
+ * Forking a stored session without running the CLI, as the official Agent SDK's `forkSession`
+ * does: a new transcript under a new session id, in the same project folder, that `claude
+ * --resume <new id>` goes on with.
+ *
+ * What is copied is what the CLI's own `--resume <id> --fork-session` copies: the conversation's
+ * records (`user`, `assistant`, `attachment`, `system`), rewritten to the new `sessionId`, with
+ * assistant records keeping the session that made the request as `requestSessionId`. Like the SDK,
+ * each record gets a fresh `uuid` (its `parentUuid` chain remapped, the original kept as
+ * `forkedFrom: { sessionId, messageUuid }`), so the two sessions never share a message id, and the
+ * fork ends with a `custom-title` record. The CLI's `content-replacement`, `atis-latch` and
+ * `tools-used` records go with the conversation and are copied too. The CLI's bookkeeping
+ * (`queue-operation`, `api-request…`, `last-prompt`, `cost-state`, …) is not copied, nor are
+ * subagent transcripts, tool-result files or file-history snapshots (a fork starts without undo
+ * history). Reading the source is all a fork
+ * does to it, so a session a running `claude` has open can be forked: whole lines only are read.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { InvalidOptionError } from "../errors/claw_error.ts";
+import { PRIVATE_FILE, writeFileAtomically } from "./_session_files.ts";
+import { cleanTitle, readRecords } from "./_transcript.ts";
+import { sessionFile } from "./_editable.ts";
+import type { SessionMutationOptions } from "./store_edit.ts";
+
+/** What {@linkcode forkSession} copies, and what it calls the fork. */
+export interface ForkSessionOptions extends SessionMutationOptions {
+  /**
+   * Copy the conversation up to this message, inclusive: a `uuid` from `getSessionMessages`. The
+   * whole conversation by default.
+   */
+  upToMessageId?: string;
+  /**
+   * The fork's title. By default the source's title, else its first prompt's first line, then
+   * ` (fork)`, as in the SDK.
+   */
+  title?: string;
+}
+
+/** What {@linkcode forkSession} made. */
+export interface ForkSessionResult {
+  /** The fork's session id: `claude --resume` and `run({ resume })` take it. */
+  sessionId: string;
+}
+
+/** The records that make up a conversation, copied to the fork. */
+const MESSAGE_TYPES = new Set(["user", "assistant", "attachment", "system"]);
+/** Records that only link a conversation (never copied, but followed). */
+const LINK_TYPES = new Set(["progress"]);
+/** Records of the CLI's state that a fork carries over, the last of each. */
+const CARRIED_STATE = ["atis-latch", "tools-used"];
+/** The longest title a fork gets from its source's first prompt. */
+const PROMPT_TITLE_LENGTH = 60;
+
+/**
+ * Forks session `id` into a new session (see the module doc) and returns its id. An unknown
+ * session is a `ClawError` of kind `session_not_found`; a malformed id, an `upToMessageId` the
+ * conversation does not hold, or a session with no message to fork, one of kind `usage`.
+ *
+ * @example Fork a session after its first answer
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
+ * import { conversationRecords, syntheticStore } from "./_synthetic_sessions.ts";
+ * import { getSessionInfo } from "./store.ts";
+ * import { forkSession } from "./store_fork.ts";
+ * import { getSessionMessages } from "./stored_messages.ts";
+ *
+ * // A session of two turns as the CLI stores it, made by code in a throw-away config dir.
+ * await using store = await syntheticStore();
+ * const id = "5aafca37-6646-418e-83c3-936ecf025f7b";
+ * const turns = [["Use a lock", "Locked"], ["Now a queue", "Queued"]] as const;
+ * await store.write(id, conversationRecords({ sessionId: id, cwd: store.cwd, turns }));
+ * const options = { env: store.env };
+ *
+ * const [, firstAnswer] = await getSessionMessages(id, options);
+ * const { sessionId } = await forkSession(id, { ...options, upToMessageId: firstAnswer!.uuid });
+ * strictEqual((await getSessionInfo(sessionId, options))?.title, "Use a lock (fork)");
+ * const copied = await getSessionMessages(sessionId, options);
+ * deepStrictEqual(copied.map((m) => m.type), ["user", "assistant"]);
+ * // claude --resume <sessionId> (or run(prompt, { resume: sessionId })) goes on from there.
+ * ```
+ */
+export async function forkSession(
+  id: string,
+  options: ForkSessionOptions = {},
+): Promise<ForkSessionResult> {
+  const path = await sessionFile(id, options);
+  const records = await readRecords(path);
+  const chain = records.filter((record) =>
+    typeof record.uuid === "string" && record.isSidechain !== true &&
+    (MESSAGE_TYPES.has(String(record.type)) || LINK_TYPES.has(String(record.type)))
+  );
+  const kept = options.upToMessageId === undefined
+    ? chain
+    : ancestry(chain, options.upToMessageId, id);
+  const copied = kept.filter((record) => MESSAGE_TYPES.has(String(record.type)));
+  if (!copied.some((record) => record.type === "user" || record.type === "assistant")) {
+    throw new InvalidOptionError(
+      ["id"],
+      (name) => `Cannot fork session ${name("id")} "${id}": it holds no message to fork`,
+    );
+  }
+  const forkId = crypto.randomUUID();
+  const uuids = new Map(copied.map((record) => [record.uuid, crypto.randomUUID()]));
+  const byUuid = new Map(kept.map((record) => [record.uuid, record]));
+  /** The new uuid of the nearest copied record up the chain from `uuid`. */
+  const copiedAncestor = (uuid: unknown): string | null => {
+    const seen = new Set<unknown>();
+    while (typeof uuid === "string" && !seen.has(uuid)) {
+      const mapped = uuids.get(uuid);
+      if (mapped !== undefined) return mapped;
+      seen.add(uuid);
+      uuid = byUuid.get(uuid)?.parentUuid;
+    }
+    return null;
+  };
+  const lines: Record<string, unknown>[] = copied.map((record) => {
+    const fork: Record<string, unknown> = {
+      ...record,
+      uuid: uuids.get(record.uuid),
+      parentUuid: copiedAncestor(record.parentUuid),
+      sessionId: forkId,
+      forkedFrom: { sessionId: id, messageUuid: record.uuid },
+    };
+    if (typeof record.logicalParentUuid === "string") {
+      fork.logicalParentUuid = copiedAncestor(record.logicalParentUuid);
+    }
+    if (typeof record.sourceToolAssistantUUID === "string") {
+      fork.sourceToolAssistantUUID = copiedAncestor(record.sourceToolAssistantUUID);
+    }
+    if (record.type === "assistant") {
+      fork.requestSessionId = typeof record.requestSessionId === "string"
+        ? record.requestSessionId
+        : typeof record.sessionId === "string"
+        ? record.sessionId
+        : id;
+    }
+    return fork;
+  });
+  // The CLI's state that goes with the conversation, as the SDK copies it.
+  lines.push(...records.filter((record) => record.type === "content-replacement"));
+  for (const type of CARRIED_STATE) {
+    const last = records.findLast((record) => record.type === type && record.sessionId === id);
+    if (last) lines.push(last);
+  }
+  for (const [at, line] of lines.entries()) {
+    if (line.sessionId !== forkId) lines[at] = { ...line, sessionId: forkId };
+  }
+  lines.push({
+    type: "custom-title",
+    customTitle: cleanTitle(options.title ?? "") ||
+      `${sourceTitle(records) ?? "Forked session"} (fork)`,
+    sessionId: forkId,
+    uuid: crypto.randomUUID(),
+    timestamp: new Date().toISOString(),
+  });
+  const text = lines.map((line) => JSON.stringify(line) + "\n").join("");
+  const folder = path.slice(0, path.lastIndexOf("/"));
+  await writeFileAtomically(join(folder, `${forkId}.jsonl`), text, PRIVATE_FILE);
+  return { sessionId: forkId };
+}
+
+/**
+ * The records of `chain` that lead to `uuid`, in file order: its `parentUuid` links, followed
+ * across a compaction boundary by its `logicalParentUuid`.
+ */
+function ancestry(
+  chain: Record<string, unknown>[],
+  uuid: string,
+  id: string,
+): Record<string, unknown>[] {
+  const byUuid = new Map(chain.map((record) => [record.uuid, record]));
+  const target = byUuid.get(uuid);
+  if (target === undefined || LINK_TYPES.has(String(target.type))) {
+    throw new InvalidOptionError(
+      ["upToMessageId"],
+      (name) => {
+        const option = name("upToMessageId");
+        return `Invalid ${option} "${uuid}": session "${id}" holds no such message (getSessionMessages() lists their uuids)`;
+      },
+    );
+  }
+  const wanted = new Set<unknown>();
+  for (let record: typeof target | undefined = target; record && !wanted.has(record.uuid);) {
+    wanted.add(record.uuid);
+    record = byUuid.get(record.parentUuid ?? record.logicalParentUuid);
+  }
+  return chain.filter((record) => wanted.has(record.uuid));
+}
+
+/** The source's title: its last `custom-title`, else its first prompt's first line, clipped. */
+function sourceTitle(records: Record<string, unknown>[]): string | undefined {
+  const titled = records.findLast((record) =>
+    record.type === "custom-title" && typeof record.customTitle === "string" &&
+    record.customTitle.trim() !== ""
+  );
+  if (titled) return cleanTitle(String(titled.customTitle));
+  for (const record of records) {
+    if (record.type !== "user" || record.isMeta === true || record.isSidechain === true) continue;
+    const content = (record.message as { content?: unknown } | undefined)?.content;
+    const text = typeof content === "string"
+      ? content
+      : Array.isArray(content)
+      ? content.find((block) => block?.type === "text" && typeof block.text === "string")?.text
+      : undefined;
+    if (typeof text !== "string" || text.trim() === "") continue;
+    const line = cleanTitle(text.trim().split("\n")[0]!);
+    if (line.length <= PROMPT_TITLE_LENGTH) return line;
+    return `${line.slice(0, PROMPT_TITLE_LENGTH - 1)}…`;
+  }
+  return undefined;
+}
