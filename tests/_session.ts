@@ -12,6 +12,30 @@ import { hasCli, type Offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 export const exists = (path: string): Promise<boolean> =>
   Deno.stat(path).then(() => true, () => false);
 
+/** A new temporary folder, removed with what it holds when disposed. */
+export async function tempFolder(prefix: string): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** Writes `files` (path → text) under `root`, making folders. */
+export async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
+    await Deno.writeTextFile(`${root}/${path}`, content);
+  }
+}
+
+/**
+ * `_programs/stdio_mcp_server.ts` as an MCP server the CLI starts itself (tools `echo`, `ask` and
+ * `approve`, the resource `ui://echo/panel`).
+ */
+export const ECHO_SERVER = {
+  type: "stdio",
+  command: Deno.execPath(),
+  args: ["run", "-A", new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname],
+};
+
 /** A reply with one text block. */
 export const text = (value: string): FakeReply => ({ content: [{ type: "text", text: value }] });
 

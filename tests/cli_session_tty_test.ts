@@ -8,18 +8,19 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { offline } from "./_offline.ts";
 import {
+  ECHO_SERVER,
   exists,
   forEachCli,
   mentions,
   ProcessMarker,
   scripted,
+  tempFolder,
   text,
   toolUse,
 } from "./_session.ts";
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const ECHO_SERVER = new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname;
 
 if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
 
@@ -130,15 +131,14 @@ forEachCli(
     const is20 = version.startsWith("2.0.");
     const marker = new ProcessMarker();
     // The Write call needs the working folder's absolute path, so it is made first.
-    const cwd = await Deno.makeTempDir({ prefix: "claw-test-repl-" });
-    await using _cleanup = { [Symbol.asyncDispose]: () => Deno.remove(cwd, { recursive: true }) };
+    await using folder = await tempFolder("claw-test-repl-");
+    const cwd = folder.path;
     await using env = await offline({
       replies: [
         toolUse("Write", { file_path: `${cwd}/draft.txt`, content: "a draft\n" }),
         text("Wrote draft.txt."),
       ],
     });
-    const echo = { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] };
     await using tty = await TmuxSession.start(
       [
         Deno.execPath(),
@@ -152,7 +152,7 @@ forEachCli(
         "--permission-mode",
         "acceptEdits",
         "--mcp-config",
-        JSON.stringify({ mcpServers: { echo } }),
+        JSON.stringify({ mcpServers: { echo: ECHO_SERVER } }),
       ],
       { cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" }, width: 160 },
     );

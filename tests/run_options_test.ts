@@ -9,7 +9,15 @@ import type { RunOptions } from "../src/session/run_options.ts";
 import type { FakeReply } from "../src/fake_api/script.ts";
 import type { DecodedItem } from "../src/protocol/events.ts";
 import { type Offline, offline } from "./_offline.ts";
-import { exists, forEachCli, ProcessMarker, scripted, text, toolUse } from "./_session.ts";
+import {
+  exists,
+  forEachCli,
+  ProcessMarker,
+  scripted,
+  tempFolder,
+  text,
+  toolUse,
+} from "./_session.ts";
 
 /** The names of the tools a request offered the model. */
 function toolNames(body: unknown): string[] {
@@ -157,10 +165,8 @@ forEachCli("the run options reach the CLI, each shown by what the CLI does", asy
   });
 
   await t.step("addDirs lets the tools reach another folder", async () => {
-    const outside = await Deno.makeTempDir({ prefix: "claw-test-outside-" });
-    await using _cleanup = {
-      [Symbol.asyncDispose]: () => Deno.remove(outside, { recursive: true }),
-    };
+    await using folder = await tempFolder("claw-test-outside-");
+    const outside = folder.path;
     await Deno.writeTextFile(`${outside}/note.txt`, "claw-note-5\n");
     await runWith(
       [toolUse("Read", { file_path: `${outside}/note.txt` }), text("Read it.")],

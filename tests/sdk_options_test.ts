@@ -13,6 +13,7 @@ import { run } from "../src/session/run.ts";
 import { startSession } from "../src/session/session.ts";
 import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 import {
+  ECHO_SERVER,
   exists,
   forEachCli,
   mentions,
@@ -22,9 +23,9 @@ import {
   sessionOptions,
   text,
   toolUse,
+  writeFiles,
 } from "./_session.ts";
 
-const ECHO_SERVER = new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname;
 const NEWEST = PINNED_CLI_VERSIONS.filter((version) => !version.startsWith("2.0."));
 const is20 = (version: string) => version.startsWith("2.0.");
 
@@ -35,14 +36,6 @@ function systemText(request: RecordedRequest | undefined): string {
   const system = (request?.body as { system?: unknown })?.system;
   if (typeof system === "string") return system;
   return Array.isArray(system) ? system.map((block) => String(block?.text ?? "")).join("\n") : "";
-}
-
-/** Writes `files` (path → text) under `root`, making folders. */
-async function write(root: string, files: Record<string, string>): Promise<void> {
-  for (const [path, content] of Object.entries(files)) {
-    await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
-    await Deno.writeTextFile(`${root}/${path}`, content);
-  }
 }
 
 /** The system/init event among `items`. */
@@ -146,7 +139,7 @@ forEachCli("plugins: a plugin folder's command is offered", async (version) => {
   const marker = new ProcessMarker();
   await using env = await offline({ replies: [text("Hello, world.")] });
   const folder = `${env.home}/hello-plugin`;
-  await write(folder, {
+  await writeFiles(folder, {
     ".claude-plugin/plugin.json": JSON.stringify({ name: "hello-plugin", version: "0.1.0" }),
     "commands/hello.md": "---\ndescription: Say hello\n---\nSay hello to $ARGUMENTS.\n",
   });
@@ -386,7 +379,7 @@ forEachCli(
     const marker = new ProcessMarker();
     await using env = await offline({ replies: [text("Hi.")] });
     const root = `${env.home}/main-checkout`;
-    await write(root, {
+    await writeFiles(root, {
       ".claude/commands/rooted.md": "---\ndescription: From the root\n---\nSay rooted.\n",
     });
     await using session = await startSession(sessionOptions(env, version, marker, {
@@ -421,7 +414,7 @@ forEachCli("title: the session is named, and the CLI stores the name", async (ve
 forEachCli("verbatimPrompts: a prompt's @file is sent as written", async (version) => {
   const marker = new ProcessMarker();
   await using env = await offline({ replies: [text("Read.")], when_exhausted: "repeat_last" });
-  await write(env.cwd, { "notes.txt": "the secret word is plum\n" });
+  await writeFiles(env.cwd, { "notes.txt": "the secret word is plum\n" });
   for (const verbatimPrompts of [false, true]) {
     await using session = await startSession(sessionOptions(env, version, marker, {
       verbatimPrompts,
@@ -452,7 +445,7 @@ forEachCli(
     const marker = new ProcessMarker();
     await using env = await offline({ replies: [text("Hi.")] });
     for (const name of ["alpha", "beta"]) {
-      await write(env.cwd, {
+      await writeFiles(env.cwd, {
         [`.claude/skills/${name}/SKILL.md`]:
           `---\nname: ${name}\ndescription: The ${name} skill\n---\nDo ${name}.\n`,
       });
@@ -517,7 +510,7 @@ forEachCli(
     await using session = await startSession(sessionOptions(env, version, marker, {
       permissionMode: "bypassPermissions",
       mcpServers: {
-        echo: { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] },
+        echo: ECHO_SERVER,
       },
       onElicitation: (request) => {
         asked.push(`${request.serverName}: ${request.message}`);
@@ -547,7 +540,7 @@ forEachCli(
     });
     await using session = await startSession(sessionOptions(env, version, marker, {
       mcpServers: {
-        echo: { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] },
+        echo: ECHO_SERVER,
       },
       permissionPromptTool: "mcp__echo__approve",
     }));

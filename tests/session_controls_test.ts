@@ -10,9 +10,17 @@ import { mcpServer, tool } from "../src/session/mcp_server.ts";
 import { startSession } from "../src/session/session.ts";
 import { timed } from "../src/process/_stand_in.ts";
 import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
-import { forEachCli, ProcessMarker, scripted, sessionOptions, text, toolUse } from "./_session.ts";
+import {
+  ECHO_SERVER,
+  forEachCli,
+  ProcessMarker,
+  scripted,
+  sessionOptions,
+  text,
+  toolUse,
+  writeFiles,
+} from "./_session.ts";
 
-const ECHO_SERVER = new URL("./_programs/stdio_mcp_server.ts", import.meta.url).pathname;
 const NEWEST = PINNED_CLI_VERSIONS.filter((version) => !version.startsWith("2.0."));
 const OLDEST = PINNED_CLI_VERSIONS.filter((version) => version.startsWith("2.0."));
 
@@ -31,14 +39,6 @@ function calculator(name: string, calls: string[]) {
   ]);
 }
 
-/** Writes `files` (path → text) under `root`, making folders. */
-async function write(root: string, files: Record<string, string>): Promise<void> {
-  for (const [path, content] of Object.entries(files)) {
-    await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
-    await Deno.writeTextFile(`${root}/${path}`, content);
-  }
-}
-
 const PLUGIN_FILES = {
   ".claude-plugin/plugin.json": JSON.stringify({ name: "hello-plugin", version: "0.1.0" }),
   "commands/hello.md": "---\ndescription: Say hello\n---\nSay hello to $ARGUMENTS.\n",
@@ -53,7 +53,7 @@ forEachCli(
       when_exhausted: "repeat_last",
     });
     const starts = `${env.home}/mcp-starts.txt`;
-    await write(env.cwd, { "notes.txt": "hello file\n" });
+    await writeFiles(env.cwd, { "notes.txt": "hello file\n" });
     const calls: string[] = [];
     await using session = await startSession(sessionOptions(env, version, marker, {
       permissionMode: "bypassPermissions",
@@ -61,7 +61,7 @@ forEachCli(
       hooks: { PreToolUse: [{ matcher: "Bash", hooks: [() => ({})] }] },
       mcpServers: {
         calc: calculator("calc", calls),
-        echo: { type: "stdio", command: Deno.execPath(), args: ["run", "-A", ECHO_SERVER] },
+        echo: ECHO_SERVER,
       },
       controlTimeoutMs: 20_000,
     }));
@@ -123,7 +123,7 @@ forEachCli(
     await t.step(
       "reloadSkills() and reloadOutputStyles() see what was written after the start",
       async () => {
-        await write(env.cwd, {
+        await writeFiles(env.cwd, {
           ".claude/skills/fresh-skill/SKILL.md":
             "---\nname: fresh-skill\ndescription: A skill written mid-session\n---\nDo it.\n",
           ".claude/output-styles/terse.md":
@@ -142,7 +142,7 @@ forEachCli(
       "reloadPlugins({ addPlugins }) loads a plugin folder and its command",
       async () => {
         const folder = `${env.home}/hello-plugin`;
-        await write(folder, PLUGIN_FILES);
+        await writeFiles(folder, PLUGIN_FILES);
         const reloaded = await session.reloadPlugins({
           addPlugins: [{ type: "local", path: folder }],
         });

@@ -13,6 +13,7 @@ import {
   ProcessMarker,
   scripted,
   sessionOptions,
+  tempFolder,
   text,
   toolUse,
 } from "./_session.ts";
@@ -77,8 +78,8 @@ forEachCli(
   async (version) => {
     const marker = new ProcessMarker();
     // The Write calls need the absolute path of the working folder, so it is made first.
-    const cwd = await Deno.makeTempDir({ prefix: "claw-test-rewind-" });
-    await using _cleanup = { [Symbol.asyncDispose]: () => Deno.remove(cwd, { recursive: true }) };
+    await using folder = await tempFolder("claw-test-rewind-");
+    const cwd = folder.path;
     await Deno.writeTextFile(`${cwd}/b.txt`, "old b\n");
     await using env = await offline({
       replies: [

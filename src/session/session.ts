@@ -463,12 +463,15 @@ export class ClaudeSession implements AsyncDisposable {
     servers: Record<string, McpServer | McpServerConfig>,
   ): Promise<McpSetServersResult> {
     const { configs, inProcess } = splitMcpServers(servers);
+    // The CLI may reach a new server before it answers: it is there from the start.
+    for (const [name, server] of inProcess) this.#inProcessServers.set(name, server);
     const answer = await this.#ask("setMcpServers()", {
       subtype: "mcp_set_servers",
       servers: configs,
     });
-    this.#inProcessServers.clear();
-    for (const [name, server] of inProcess) this.#inProcessServers.set(name, server);
+    for (const name of this.#inProcessServers.keys()) {
+      if (!inProcess.has(name)) this.#inProcessServers.delete(name);
+    }
     this.#mcpServers = configs;
     return {
       added: listOf(answer, "added"),
