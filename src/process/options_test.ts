@@ -120,3 +120,90 @@ Deno.test("validateFlags accepts a valid full set", () => {
     sessionId: "0b7e3b1c-34f4-4b47-9bf5-1f2a3d4e5f60",
   });
 });
+
+Deno.test("buildArgs turns the Agent SDK's options into the CLI's flags", () => {
+  const plugin = Deno.makeTempDirSync();
+  try {
+    assertEquals(
+      buildArgs({
+        allowedTools: ["Read"],
+        skills: ["pdf", "Read"],
+        agents: { reviewer: { description: "Reviews", prompt: "Review." } },
+        agent: "reviewer",
+        plugins: [{ type: "local", path: plugin }],
+        betas: ["a", "b"],
+        effort: "high",
+        thinking: { type: "enabled", budgetTokens: 2048, display: "summarized" },
+        debugFile: "/tmp/debug.log",
+        debug: true,
+        resume: "s1",
+        resumeSessionAt: "m1",
+        resumeDropsTurn: "u2",
+        includeHookEvents: true,
+        forwardSubagentText: true,
+        taskBudget: { total: 20000 },
+        permissionPrompts: "none",
+        settings: { model: "haiku" },
+        sandbox: { enabled: true },
+      }),
+      [
+        "--allowedTools=Read,Skill(pdf),Skill(Read)",
+        "--resume=s1",
+        '--settings={"model":"haiku","sandbox":{"enabled":true}}',
+        '--agents={"reviewer":{"description":"Reviews","prompt":"Review."}}',
+        "--agent=reviewer",
+        `--plugin-dir=${plugin}`,
+        "--betas=a,b",
+        "--effort=high",
+        "--max-thinking-tokens=2048",
+        "--thinking-display=summarized",
+        "--debug-file=/tmp/debug.log",
+        "--resume-session-at=m1",
+        "--resume-drops-turn=u2",
+        "--include-hook-events",
+        "--forward-subagent-text",
+        "--task-budget=20000",
+        "--permission-prompts=none",
+      ],
+    );
+  } finally {
+    Deno.removeSync(plugin);
+  }
+  assertEquals(buildArgs({ thinking: { type: "adaptive" } }), ["--thinking=adaptive"]);
+  assertEquals(buildArgs({ thinking: { type: "disabled" } }), ["--thinking=disabled"]);
+  assertEquals(buildArgs({ skills: "all", debug: true }), ["--allowedTools=Skill", "--debug"]);
+});
+
+Deno.test("validateFlags refuses bad values of the Agent SDK's options before anything starts", () => {
+  throws(() => validateFlags({ effort: "extreme" as never }), /Invalid effort "extreme"/);
+  throws(() => validateFlags({ thinking: { type: "on" } as never }), /Invalid thinking.type "on"/);
+  throws(
+    () => validateFlags({ thinking: { type: "enabled", budgetTokens: -1 } }),
+    /Invalid thinking.budgetTokens "-1"/,
+  );
+  throws(
+    () => validateFlags({ thinking: { type: "adaptive" }, maxThinkingTokens: 10 }),
+    /either thinking or maxThinkingTokens/,
+  );
+  throws(
+    () => validateFlags({ agents: { reviewer: { description: "no prompt" } as never } }),
+    /Invalid agents.reviewer/,
+  );
+  throws(
+    () => validateFlags({ plugins: [{ type: "local", path: "/nonexistent/plugin" }] }),
+    /Invalid plugins\[0\].path "\/nonexistent\/plugin": it must be an existing plugin folder/,
+  );
+  throws(() => validateFlags({ resumeSessionAt: "m1" }), /resumeSessionAt needs resume/);
+  throws(() => validateFlags({ resume: "s", resumeDropsTurn: "u" }), /needs resumeSessionAt/);
+  throws(() => validateFlags({ permissionPrompts: "ask" as never }), /host or none/);
+  throws(() => validateFlags({ projectConfigRoot: "relative" }), /absolute path/);
+  throws(() => validateFlags({ taskBudget: { total: 0 } }), /Invalid taskBudget.total/);
+  throws(
+    () => validateFlags({ sandbox: { enabled: true }, settings: "settings.json" }),
+    /sandbox goes into the settings claw passes, which cannot be a file/,
+  );
+  throws(
+    () => validateFlags({ sandbox: { enabled: true }, settings: "{not json" }),
+    /Invalid settings "\{not json": it must be valid JSON/,
+  );
+});
