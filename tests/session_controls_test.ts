@@ -97,6 +97,11 @@ forEachCli(
       },
     );
 
+    await t.step("getSettings() shows the settings applyFlagSettings() merged", async () => {
+      const settings = await session.getSettings();
+      assertEquals((settings.effective as { effortLevel?: string }).effortLevel, "low");
+    });
+
     await t.step("updateSettings() writes the local settings file through the CLI", async () => {
       await session.updateSettings("localSettings", { outputStyle: "Concise" });
       const saved = JSON.parse(await Deno.readTextFile(`${env.cwd}/.claude/settings.local.json`));
@@ -239,6 +244,7 @@ forEachCli(
           ["supportedAgents()", () => session.supportedAgents()],
           ["applyFlagSettings()", () => session.applyFlagSettings({ effortLevel: "low" })],
           ["updateSettings()", () => session.updateSettings("localSettings", { outputStyle: "x" })],
+          ["getSettings()", () => session.getSettings()],
           ["getContextUsage()", () => session.getContextUsage()],
           ["readFile()", () => session.readFile("notes.txt")],
           ["reloadPlugins()", () => session.reloadPlugins()],

@@ -343,6 +343,14 @@ export class ClaudeSession implements AsyncDisposable {
   }
 
   /**
+   * The settings in effect and where each layer came from (`{ effective, sources, applied, … }`),
+   * as the CLI merged them (CLI 2.1.x).
+   */
+  async getSettings(): Promise<Record<string, unknown>> {
+    return await this.#ask("getSettings()", { subtype: "get_settings" });
+  }
+
+  /**
    * Writes `settings` to a settings file through the CLI's own writer, as `/config` does: only
    * `localSettings.outputStyle` and `userSettings.effortLevel` (CLI 2.1.x).
    */
