@@ -46,7 +46,7 @@ export type {
   RewindFilesResult,
   SupportedAgent,
   SupportedModel,
-} from "./session/control_requests.ts";
+} from "./session/control_answers.ts";
 export { ClaudeTurn } from "./session/turn.ts";
 export {
   DEFAULT_CONTROL_TIMEOUT_MS,

@@ -360,6 +360,14 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** `allowedTools`, with a `Skill(name)` for each of `skills` (`Skill` for all). */
+function allowedTools(flags: CliFlags): string[] | undefined {
+  if (flags.skills === undefined) return flags.allowedTools;
+  const skills = flags.skills === "all" ? ["Skill"] : flags.skills.map((name) => `Skill(${name})`);
+  const allowed = flags.allowedTools ?? [];
+  return [...allowed, ...skills.filter((tool) => !allowed.includes(tool))];
+}
+
 /** The `--settings` value: the settings given, with `sandbox` in them. */
 function settingsArg(flags: CliFlags): string | undefined {
   const { settings, sandbox } = flags;
@@ -417,18 +425,7 @@ export function buildArgs(flags: CliFlags): string[] {
   value("--append-system-prompt", flags.appendSystemPrompt);
   value("--append-system-prompt-file", flags.appendSystemPromptFile);
   list("--tools", flags.tools);
-  const skills = flags.skills === undefined
-    ? []
-    : flags.skills === "all"
-    ? ["Skill"]
-    : flags.skills.map((name) => `Skill(${name})`);
-  const allowed = flags.allowedTools ?? [];
-  list(
-    "--allowedTools",
-    skills.length
-      ? [...allowed, ...skills.filter((tool) => !allowed.includes(tool))]
-      : flags.allowedTools,
-  );
+  list("--allowedTools", allowedTools(flags));
   list("--disallowedTools", flags.disallowedTools);
   value("--max-turns", flags.maxTurns);
   value("--max-budget-usd", flags.maxBudgetUsd);

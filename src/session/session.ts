@@ -23,21 +23,19 @@ import {
   splitMcpServers,
 } from "./session_options.ts";
 import { hasStoredConversation } from "./_stored_conversation.ts";
-import {
-  type AccountInfo,
-  type InitializeResult,
-  listOf,
-  type McpSetServersResult,
-  type ReadFileResult,
-  refusedRequest,
-  type ReloadPluginsOptions,
-  type ReloadPluginsResult,
-  type RewindFilesResult,
-  type SlashCommand,
-  type SupportedAgent,
-  type SupportedModel,
-  unsupported,
-} from "./control_requests.ts";
+import type {
+  AccountInfo,
+  InitializeResult,
+  McpSetServersResult,
+  ReadFileResult,
+  ReloadPluginsOptions,
+  ReloadPluginsResult,
+  RewindFilesResult,
+  SupportedAgent,
+  SupportedModel,
+} from "./control_answers.ts";
+import { listOf, refusedRequest, unsupported } from "./_control_support.ts";
+import type { SlashCommand } from "../protocol/events.ts";
 import type { McpServer } from "./mcp_server.ts";
 import { ToolObserver } from "./tool_observer.ts";
 import { addTotals, emptyTotals, type Totals } from "./totals.ts";
