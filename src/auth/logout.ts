@@ -26,7 +26,9 @@ export interface LogoutSeams {
  * Removes `claudeAiOauth` from the credentials file at `path`. The rest is written to a temporary
  * file beside it with mode 0600, synced, then renamed over the original, so a crash at any point
  * leaves either the old file or the new one. A file with nothing else in it is deleted. A file
- * that is not a JSON object is left alone and reported as an error.
+ * that is not a JSON object is left alone and reported as an error. When `path` is a symbolic link
+ * the change goes through to the file it points at (written beside that file, with its owner's
+ * permission bits, and never deleted), and the link stays.
  *
  * @example Keep an MCP login
  * ```ts
@@ -68,12 +70,25 @@ export function removeClaudeLogin(path: string, seams: LogoutSeams = {}): Logout
   const { claudeAiOauth, ...rest } = data as Record<string, unknown>;
   const kept = Object.keys(rest);
   if (claudeAiOauth === undefined) return { removed: false, kept, deleted: false };
-  if (kept.length === 0) {
+  const target = linkTarget(path);
+  if (kept.length === 0 && target === undefined) {
     Deno.removeSync(path);
     return { removed: true, kept, deleted: true };
   }
-  writeAtomically(path, JSON.stringify(rest, null, 2) + "\n", seams);
+  // Replacing a link with a file would leave the login in the file it points at.
+  const file = target ?? { path, mode: 0o600 };
+  writeAtomically(file.path, JSON.stringify(rest, null, 2) + "\n", file.mode, seams);
   return { removed: true, kept, deleted: false };
+}
+
+/**
+ * The file a symbolic link at `path` points at, with the mode to keep (its owner's bits: a
+ * credentials file is never left readable by others); `undefined` when `path` is no link.
+ */
+function linkTarget(path: string): { path: string; mode: number } | undefined {
+  if (!Deno.lstatSync(path).isSymlink) return undefined;
+  const target = Deno.realPathSync(path);
+  return { path: target, mode: (Deno.statSync(target).mode ?? 0o600) & 0o700 };
 }
 
 function unusable(path: string, why: string, cause?: unknown): ClawError {
@@ -83,15 +98,16 @@ function unusable(path: string, why: string, cause?: unknown): ClawError {
   });
 }
 
-function writeAtomically(path: string, content: string, seams: LogoutSeams): void {
+function writeAtomically(path: string, content: string, mode: number, seams: LogoutSeams): void {
   const temp = `${path}.claw-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
-    using file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o600 });
+    using file = Deno.openSync(temp, { write: true, createNew: true, mode });
     const bytes = new TextEncoder().encode(content);
     for (let written = 0; written < bytes.length;) {
       written += file.writeSync(bytes.subarray(written));
     }
     file.syncSync();
+    Deno.chmodSync(temp, mode); // the umask may have taken bits away
     seams.beforeRename?.(temp);
     Deno.renameSync(temp, path);
   } catch (error) {

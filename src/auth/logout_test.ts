@@ -61,3 +61,31 @@ Deno.test("a malformed file is left alone and reported", () =>
     throws(() => removeClaudeLogin(path), /not valid JSON; nothing was changed/);
     strictEqual(Deno.readTextFileSync(path), '{"claudeAiOauth": ');
   }));
+
+Deno.test("logout through a symlinked credentials file removes the login from the file it points at, keeping the link and the target's mode", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "claw-logout-" });
+  try {
+    const target = `${dir}/dotfiles/credentials.json`;
+    await Deno.mkdir(`${dir}/dotfiles`);
+    await Deno.writeTextFile(target, both, { mode: 0o400 });
+    const link = `${dir}/.credentials.json`;
+    await Deno.symlink(target, link);
+    deepStrictEqual(removeClaudeLogin(link), {
+      removed: true,
+      kept: ["mcpOAuth", "organizationUuid"],
+      deleted: false,
+    });
+    assert(Deno.lstatSync(link).isSymlink, "the link is still a link");
+    const after = JSON.parse(Deno.readTextFileSync(target));
+    strictEqual(after.claudeAiOauth, undefined, "the token left the target");
+    strictEqual(after.organizationUuid, "org");
+    strictEqual(Deno.statSync(target).mode! & 0o777, 0o400);
+    // A target that held only the login keeps existing, empty: the link never dangles.
+    await Deno.chmod(target, 0o600);
+    await Deno.writeTextFile(target, JSON.stringify({ claudeAiOauth: { accessToken: "a" } }));
+    deepStrictEqual(removeClaudeLogin(link), { removed: true, kept: [], deleted: false });
+    deepStrictEqual(JSON.parse(Deno.readTextFileSync(link)), {});
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -78,7 +78,7 @@ export async function run(args: string[]): Promise<number> {
   await stop.promise;
   Deno.removeSignalListener("SIGINT", onSignal);
   Deno.removeSignalListener("SIGTERM", onSignal);
-  console.error(`Served ${api.requests.length} request(s)`);
+  console.error(`Served ${api.requests.at(-1)?.sequence ?? 0} request(s)`);
   return 0;
 }
 

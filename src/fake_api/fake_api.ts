@@ -38,7 +38,23 @@ export interface FakeApiOptions {
   port?: number;
   /** Interface to bind: loopback only. */
   hostname?: "127.0.0.1";
+  /**
+   * How many requests {@linkcode FakeApi.requests} keeps: the last this many, so a long test or a
+   * load run does not keep every request in memory. Default {@linkcode DEFAULT_LOGGED_REQUESTS}.
+   */
+  logRequests?: number;
+  /**
+   * A request body over this many bytes is logged as a note of its size instead of the body.
+   * Default {@linkcode DEFAULT_LOGGED_BODY_BYTES}.
+   */
+  logBodyBytes?: number;
 }
+
+/** How many requests the fake API keeps in its log by default: the last 500. */
+export const DEFAULT_LOGGED_REQUESTS = 500;
+
+/** The largest request body the fake API keeps in its log by default: 1 MiB. */
+export const DEFAULT_LOGGED_BODY_BYTES = 1024 * 1024;
 
 /** One request the fake API received, as logged in {@linkcode FakeApi.requests}. */
 export interface RecordedRequest {
@@ -52,9 +68,12 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /**
    * The whole body parsed as JSON (never trimmed: a resumed conversation's `messages` hold every
-   * earlier turn); the raw text when it is not JSON; `null` when empty.
+   * earlier turn); the raw text when it is not JSON; `null` when empty. A body over the log's
+   * limit (`logBodyBytes`) is not kept: this is then a note of its size, a string.
    */
   body: unknown;
+  /** The body's size in bytes. */
+  bodyBytes: number;
   /**
    * Index in `script.replies` of the reply that answered this request; `null` when no scripted
    * reply did: unknown route, invalid body, exhausted script, or a background request of Claude
@@ -70,7 +89,10 @@ export interface FakeApi extends AsyncDisposable {
   readonly url: string;
   /** Port the server listens on. */
   readonly port: number;
-  /** Every request received so far, in arrival order. */
+  /**
+   * The requests received, in arrival order: every one, up to the last `logRequests` (500 by
+   * default); `sequence` counts them all.
+   */
   readonly requests: readonly RecordedRequest[];
   /** Stops the server, aborting responses still in flight. Safe to call twice. */
   close(): Promise<void>;
@@ -118,6 +140,11 @@ const SECRET_HEADERS = new Set(["x-api-key", "authorization", "proxy-authorizati
  */
 export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const script = parseFakeScript(options.script);
+  const keep = positiveWhole(options.logRequests ?? DEFAULT_LOGGED_REQUESTS, "logRequests");
+  const bodyLimit = positiveWhole(
+    options.logBodyBytes ?? DEFAULT_LOGGED_BODY_BYTES,
+    "logBodyBytes",
+  );
   const closing = new AbortController();
   const requests: RecordedRequest[] = [];
   let sequence = 0;
@@ -139,16 +166,22 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     const number = ++sequence;
     const requestId = `req_fake_${number}`;
     const url = new URL(request.url);
-    const body = parseBody(await request.text());
+    const bytes = await request.bytes();
+    const body = parseBody(new TextDecoder().decode(bytes));
+    const bodyBytes = bytes.length;
     const recorded: RecordedRequest = {
       sequence: number,
       method: request.method,
       path: url.pathname + url.search,
       headers: redactHeaders(request.headers),
-      body,
+      body: bodyBytes > bodyLimit
+        ? `(a body of ${bodyBytes} bytes, over the log's limit of ${bodyLimit}: not kept)`
+        : body,
+      bodyBytes,
       reply: null,
     };
     requests.push(recorded);
+    if (requests.length > keep) requests.shift();
     if (request.method === "POST" && url.pathname === "/v1/messages/count_tokens") {
       return countTokensResponse(body, requestId);
     }
@@ -241,6 +274,11 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function positiveWhole(value: number, name: string): number {
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  throw new RangeError(`Invalid ${name} "${value}": it must be a whole number of at least 1`);
 }
 
 function parseBody(text: string): unknown {

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, match, ok, rejects, throws } from "node:assert";
-import { startFakeApi } from "./fake_api.ts";
+import { DEFAULT_LOGGED_REQUESTS, startFakeApi } from "./fake_api.ts";
 import { type FakeScript, parseFakeScript } from "./script.ts";
 
 interface ParsedEvent {
@@ -882,4 +882,36 @@ Deno.test("startFakeApi refuses an invalid script before listening", async () =>
       return true;
     },
   );
+});
+
+Deno.test("the fake API's request log stays bounded: 3,005 requests with five 20 MB bodies retain a flat heap", async () => {
+  const program = new URL("../../tests/_programs/fake_api_load.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--expose-gc", program],
+    stderr: "inherit",
+  }).output();
+  assertEquals(out.code, 0);
+  const { heapUsed, kept } = JSON.parse(new TextDecoder().decode(out.stdout));
+  assertEquals(kept, DEFAULT_LOGGED_REQUESTS);
+  ok(heapUsed < 40e6, `the heap still holds ${Math.round(heapUsed / 1e6)} MB`);
+});
+
+Deno.test("the fake API keeps the last logRequests requests and notes a body over logBodyBytes by its size", async () => {
+  await using api = await startFakeApi({
+    script: { replies: [], when_exhausted: "error" },
+    logRequests: 3,
+    logBodyBytes: 100,
+  });
+  for (const size of [10, 10, 10, 500]) {
+    const body = JSON.stringify({ model: "m", pad: "x".repeat(size) });
+    await (await fetch(`${api.url}/v1/messages/count_tokens`, { method: "POST", body })).body
+      ?.cancel();
+  }
+  assertEquals(api.requests.map((request) => request.sequence), [2, 3, 4]);
+  assertEquals(
+    api.requests[2]?.body,
+    "(a body of 522 bytes, over the log's limit of 100: not kept)",
+  );
+  assertEquals(api.requests[2]?.bodyBytes, 522);
+  ok(typeof api.requests[1]?.body === "object", "a body under the limit is kept as it came");
 });

@@ -23,6 +23,8 @@
  * @module
  */
 export {
+  DEFAULT_LOGGED_BODY_BYTES,
+  DEFAULT_LOGGED_REQUESTS,
   type FakeApi,
   type FakeApiOptions,
   type RecordedRequest,

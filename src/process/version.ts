@@ -88,13 +88,16 @@ export function versionWarning(version: string): string | undefined {
   } version: claw is tested with ${SUPPORTED_CLI.minimum} to ${SUPPORTED_CLI.tested}`;
 }
 
+/** How long {@linkcode readCliVersion} waits for `claude --version` at the most: 10 s. */
+export const VERSION_PROBE_TIMEOUT_MS = 10_000;
+
 /** Options for {@linkcode readCliVersion}. */
 export interface ReadCliVersionOptions extends EnvOptions {
   /** The executable to ask. */
   cli: string;
   /** Starts the process; the real one by default (a replay answers with its recorded version). */
   spawner?: Spawner;
-  /** Gives up after this many milliseconds. Default 10 s. */
+  /** Gives up after this many milliseconds. Default {@linkcode VERSION_PROBE_TIMEOUT_MS}. */
   timeoutMs?: number;
   /** Gives up when aborted (a run's own signal: the probe dies with its run). */
   signal?: AbortSignal;
@@ -127,7 +130,7 @@ export async function readCliVersion(options: ReadCliVersionOptions): Promise<st
     return undefined;
   }
   const giveUp = () => void shutdown(process, { termMs: 500 });
-  const timer = setTimeout(giveUp, options.timeoutMs ?? 10_000);
+  const timer = setTimeout(giveUp, options.timeoutMs ?? VERSION_PROBE_TIMEOUT_MS);
   options.signal?.addEventListener("abort", giveUp, { once: true });
   try {
     process.stderr.cancel().catch(() => {});

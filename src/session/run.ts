@@ -12,13 +12,14 @@ import { StderrTail } from "../process/_stderr_tail.ts";
 import {
   readCliVersion,
   SUPPORTED_CLI,
+  VERSION_PROBE_TIMEOUT_MS,
   versionStanding,
   versionWarning,
 } from "../process/version.ts";
 import { classifyRun } from "./classify.ts";
 import { ProcessFacts, TurnFacts } from "./facts.ts";
 import { launch, type Launched, type LaunchPlan, planLaunch } from "./launch.ts";
-import type { RunOptions } from "./run_options.ts";
+import { DEFAULT_TIMEOUT_MS, type RunOptions } from "./run_options.ts";
 import { structuredOutputOf } from "./structured.ts";
 import { Supervisor } from "./_supervisor.ts";
 import { ToolObserver } from "./tool_observer.ts";
@@ -42,6 +43,8 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   #stderr: StderrTail | undefined;
   readonly #tools: ToolObserver;
   #lettingGo = false;
+  /** When the run started, for what is left of its time limit. */
+  #startedAt = 0;
   /** Ends the pending read early, when the consumer lets go. */
   #endRead: ((result: ReadableStreamReadResult<DecodedItem>) => void) | undefined;
 
@@ -142,6 +145,7 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
     if (options.signal?.aborted) {
       throw new ClawError("aborted", "The run was aborted before it started");
     }
+    this.#startedAt = Date.now();
     const { plan, process, writing } = await this.#start();
     this.#process = process;
     this.#stderr = new StderrTail(process.stderr, { onLine: options.stderr });
@@ -214,11 +218,15 @@ export class ClaudeRun implements AsyncIterable<DecodedItem>, AsyncDisposable {
   ): Promise<ClawError> {
     if (this.#processFacts.cliVersion) return failure;
     if (failure.kind !== "cli_usage" && failure.kind !== "no_result") return failure;
+    // The probe gets what is left of the run's own time limit, and at most its own 10 s.
+    const left = (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS) - (Date.now() - this.#startedAt);
+    if (left <= 0) return failure;
     const version = await readCliVersion({
       cli: plan.request.command,
       env: plan.request.env,
       inheritEnv: false,
       spawner: plan.spawner,
+      timeoutMs: Math.min(left, VERSION_PROBE_TIMEOUT_MS),
       ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
     });
     if (!version || versionStanding(version) !== "below_minimum") return failure;

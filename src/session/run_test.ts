@@ -12,6 +12,7 @@ import {
   INIT_LINE as INIT,
   RESULT_LINE as RESULT,
   shellSpawner as shell,
+  timed,
 } from "../process/_stand_in.ts";
 import type { RunOptions } from "./run_options.ts";
 import { captureClawError } from "../errors/_capture.ts";
@@ -190,4 +191,14 @@ Deno.test("a CLI too old to understand the flags fails with kind cli_version", a
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a run's timeoutMs bounds its version probe: a CLI whose --version hangs does not hold the run for the probe's own 10 s", async () => {
+  // The CLI fails before system/init, so claw asks its version, and `--version` never answers.
+  const cli = `case "$1" in --version) exec sleep 30 ;; *) exit 1 ;; esac`;
+  const [error, ms] = await timed(
+    captureClawError(run("hi", options(cli, { timeoutMs: 1500 })).result()),
+  );
+  assertEquals(error.kind, "no_result");
+  ok(ms < 5000, `settled after ${Math.round(ms)} ms`);
 });
