@@ -19,7 +19,8 @@
  *
  * Everything else must be equal. The ids in answers the client gives to the CLI's own requests
  * (`control_response` to `can_use_tool`, `hook_callback`, `mcp_message`) are the CLI's, replayed
- * from the recording, so the client echoes them back unchanged. JSON lines compare by value (key
+ * from the recording, so the client echoes them back unchanged (and they place the answer among
+ * lines written concurrently: see `_pending_inputs.ts`). JSON lines compare by value (key
  * order aside); a difference is named by its path (`response.response.behavior: recorded "allow",
  * this run "deny"`).
  */

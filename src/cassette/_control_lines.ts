@@ -16,6 +16,12 @@ export function controlResponseId(line: string): string | undefined {
   return answerIdOf(parse(line));
 }
 
+/** Whether a recorded stdout line is a request of the CLI's own (a `control_request`). */
+export function isCliRequest(record: CassetteRecord): boolean {
+  if ("stdout" in record) return record.stdout.type === "control_request";
+  return "stdout_raw" in record && controlRequestId(record.stdout_raw) !== undefined;
+}
+
 /** The request a recorded stdout line answers (a `control_response`), else `undefined`. */
 export function answeredId(record: CassetteRecord): string | undefined {
   if ("stdout" in record) return answerIdOf(record.stdout);

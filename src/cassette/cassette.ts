@@ -28,6 +28,7 @@
 import { fileURLToPath } from "node:url";
 import { LineStream } from "../protocol/line_stream.ts";
 import { canonicalArgv } from "./canonical_argv.ts";
+import { recordKind, RecordOrder, recordProblem } from "./_record_checks.ts";
 
 /** The cassette format version this claw writes and reads. */
 export const CASSETTE_FORMAT = 1;
@@ -109,7 +110,11 @@ export interface Cassette {
   records: CassetteRecord[];
 }
 
-/** A cassette that cannot be read: a broken line or an unknown format version. */
+/**
+ * A cassette that cannot be read: a broken line, a record a replay could not play (a field of the
+ * wrong type, a signal no host can send, stdin after its end, no exit last), or an unknown format
+ * version. The message names the file and the line, and says to re-record it.
+ */
 export class CassetteFormatError extends SyntaxError {
   /** The file (or `<memory>`). */
   readonly source: string;
@@ -263,8 +268,10 @@ export function serializeCassette(cassette: Cassette): string {
 /**
  * Reads a cassette line by line, the header first, then the records: the one cassette reader,
  * for whole texts ({@linkcode parseCassette}), files ({@linkcode readCassetteFile}) and
- * `claw inspect`. Throws {@linkcode CassetteFormatError} for a broken line, a missing header or a
- * format version this claw does not know.
+ * `claw inspect`. Throws {@linkcode CassetteFormatError}, naming the line, for a broken line (see
+ * {@linkcode parseCassetteRecord}), records in an order no run has (a stdin line or a second end
+ * of stdin after the end of stdin, anything after the exit, no exit at the end), a missing header
+ * or a format version this claw does not know.
  *
  * @example
  * ```ts
@@ -280,11 +287,18 @@ export function serializeCassette(cassette: Cassette): string {
  */
 export class CassetteReader {
   readonly #source: string;
+  readonly #partial: boolean;
   #header: CassetteHeader | undefined;
+  readonly #order = new RecordOrder();
 
-  /** `source` names the cassette in messages. */
-  constructor(source = "<memory>") {
+  /**
+   * `source` names the cassette in messages. With `partial`, records that stop before the exit
+   * (a recording cut off) are read as they are, as `claw inspect` shows them; a replay never
+   * takes such a cassette.
+   */
+  constructor(source = "<memory>", options: { partial?: boolean } = {}) {
     this.#source = source;
+    this.#partial = options.partial ?? false;
   }
 
   /** Takes the line numbered `lineNumber`: returns its record, or `undefined` for the header or a blank line. */
@@ -294,15 +308,29 @@ export class CassetteReader {
       this.#header = parseCassetteHeader(line, this.#source, lineNumber);
       return undefined;
     }
-    return parseCassetteRecord(line, this.#source, lineNumber);
+    const record = parseCassetteRecord(line, this.#source, lineNumber);
+    const problem = this.#order.add(recordKind(record), lineNumber);
+    if (problem) throw recordError(this.#source, lineNumber, problem);
+    return record;
   }
 
-  /** The header, once every line was read; throws when there was none. */
+  /**
+   * The header, once every line was read; throws when there was none, or (unless `partial`) when
+   * the records did not end with the exit record.
+   */
   finish(): CassetteHeader {
     if (!this.#header) {
       throw new CassetteFormatError(
         `Cannot read cassette "${this.#source}": it is empty`,
         this.#source,
+      );
+    }
+    const end = this.#partial ? undefined : this.#order.end();
+    if (end) {
+      throw new CassetteFormatError(
+        `Cannot read cassette "${this.#source}": it ${end.problem}; re-record it with claw record`,
+        this.#source,
+        end.lineNumber,
       );
     }
     return this.#header;
@@ -378,7 +406,11 @@ export function parseCassetteHeader(line: string, source: string, lineNumber = 1
 
 /**
  * Reads one record line of a cassette (any line after the header). Throws
- * {@linkcode CassetteFormatError} naming the line when it is not JSON or has no time `t`.
+ * {@linkcode CassetteFormatError} naming the line when it is not JSON or not a record a replay
+ * can play: a finite time `t` of 0 or more, exactly one kind (`stdout` holding an object;
+ * `stdout_raw`, `stderr`, `stdin` holding text, with `eol` only as `false`; `stdin_eof: true`;
+ * `kill` naming a signal; `exit` with a whole-number `code` and a `signal` that is null or a
+ * signal name). The order of the records is the reader's to check ({@linkcode CassetteReader}).
  *
  * @example
  * ```ts
@@ -394,16 +426,8 @@ export function parseCassetteRecord(
   lineNumber: number,
 ): CassetteRecord {
   const value = parseLine(line, source, lineNumber);
-  if (
-    typeof value !== "object" || value === null ||
-    typeof (value as { t?: unknown }).t !== "number"
-  ) {
-    throw new CassetteFormatError(
-      `Cannot read cassette "${source}": line ${lineNumber} is not a record with a time "t"`,
-      source,
-      lineNumber,
-    );
-  }
+  const problem = recordProblem(value);
+  if (problem) throw recordError(source, lineNumber, problem);
   const record = value as CassetteRecord;
   // A line written by serializeCassette holds the stdout text as it was: keep it for replay.
   if ("stdout" in record && typeof record.stdout === "object" && record.stdout !== null) {
@@ -413,6 +437,14 @@ export function parseCassetteRecord(
     }
   }
   return record;
+}
+
+function recordError(source: string, lineNumber: number, problem: string): CassetteFormatError {
+  return new CassetteFormatError(
+    `Cannot read cassette "${source}": line ${lineNumber} ${problem}; re-record it with claw record`,
+    source,
+    lineNumber,
+  );
 }
 
 function parseLine(line: string, source: string, lineNumber: number): unknown {
@@ -450,9 +482,13 @@ function checkHeader(value: unknown, source: string, lineNumber: number): Casset
       lineNumber,
     );
   }
-  if (typeof header.key !== "string" || !Array.isArray(header.argv)) {
+  if (
+    typeof header.key !== "string" || !Array.isArray(header.argv) ||
+    !header.argv.every((arg) => typeof arg === "string") ||
+    (header.input !== undefined && typeof header.input !== "string")
+  ) {
     throw new CassetteFormatError(
-      `Cannot read cassette "${source}": the header has no key or argv`,
+      `Cannot read cassette "${source}": the header has no key or argv, or one of another type ("key" and "input" are strings, "argv" a list of strings); re-record it with claw record`,
       source,
       lineNumber,
     );

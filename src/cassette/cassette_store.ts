@@ -11,6 +11,8 @@ import {
   cassetteKey,
   looksLikeCassette,
   parseCassette,
+  parseCassetteHeader,
+  readCassetteFile,
 } from "./cassette.ts";
 import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import type { ReplayCandidate } from "./replay.ts";
@@ -132,6 +134,17 @@ export class CassetteStore implements CassetteSource {
       path,
       cassette: await this.#cassette(path),
     })));
+  }
+
+  /**
+   * Reads every cassette of the store through, one at a time, so that one a replay could not
+   * play is refused now rather than when a run picks it: throws the first `CassetteFormatError`
+   * (by path), which names the file and the line.
+   */
+  async check(): Promise<void> {
+    for (const { path } of [...this.#byKey.values()].sort((a, b) => a.path < b.path ? -1 : 1)) {
+      await readCassetteFile(path);
+    }
   }
 
   /** A cassette of the store, read once and kept: replays never change it. */
@@ -340,7 +353,7 @@ async function readHeader(path: string): Promise<CassetteHeader | undefined> {
       if (!text.startsWith("{")) return undefined;
     }
     const firstLine = text.split("\n", 1)[0] ?? "";
-    return looksLikeCassette(firstLine) ? parseCassette(firstLine, path).header : undefined;
+    return looksLikeCassette(firstLine) ? parseCassetteHeader(firstLine, path) : undefined;
   } finally {
     file.close();
   }

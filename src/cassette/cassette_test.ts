@@ -161,7 +161,8 @@ Deno.test("looksLikeCassette tells a cassette header from a transcript line", ()
 Deno.test("a stdout object read from a cassette keeps its text; a new object is serialised", () => {
   const header = '{"type":"claw_cassette","format":1,"key":"k1:0","argv":[]}';
   const line = '{"type":"result","result":"a \\u00e9 b"}'; // as the CLI could print it, escaped
-  const cassette = parseCassette(`${header}\n{"t":1,"stdout":${line}}\n`);
+  const exit = '{"t":2,"exit":{"code":0,"signal":null}}';
+  const cassette = parseCassette(`${header}\n{"t":1,"stdout":${line}}\n${exit}\n`);
   const record = cassette.records[0] as { t: number; stdout: Record<string, unknown> };
   strictEqual(stdoutText(record), line, "the text as read, not re-serialised");
   record.stdout = { ...record.stdout, result: "changed" };

@@ -9,6 +9,13 @@ import { type Cassette, type CassetteRecord, stdoutText } from "./cassette.ts";
 import { ClientIds } from "./_client_ids.ts";
 import { EarlyAnswers } from "./_early_answers.ts";
 import { LineCollector } from "./_line_tap.ts";
+import {
+  firstPending,
+  type InputCursor,
+  isInput,
+  matchStdin,
+  take as takeInput,
+} from "./_pending_inputs.ts";
 import { redactionRules, redactLine } from "./redact.ts";
 import { replayAt, type ReplayTiming } from "./timing.ts";
 
@@ -52,24 +59,24 @@ function missed(message: string): ProcessStatus {
 type HostEvent = { stdin: string } | { stdin_eof: true } | { kill: Deno.Signal };
 
 /** One candidate as the replay follows it: where it is, and how its client ids pair up. */
-interface Track {
+interface Track extends InputCursor {
   path: string;
-  records: CassetteRecord[];
-  /** The next record to play. */
-  next: number;
-  ids: ClientIds;
   /** Whether the recorded run got any stdin line: one that got none ignores the host's lines. */
   readsStdin: boolean;
+  /** The record the host's last event matched, if it matched one. */
+  matched: number | undefined;
 }
 
 /**
  * Plays `cassette` as a {@linkcode ClaudeProcess}: its stdout and stderr lines come out in order
  * (at the chosen timing), and output recorded after a stdin line waits until the same line has
  * been written to stdin, as the real process did; with recorded or scaled timing, the output after
- * a stdin line that came late keeps its recorded delay from that line. A stdin line that differs
- * from the recording (compared after redaction, as it was saved, with the client's per-run ids
- * set aside: see `_client_ids.ts`) ends the replay with exit code 1 and a `CassetteMissError` as
- * the status's `failure`. A signal the recording marks (`kill`) is waited for like a stdin line,
+ * a stdin line that came late keeps its recorded delay from that line. Lines the host writes
+ * concurrently may come in another order than recorded (an answer to one of the CLI's requests
+ * matches by its request id; see `_pending_inputs.ts`). A stdin line that differs from the
+ * recording (compared after redaction, as it was saved, with the client's per-run ids set aside:
+ * see `_client_ids.ts`) ends the replay with exit code 1 and a `CassetteMissError` as the status's
+ * `failure`. A signal the recording marks (`kill`) is waited for like a stdin line,
  * and the CLI's recorded answer to it follows; an unrecorded signal ends the replay at once.
  *
  * @example Replay a cassette in-process with run(), whatever the arguments
@@ -176,14 +183,18 @@ export function replayCandidates(
     path,
     records: cassette.records,
     next: 0,
+    ahead: new Set<number>(),
     ids: new ClientIds(),
     readsStdin: cassette.records.some((record) => "stdin" in record),
+    matched: undefined,
   }));
   let stdinLines = 0;
 
   /**
-   * Takes host event `index` against every track's next input record, dropping the tracks that
-   * recorded something else; returns why the nearest one differs when none is left.
+   * Takes host event `index` against every track's pending input records (a stdin line against
+   * those it may match: see `_pending_inputs.ts`; closing stdin and a signal against the next
+   * one), dropping the tracks that recorded something else; returns why the nearest one differs
+   * when none is left.
    */
   const take = (index: number): string | undefined => {
     const event = events[index]!;
@@ -191,14 +202,21 @@ export function replayCandidates(
     const live = "stdin" in event ? redact(event.stdin) : undefined;
     const misses: string[] = [];
     tracks = tracks.filter((track) => {
+      track.matched = undefined;
       if ("stdin" in event && !track.readsStdin) return true;
-      const at = track.records.findIndex((record, i) => i >= track.next && isInput(record));
-      const record = track.records[at];
-      const difference = record === undefined
+      // Closing stdin and a signal come where they were recorded; a line may come early.
+      const found = live === undefined ? { nearest: firstPending(track) } : matchStdin(track, live);
+      const at = "at" in found ? found.at : found.nearest;
+      const record = at === undefined ? undefined : track.records[at];
+      const difference = "at" in found
+        ? undefined
+        : record === undefined
         ? "the recording had ended"
         : inputDifference(record, event, live, track.ids);
-      if (difference === undefined) track.next = at + 1;
-      else {
+      if (difference === undefined && at !== undefined) {
+        takeInput(track, at);
+        track.matched = at;
+      } else {
         const what = "stdin" in event || (record && "stdin" in record)
           ? `stdin line ${"stdin" in event ? stdinLines : stdinLines + 1}`
           : "stdin_eof" in event
@@ -210,8 +228,8 @@ export function replayCandidates(
     });
     const lead = tracks[0];
     if (lead) {
-      const matched = lead.records[lead.next - 1];
-      if (matched && isInput(matched)) catchUp(matched.t);
+      const matched = lead.matched === undefined ? undefined : lead.records[lead.matched];
+      if (matched) catchUp(matched.t);
       if (matched && "stdin" in matched) early.took(matched.stdin, (id) => lead.ids.live(id));
       return undefined;
     }
@@ -240,6 +258,11 @@ export function replayCandidates(
       const lead = tracks[0]!;
       const record = lead.records[lead.next];
       if (record === undefined) break;
+      // A stdin line the host wrote before its turn (concurrently with earlier ones) is in.
+      if (lead.ahead.delete(lead.next)) {
+        lead.next++;
+        continue;
+      }
       // A signal the recording answers hurries the replay to that point; any other ends it now.
       const signal = pendingKill(taken);
       if (
@@ -314,11 +337,6 @@ export function replayCandidates(
     },
   };
   return process;
-}
-
-/** Whether a record is something the host did (a stdin line, closing stdin, a signal). */
-function isInput(record: CassetteRecord): boolean {
-  return "stdin" in record || "stdin_eof" in record || "kill" in record;
 }
 
 /** Why a recorded input differs from what the host did, or `undefined` when it matches. */

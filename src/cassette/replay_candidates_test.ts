@@ -214,3 +214,135 @@ Deno.test("a control request is answered as soon as it is in, though recorded af
   assertEquals(out, `${initAnswer("live")}\n{"type":"result","result":"Hello"}\n`, "answered once");
   assertEquals(status, { code: 0, signal: null });
 });
+
+const mcpRequest = (id: string, method: string) =>
+  `{"type":"control_request","request_id":"${id}","request":{"subtype":"mcp_message","server_name":"calc","message":{"jsonrpc":"2.0","method":"${method}"}}}`;
+const mcpAnswer = (id: string, result = "{}") =>
+  `{"type":"control_response","response":{"subtype":"success","request_id":"${id}","response":{"mcp_response":{"jsonrpc":"2.0","result":${result}}}}}`;
+const result = (text: string) => `{"type":"result","result":"${text}"}`;
+
+/**
+ * A host that answers the CLI's `mcp_message` requests from a task of its own while it sends its
+ * prompt, as recorded once: the answer to `m1` happened to reach the CLI before the prompt.
+ */
+const MCP_RUN: CassetteRecord[] = [
+  { t: 1, stdin: init("c1") },
+  { t: 2, stdout_raw: initAnswer("c1") },
+  { t: 2, stdout_raw: mcpRequest("m1", "notifications/initialized") },
+  { t: 3, stdin: mcpAnswer("m1") },
+  { t: 3, stdin: user("Add 2 and 3") },
+  { t: 4, stdout_raw: mcpRequest("m2", "tools/list") },
+  { t: 5, stdin: mcpAnswer("m2", '{"tools":[]}') },
+  { t: 6, stdout_raw: result("Five.") },
+  { t: 7, stdin_eof: true },
+  { t: 8, exit: { code: 0, signal: null } },
+];
+
+/**
+ * Plays a host against `process`: for each step, reads stdout until a line containing `after`
+ * (when given), then writes `lines`; closes stdin at the end and reads the rest.
+ */
+async function host(process: ClaudeProcess, steps: { after?: string; lines: string[] }[]) {
+  const writer = process.stdin.getWriter();
+  const lines = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const out: string[] = [];
+  let buffer = "";
+  const seen = async (needle: string) => {
+    while (!buffer.includes(needle)) {
+      const { value, done } = await lines.read();
+      if (done) return;
+      buffer += value;
+    }
+  };
+  for (const step of steps) {
+    if (step.after !== undefined) await seen(step.after);
+    for (const line of step.lines) await writer.write(new TextEncoder().encode(`${line}\n`));
+  }
+  await writer.close().catch(() => {});
+  for (let r = await lines.read(); !r.done; r = await lines.read()) out.push(r.value);
+  return { out: buffer + out.join(""), status: await process.status };
+}
+
+const MCP_OUTPUT = [
+  initAnswer("c1"),
+  mcpRequest("m1", "notifications/initialized"),
+  mcpRequest("m2", "tools/list"),
+  result("Five."),
+].map((line) => `${line}\n`).join("");
+
+Deno.test("lines a host writes concurrently replay in either order: an mcp_message answer and the prompt", async () => {
+  const { cassette } = await recorded("mcp.ndjson", MCP_RUN);
+  for (
+    const first of [[mcpAnswer("m1"), user("Add 2 and 3")], [user("Add 2 and 3"), mcpAnswer("m1")]]
+  ) {
+    const { out, status } = await host(replayProcess(cassette), [
+      { lines: [init("c1")] },
+      { after: '"notifications/initialized"', lines: first },
+      { after: '"tools/list"', lines: [mcpAnswer("m2", '{"tools":[]}')] },
+      { after: '"result"', lines: [] },
+    ]);
+    assertEquals([out, status], [MCP_OUTPUT, { code: 0, signal: null }], first.join(" then "));
+  }
+});
+
+Deno.test("an answer to the CLI's request matches by its id, though recorded after output the host did not wait for", async () => {
+  const cassette = (await recorded("late.ndjson", [
+    { t: 1, stdout_raw: mcpRequest("m1", "tools/list") },
+    { t: 2, stdin: user("Add 2 and 3") },
+    { t: 3, stdout_raw: '{"type":"system","subtype":"status"}' },
+    { t: 4, stdin: mcpAnswer("m1", '{"tools":[]}') },
+    { t: 5, stdout_raw: result("Five.") },
+    { t: 6, stdin_eof: true },
+    { t: 7, exit: { code: 0, signal: null } },
+  ])).cassette;
+  const { out, status } = await host(replayProcess(cassette), [
+    { after: '"tools/list"', lines: [mcpAnswer("m1", '{"tools":[]}'), user("Add 2 and 3")] },
+    { after: '"result"', lines: [] },
+  ]);
+  assertEquals(out.split("\n").slice(0, -1), [
+    mcpRequest("m1", "tools/list"),
+    '{"type":"system","subtype":"status"}',
+    result("Five."),
+  ], "the output in its recorded order");
+  assertEquals(status, { code: 0, signal: null });
+});
+
+Deno.test("a concurrent line that differs still misses, named against the recorded line of its type", async () => {
+  const { cassette } = await recorded("mcp.ndjson", MCP_RUN);
+  const miss = async (lines: string[]) => {
+    const { status } = await host(replayProcess(cassette, { source: "mcp.ndjson" }), [
+      { lines: [init("c1")] },
+      { after: '"notifications/initialized"', lines },
+    ]);
+    ok(status.failure instanceof CassetteMissError);
+    return status.failure.message;
+  };
+  assertEquals(
+    await miss([user("Add 2 and 4"), mcpAnswer("m1")]),
+    'stdin line 2 differs from the cassette "mcp.ndjson": message.content: recorded "Add 2 and 3", this run "Add 2 and 4"',
+  );
+  assertEquals(
+    await miss([user("Add 2 and 3"), mcpAnswer("m1", '{"error":1}')]),
+    'stdin line 3 differs from the cassette "mcp.ndjson": response.response.mcp_response.result.error: recorded (nothing), this run 1',
+  );
+});
+
+Deno.test("a line the host writes before output it may wait for is not taken early: it misses", async () => {
+  // Two turns: the second prompt was written after the first result, which the host may wait for.
+  const cassette = (await recorded("turns.ndjson", [
+    { t: 1, stdin: user("one") },
+    { t: 2, stdout_raw: result("1") },
+    { t: 3, stdin: user("two") },
+    { t: 4, stdout_raw: result("2") },
+    { t: 5, stdin_eof: true },
+    { t: 6, exit: { code: 0, signal: null } },
+  ])).cassette;
+  const { out, status } = await host(replayProcess(cassette, { source: "turns.ndjson" }), [
+    { lines: [user("two"), user("one")] },
+  ]);
+  assertEquals(out, "");
+  assertEquals(
+    status.failure?.message,
+    'stdin line 1 differs from the cassette "turns.ndjson": message.content: recorded "one", this run "two"',
+  );
+});

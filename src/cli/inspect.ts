@@ -140,7 +140,7 @@ async function summarizeCassette(
   source: string,
   summarizer: TranscriptSummarizer,
 ): Promise<InspectSummary> {
-  const reader = new CassetteReader(source);
+  const reader = new CassetteReader(source, { partial: true }); // a cut recording shows as it is
   let exit: CassetteSummary["exit"] = null;
   for await (const line of body.pipeThrough(new LineStream())) {
     summarizer.lines = line.lineNumber;

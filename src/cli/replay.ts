@@ -225,14 +225,16 @@ async function checkCassettes(launcher: Launcher): Promise<void> {
 
 /**
  * How many cassettes the folder holds (0 in passthrough mode, which never reads it). Cassettes
- * that no run could use (two with the same key, an unknown format) are refused here, when the
- * launcher is written, rather than on every run; an empty folder in replay mode is a warning.
+ * that no run could use (two with the same key, an unknown format, a record a replay could not
+ * play) are refused here, when the launcher is written, rather than on every run; an empty folder
+ * in replay mode is a warning.
  */
 async function countCassettes(launcher: Launcher): Promise<number> {
   if (launcher.mode === "passthrough") return 0;
   let store: CassetteStore;
   try {
     store = await CassetteStore.open(launcher.cassettes);
+    await store.check();
   } catch (error) {
     if (!(error instanceof TypeError || error instanceof SyntaxError)) throw error;
     throw new UsageError(`Cannot use --cassettes "${launcher.cassettes}": ${error.message}`, {
