@@ -58,13 +58,13 @@ async function main(args: string[]): Promise<number> {
 }
 
 /**
- * Reports what `command` threw and returns the exit code: a usage error is its message and the
- * command's help (2), anything else `error[kind]: message` and a hint (1); with `json`, the JSON
- * error object on stdout too.
+ * Reports what `command` (or claw itself, without one) threw and returns the exit code: a usage
+ * error is its message and the command's help (2), anything else `error[kind]: message` and a hint
+ * (1); with `json`, the JSON error object on stdout too, when stdout can still take it.
  */
 async function report(
   error: unknown,
-  command: Command,
+  command: Command | undefined,
   help: string,
   json: boolean,
 ): Promise<number> {
@@ -76,8 +76,12 @@ async function report(
     ),
     importLazily<typeof import("./src/cli/_style.ts")>("./src/cli/_style.ts", import.meta.url),
   ]);
-  const reported = errorReport(error, command.name);
-  if (json) console.log(JSON.stringify(reported));
+  const reported = errorReport(error, command?.name);
+  try {
+    if (json) console.log(JSON.stringify(reported));
+  } catch {
+    // stdout itself failed (a full disk): the line on stderr says so
+  }
   const { kind, message, hint } = reported.error;
   if (kind === "usage") {
     console.error(`${message}\n\n${help}`);
@@ -110,5 +114,8 @@ function unknown(name: string): number {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  // What fails outside a command (printing --version to a full disk) is reported the same way.
+  Deno.exit(
+    await main(Deno.args).catch((error) => report(error, undefined, topHelp(VERSION), false)),
+  );
 }

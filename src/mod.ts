@@ -198,6 +198,7 @@ export {
   type JobStatus,
   readResults,
   ResultWriter,
+  type ResultWriterOptions,
 } from "./batch/result.ts";
 export { type MergeOptions, type MergeReport, mergeResults } from "./batch/merge.ts";
 export { inShard, parseShard, type Shard, shardFromEnv, shardOf } from "./batch/shard.ts";

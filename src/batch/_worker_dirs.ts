@@ -17,14 +17,21 @@ export interface IsolationOptions {
   onWarning?: (message: string) => void;
 }
 
-/** The workers' dirs; dispose to remove a temporary batch dir. */
+/**
+ * The workers' dirs; dispose to remove a temporary batch dir, or, from a kept one, the copies of
+ * the stored login. The same happens when the process exits without disposing them (`Deno.exit`
+ * after an unexpected error): no copy of a login outlives the batch.
+ */
 export class WorkerDirs implements AsyncDisposable {
   readonly #root: string;
   readonly #temporary: boolean;
+  readonly #copies: string[] = [];
+  readonly #onUnload = () => this.#removeSync();
 
   private constructor(root: string, temporary: boolean) {
     this.#root = root;
     this.#temporary = temporary;
+    globalThis.addEventListener("unload", this.#onUnload);
   }
 
   /**
@@ -36,6 +43,16 @@ export class WorkerDirs implements AsyncDisposable {
     const temporary = options.batchDir === undefined;
     const root = options.batchDir ?? await Deno.makeTempDir({ prefix: "claw-batch-" });
     const dirs = new WorkerDirs(root, temporary);
+    try {
+      await dirs.#populate(options, count);
+    } catch (error) {
+      await dirs[Symbol.asyncDispose]();
+      throw error;
+    }
+    return dirs;
+  }
+
+  async #populate(options: IsolationOptions, count: number): Promise<void> {
     const hostEnv = options.hostEnv ?? Deno.env.toObject();
     const login = storedLogin(hostEnv);
     if (login) {
@@ -44,17 +61,17 @@ export class WorkerDirs implements AsyncDisposable {
       );
     }
     for (let slot = 0; slot < count; slot++) {
-      const env = dirs.env(slot);
+      const env = this.env(slot);
       await Deno.mkdir(env.CLAUDE_CONFIG_DIR!, { recursive: true, mode: 0o700 });
       await Deno.mkdir(env.TMPDIR!, { recursive: true });
       if (login) {
         const copy = `${env.CLAUDE_CONFIG_DIR}/.credentials.json`;
         await Deno.remove(copy).catch(() => {});
+        this.#copies.push(copy);
         await Deno.copyFile(login, copy);
         await Deno.chmod(copy, 0o400);
       }
     }
-    return dirs;
   }
 
   /** The variables that put worker `slot` in its own dirs. */
@@ -68,7 +85,22 @@ export class WorkerDirs implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    globalThis.removeEventListener("unload", this.#onUnload);
     if (this.#temporary) await Deno.remove(this.#root, { recursive: true }).catch(() => {});
+    else await Promise.all(this.#copies.map((copy) => Deno.remove(copy).catch(() => {})));
+  }
+
+  /** What disposing does, at once: the process is exiting. */
+  #removeSync(): void {
+    const remove = (path: string, recursive: boolean) => {
+      try {
+        Deno.removeSync(path, { recursive });
+      } catch {
+        // already gone, or nothing more can be done while exiting
+      }
+    };
+    if (this.#temporary) remove(this.#root, true);
+    else for (const copy of this.#copies) remove(copy, false);
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { BatchInputError } from "./batch_input_error.ts";
+import { _ResultsLock } from "./_results_lock.ts";
 import { _isCutShort, _parseResult, _resultLine, _resultLines } from "./_result_format.ts";
 
 /** How a job ended: `ok`, `failed` (after its retries), `skipped` (never started), `aborted`. */
@@ -85,19 +86,33 @@ export function emptyUsage(): BatchUsage {
 
 const encoder = new TextEncoder();
 
+/** Options of {@linkcode ResultWriter.open}. */
+export interface ResultWriterOptions {
+  /** Receives the warning about a stale lock taken over. */
+  onWarning?: (message: string) => void;
+}
+
 /**
  * Appends results to a JSONL file, one line each, flushed to disk (`fsync`) before `write()`
  * resolves. Concurrent `write()` calls queue, so lines never interleave; once a write fails, the
- * later ones fail too rather than append after a partial line. One writer per file at a time.
+ * later ones fail too rather than append after a partial line.
+ *
+ * One writer per file at a time: while open, the writer holds a lock file beside the results
+ * (`results.jsonl.lock`, with its pid), and a second `open()` of the same file, in this process
+ * or another, fails with kind `results_in_use`. A lock left by a process that is no longer
+ * running (killed, crashed) is taken over with a warning. The lock goes when the writer closes,
+ * or when the process exits (`Deno.exit`) without closing it. A path that is not a regular file
+ * (a device, a pipe) is written as it is, without lock.
  *
  * @example Append results, close with `await using`
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import { rejects, strictEqual } from "node:assert";
  * import { emptyUsage, readResults, ResultWriter } from "./result.ts";
  *
  * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
  * {
  *   await using writer = await ResultWriter.open(path);
+ *   await rejects(ResultWriter.open(path), /another batch \(pid \d+\) is writing it/);
  *   await Promise.all(["a", "b"].map((id, i) =>
  *     writer.write({
  *       id, status: "ok", error_kind: null, error_hint: null, error_message: null,
@@ -115,38 +130,53 @@ export class ResultWriter implements AsyncDisposable {
   /** The results file. */
   readonly path: string;
   readonly #file: Deno.FsFile;
+  readonly #lock: _ResultsLock | undefined;
   #queue: Promise<void> = Promise.resolve();
   #failure: { error: unknown } | undefined;
   #closed: Promise<void> | undefined;
 
-  private constructor(path: string, file: Deno.FsFile) {
+  private constructor(path: string, file: Deno.FsFile, lock: _ResultsLock | undefined) {
     this.path = path;
     this.#file = file;
+    this.#lock = lock;
   }
 
   /**
-   * Opens `path` for appending, creating it when missing. A last line cut short by a crash
-   * mid-write is removed first, so the next line starts on a line of its own (a complete last
-   * line that only lacks its newline gets one). Throws a `BatchInputError` when the file ends in
-   * a line that is neither: it is not a results file.
+   * Takes the lock of `path` and opens it for appending, creating it when missing. A last line
+   * cut short by a crash mid-write is removed first, so the next line starts on a line of its own
+   * (a complete last line that only lacks its newline gets one). Throws a `BatchInputError` when
+   * the file ends in a line that is neither: it is not a results file; a `ClawError` of kind
+   * `results_in_use` when another writer holds it.
    */
-  static async open(path: string): Promise<ResultWriter> {
-    const repair = await tailRepair(path);
-    const file = await Deno.open(path, { append: true, create: true });
+  static async open(path: string, options: ResultWriterOptions = {}): Promise<ResultWriter> {
+    const info = await Deno.stat(path).catch(() => undefined);
+    if (info !== undefined && !info.isFile && !info.isDirectory) {
+      // A device or a pipe: nothing to repair, to lock, or to flush.
+      return new ResultWriter(path, await Deno.open(path, { write: true }), undefined);
+    }
+    const lock = await _ResultsLock.acquire(path, options);
     try {
-      if (repair.keep !== undefined) await file.truncate(repair.keep);
-      if (repair.newline) await writeAll(file, encoder.encode("\n"));
-      if (repair.keep !== undefined || repair.newline) await file.sync();
+      const repair = await tailRepair(path);
+      const file = await Deno.open(path, { append: true, create: true });
+      try {
+        if (repair.keep !== undefined) await file.truncate(repair.keep);
+        if (repair.newline) await writeAll(file, encoder.encode("\n"));
+        if (repair.keep !== undefined || repair.newline) await file.sync();
+      } catch (error) {
+        file.close();
+        throw error;
+      }
+      return new ResultWriter(path, file, lock);
     } catch (error) {
-      file.close();
+      lock.release();
       throw error;
     }
-    return new ResultWriter(path, file);
   }
 
   /**
    * Appends `result` as one JSON line and resolves once it is on disk. Rejects when the writer is
-   * closed or an earlier write failed.
+   * closed or an earlier write failed, and with an error naming the file when this one fails
+   * (a full disk).
    */
   write(result: BatchResult): Promise<void> {
     if (this.#closed !== undefined) {
@@ -160,11 +190,12 @@ export class ResultWriter implements AsyncDisposable {
     return written;
   }
 
-  /** Waits for the queued writes, then closes the file. Safe to call twice. */
+  /** Waits for the queued writes, then closes the file and releases its lock. Safe to call twice. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#queue;
       this.#file.close();
+      this.#lock?.release();
     })();
     return this.#closed;
   }
@@ -183,10 +214,15 @@ export class ResultWriter implements AsyncDisposable {
     }
     try {
       await writeAll(this.#file, bytes);
-      await this.#file.sync();
+      if (this.#lock) await this.#file.sync(); // a device or a pipe has nothing to flush
     } catch (error) {
       this.#failure = { error };
-      throw error;
+      throw new Error(
+        `Cannot write the results file "${this.path}": ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
     }
   }
 }

@@ -6,10 +6,11 @@
  * @module
  */
 import { ClawError } from "../errors/claw_error.ts";
+import { ioHint, isIoError } from "../errors/_io.ts";
 import type { ErrorKind } from "../errors/kinds.ts";
 import type { ResultEvent } from "../protocol/events.ts";
 import type { Spawner } from "../process/spawn.ts";
-import { run } from "../session/run.ts";
+import { type ClaudeRun, run } from "../session/run.ts";
 import type { RunOptions } from "../session/run_options.ts";
 import { WorkerDirs } from "./_worker_dirs.ts";
 import type { BatchJob } from "./job.ts";
@@ -76,7 +77,14 @@ export interface BatchOptions {
  * Runs `jobs` (read lazily: a jobs file is streamed) through a pool of `concurrency` workers and
  * yields each job's result as it ends. Jobs not started because the batch stopped (cost,
  * failure share) are yielded as `skipped`; jobs running when `signal` aborts end `aborted`.
- * Every process is reaped before the iteration ends, however it ends.
+ * Every process is reaped before the iteration ends, however it ends. A job fails on its own,
+ * never the batch: a run that could not be recorded (its cassette not saved) ends `failed` with
+ * kind `io`.
+ *
+ * `runBatch` writes no file, so it takes no lock: where the results go is the caller's choice.
+ * A results file is locked by `ResultWriter.open` for as long as the writer is open, so that two
+ * batches on one file (each then running every job) cannot happen; open the writer before
+ * reading the file for a resume, as `claw batch run` does.
  *
  * @example Two jobs replayed from recorded runs
  * ```ts
@@ -235,44 +243,56 @@ class Pool {
     }
   }
 
+  /**
+   * One attempt at `job`; never throws. A run that succeeded but could not be reaped cleanly (its
+   * recording could not be saved) fails, like any failed run, with its cost and usage counted.
+   */
   async #attempt(
     job: BatchJob,
     env: Record<string, string | undefined>,
     attempt: number,
   ): Promise<BatchResult> {
-    const spawner = this.#options.spawnerFor?.(job);
-    const options: RunOptions = {
-      ...this.#options.defaults,
-      ...job.options,
-      env: { ...this.#options.defaults?.env, ...env },
-      signal: this.#abort.signal,
-      ...(spawner ? { spawner } : {}),
-      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
-    };
-    await using answer = run(job.prompt, options);
+    let answer: ClaudeRun | undefined;
+    let failure: { error: unknown } | undefined;
     try {
+      const spawner = this.#options.spawnerFor?.(job);
+      answer = run(job.prompt, {
+        ...this.#options.defaults,
+        ...job.options,
+        env: { ...this.#options.defaults?.env, ...env },
+        signal: this.#abort.signal,
+        ...(spawner ? { spawner } : {}),
+        ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
+      });
       for await (const item of answer) {
         if (item.type === "rate_limit_event") this.#rateLimited(item.rate_limit_info);
       }
-      const result = await answer.result();
-      this.#spend(result);
-      return fromResult(job, "ok", attempt, result);
+      await answer.result();
     } catch (error) {
-      // A failed run may still have ended with a result: its cost and usage count.
-      const result = answer.lastResult;
-      if (result) this.#spend(result);
-      const known = error instanceof ClawError ? error : undefined;
-      const kind = known?.kind ?? "internal";
-      const status: JobStatus = kind === "aborted" ? "aborted" : "failed";
-      const base = result ? fromResult(job, status, attempt, result) : blank(job, status, attempt);
-      return {
-        ...base,
-        error_kind: kind,
-        error_message: known?.message ?? String(error),
-        error_hint: known?.hint ?? "This is a bug in claw: report it",
-        session_id: base.session_id ?? known?.sessionId ?? null,
-      };
+      failure = { error };
     }
+    try {
+      await answer?.[Symbol.asyncDispose]();
+    } catch (error) {
+      failure ??= { error };
+    }
+    // A failed run may still have ended with a result: its cost and usage count.
+    const result = answer?.lastResult;
+    if (result) this.#spend(result);
+    if (!failure && result) return fromResult(job, "ok", attempt, result);
+    const error = failure?.error;
+    const known = error instanceof ClawError ? error : undefined;
+    const kind = known?.kind ?? (isIoError(error) ? "io" : "internal");
+    const status: JobStatus = kind === "aborted" ? "aborted" : "failed";
+    const base = result ? fromResult(job, status, attempt, result) : blank(job, status, attempt);
+    return {
+      ...base,
+      error_kind: kind,
+      error_message: known?.message ?? (error instanceof Error ? error.message : String(error)),
+      error_hint: known?.hint ??
+        (kind === "io" ? ioHint(error) : "This is a bug in claw: report it"),
+      session_id: base.session_id ?? known?.sessionId ?? null,
+    };
   }
 
   #rateLimited(info: { status: string; resetsAt?: number }): void {

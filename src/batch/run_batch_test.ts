@@ -119,3 +119,30 @@ Deno.test("a rate limit that says rejected holds new starts until its reset time
     warnings.some((w) => w.startsWith("The rate limit says rejected: no new job starts until")),
   );
 });
+
+Deno.test("a run whose recording cannot be saved fails that job only, kind io, and the batch goes on", async () => {
+  const replay = cassette("text_simple");
+  // As a recording spawner's process does when its save fails: the status rejects after the run.
+  const failingSave: Spawner = async (request) => {
+    const process = await replay(request);
+    const status = process.status.then(() => Deno.writeTextFile("/dev/full", "cassette"))
+      .then(() => process.status);
+    return { ...process, status };
+  };
+  const spawnerFor = (job: BatchJob) => job.id === "j2" ? failingSave : replay;
+  const results = await Array.fromAsync(runBatch(jobs(3), { spawnerFor, concurrency: 2 }));
+  const byId = new Map(results.map((result) => [result.id, result]));
+  deepStrictEqual([...byId.values()].map((r) => [r.id, r.status]).sort(), [
+    ["j1", "ok"],
+    ["j2", "failed"],
+    ["j3", "ok"],
+  ]);
+  const failed = byId.get("j2")!;
+  strictEqual(failed.error_kind, "io");
+  strictEqual(failed.error_message, "No space left on device (os error 28): writefile '/dev/full'");
+  assert(failed.error_hint?.startsWith("Free some space"), failed.error_hint ?? "");
+  assert(
+    failed.cost_usd > 0 && failed.result === "Hello from the fake API.",
+    "the run still counts",
+  );
+});

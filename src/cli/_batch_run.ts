@@ -9,13 +9,11 @@ import { checkJobs, readJobs } from "../batch/job.ts";
 import { type BatchResult, readResults, ResultWriter } from "../batch/result.ts";
 import { type BatchProgress, runBatch, type StopReason } from "../batch/run_batch.ts";
 import { inShard, parseShard, type Shard, shardFromEnv } from "../batch/shard.ts";
-import { recordingSpawner, saveCassette } from "../cassette/recorder.ts";
-import { replaySpawner } from "../cassette/testing.ts";
 import { InvalidOptionError } from "../errors/claw_error.ts";
-import { denoSpawner } from "../process/deno_spawner.ts";
 import type { Spawner } from "../process/spawn.ts";
 import type { RunOptions } from "../session/run_options.ts";
 import { UsageError } from "./_args.ts";
+import { _recordJob, _replayJob } from "./_batch_cassettes.ts";
 import { type Flag, flagFor, flagValues, parseFlags } from "./_flags.ts";
 import { checkFolder, checkInputFile, checkOutputPath } from "./_paths.ts";
 import { RUN_FLAGS } from "./_run_flags.ts";
@@ -137,28 +135,35 @@ export async function runBatchCommand(args: string[]): Promise<number> {
   if (typeof own.batchDir === "string") {
     await checkOutputPath("--batch-dir", join(own.batchDir, "x"));
   }
-  const done = await readResults(output);
-  if (done.size > 0 && own.resume !== true) {
-    throw new UsageError(
-      `Cannot write -o "${output}": it already holds ${done.size} results: pass --resume to go on with it, or remove it`,
-    );
-  }
   const counted = await checkJobs(jobsPath, shard ? { shard } : {});
   if (counted.total === 0) {
     throw new UsageError(`The jobs file "${jobsPath}" has no jobs: write one JSON job per line`);
   }
-  const alreadyOk = new Set([...done.values()].filter((r) => r.status === "ok").map((r) => r.id));
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  const progress = new ProgressLine(counted.inShard - alreadyOkIn(alreadyOk, shard));
+  const progress = new ProgressLine();
   const tally = { ok: 0, failed: 0, skipped: 0, aborted: 0, cost: 0 };
   let stopped: StopReason | undefined;
+  let alreadyOk = new Set<string>();
   const started = performance.now();
   try {
-    await using writer = await ResultWriter.open(output);
+    // The lock on the output is taken before it is read: a second batch on it is refused here.
+    await using writer = await ResultWriter.open(output, {
+      onWarning: (message) => progress.warn(message),
+    });
+    const done = await resumable(output)
+      ? await readResults(output)
+      : new Map<string, BatchResult>();
+    if (done.size > 0 && own.resume !== true) {
+      throw new UsageError(
+        `Cannot write -o "${output}": it already holds ${done.size} results: pass --resume to go on with it, or remove it`,
+      );
+    }
+    alreadyOk = new Set([...done.values()].filter((r) => r.status === "ok").map((r) => r.id));
+    progress.total = counted.inShard - alreadyOkIn(alreadyOk, shard);
     const results = runBatch(pending(jobsPath, shard, alreadyOk), {
       defaults,
       concurrency,
@@ -216,16 +221,18 @@ async function* pending(path: string, shard: Shard | undefined, skip: Set<string
   }
 }
 
-/** Each job's own cassette, `DIR/<id>.ndjson`, to record or replay; the real claude otherwise. */
+/** Whether `path` is a file or missing (a device or a pipe holds no results). */
+async function resumable(path: string): Promise<boolean> {
+  return (await Deno.stat(path).catch(() => undefined))?.isFile ?? true;
+}
+
+/** Each job's own cassette in `DIR` (`_batch_cassettes.ts`) to record or replay; else real claude. */
 function spawnerFor(
   record: string | undefined,
   replay: string | undefined,
 ): (job: { id: string }) => Spawner | undefined {
-  const file = (dir: string, id: string) => join(dir, `${encodeURIComponent(id)}.ndjson`);
-  if (record !== undefined) {
-    return (job) => recordingSpawner(denoSpawner, { save: saveCassette(file(record, job.id)) });
-  }
-  if (replay !== undefined) return (job) => replaySpawner(file(replay, job.id));
+  if (record !== undefined) return (job) => _recordJob(record, job.id);
+  if (replay !== undefined) return (job) => _replayJob(replay, job.id);
   return () => undefined;
 }
 
@@ -253,21 +260,18 @@ function summaryLine(summary: BatchSummary): string {
 
 /** The progress line on a terminal (stderr), redrawn in place; nothing when piped. */
 class ProgressLine {
-  readonly #total: number;
+  /** The jobs to run, once the output was read. */
+  total = 0;
   readonly #enabled = Deno.stderr.isTerminal();
   #last = "";
-
-  constructor(total: number) {
-    this.#total = total;
-  }
 
   update(state: BatchProgress): void {
     if (!this.#enabled) return;
     const done = state.ok + state.failed;
     const rate = done / Math.max(state.elapsedMs / 1000, 0.001);
-    const eta = rate > 0 ? `ETA ${Math.round((this.#total - done) / rate)} s` : "ETA –";
+    const eta = rate > 0 ? `ETA ${Math.round((this.total - done) / rate)} s` : "ETA –";
     const line =
-      `${done}/${this.#total} done · ${state.failed} failed · ${state.running} running · $${
+      `${done}/${this.total} done · ${state.failed} failed · ${state.running} running · $${
         state.costUsd.toFixed(4)
       } · ${rate.toFixed(2)}/s · ${eta}`;
     this.#last = line;

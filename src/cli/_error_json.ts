@@ -4,6 +4,7 @@
  * (with `--json`, or `claw run --output json`) always agree.
  */
 import { ClawError } from "../errors/claw_error.ts";
+import { ioHint, isIoError } from "../errors/_io.ts";
 import { hintFor } from "../errors/kinds.ts";
 import { UsageError } from "./_args.ts";
 
@@ -38,14 +39,14 @@ export interface ErrorReport {
   };
 }
 
-const IO_HINT = "Check that the path exists and that claw may read or write it, then rerun";
 const INTERNAL_HINT =
   "claw did not expect this error: please report it with the command that caused it";
 
 /**
  * The report of `error`, whatever was thrown: a `ClawError` keeps its kind, hint and details; a
  * `UsageError` is kind `usage` (its hint names `claw <command> --help` when `command` is given);
- * a file system error, or an error caused by one, is `io`; anything else is `internal`.
+ * a file system error (a full disk and a name too long included), or an error caused by one, is
+ * `io`; anything else is `internal`.
  *
  * @example A refused option and a failed run
  * ```ts
@@ -78,7 +79,7 @@ export function errorReport(error: unknown, command?: string): ErrorReport {
     const help = command === undefined ? "" : ` (claw ${command} --help lists the options)`;
     return report("usage", error.message, `${hintFor("usage")}${help}`);
   }
-  if (isFileSystemError(error)) return report("io", (error as Error).message, IO_HINT);
+  if (isIoError(error)) return report("io", (error as Error).message, ioHint(error));
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return report("internal", message, INTERNAL_HINT);
 }
@@ -119,13 +120,4 @@ function report(
       stderr_tail: details.stderr_tail ?? null,
     },
   };
-}
-
-/** Whether `error` is one of Deno's file system or OS errors, or was caused by one. */
-function isFileSystemError(error: unknown): boolean {
-  for (let seen = 0; error instanceof Error && seen < 8; seen++) {
-    if (Object.values(Deno.errors).some((type) => error instanceof type)) return true;
-    error = error.cause;
-  }
-  return false;
 }

@@ -41,6 +41,23 @@ Deno.test("errorReport makes a file system error, or one caused by it, kind io w
   assertEquals(errorReport(cause).error.kind, "io");
 });
 
+Deno.test("errorReport makes a full disk and a name too long kind io, as Deno raises them", async () => {
+  const full = await Deno.writeTextFile("/dev/full", "x").then(() => undefined, (error) => error);
+  const long = await Deno.stat(`/tmp/${"x".repeat(300)}`).then(() => undefined, (error) => error);
+  for (const [error, hint] of [[full, /Free some space/], [long, /shorter file name/]]) {
+    // Plain Errors with an errno code, not Deno.errors classes.
+    assertEquals(error?.constructor, Error);
+    const report = errorReport(new Error('Cannot write "x"', { cause: error })).error;
+    assertEquals(report.kind, "io");
+    assertEquals((hint as RegExp).test(report.hint), true, report.hint);
+    assertEquals(errorReport(error).error.kind, "io");
+  }
+  assertEquals(
+    errorReport(full).error.message,
+    "No space left on device (os error 28): writefile '/dev/full'",
+  );
+});
+
 Deno.test("errorReport makes anything unexpected kind internal, with the error's name", () => {
   assertEquals(
     errorReport(new TypeError("x is undefined")).error.message,

@@ -27,7 +27,8 @@ A result line: {"id", "status": "ok"|"failed"|"skipped"|"aborted", "error_kind",
 
 run:
   -o, --output FILE          The results file (required). It must not hold results yet, unless
-                             --resume: then jobs already ok are skipped and the rest run again
+                             --resume: then jobs already ok are skipped and the rest run again.
+                             One batch at a time: FILE.lock names the pid of the batch writing it
   --concurrency N            Jobs at once (default 4). Each worker has its own CLAUDE_CONFIG_DIR
                              and TMPDIR, so concurrent CLIs never share .claude.json or a login
   --retries N                Extra attempts for rate_limit, overloaded, provider_internal and
@@ -38,7 +39,8 @@ run:
   --shard I/N                Run only the jobs of shard I of N (a stable hash of the id); also
                              from CLAW_SHARD, or JOB_COMPLETION_INDEX with --shards N
   --shards N                 The shard count for JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)
-  --record DIR, --replay DIR Record each job as DIR/<id>.ndjson, or replay it from there
+  --record DIR, --replay DIR Record each job as DIR/<id>.ndjson, or replay it from there (an id
+                             too long for a file name is shortened and hashed)
   --batch-dir DIR            Keep the workers' dirs (and their sessions) here (default: a
                              temporary folder, removed at the end)
   --json                     Print a summary object at the end

@@ -28,6 +28,7 @@ export const ERROR_KINDS = [
   "hang",
   "session_not_found",
   "session_in_use",
+  "results_in_use",
   "unsupported",
   "control_refused",
   "cassette_miss",
@@ -70,6 +71,8 @@ const HINTS: Record<ErrorKind, string> = {
     "Check the session id: the CLI keeps sessions under ~/.claude/projects/<working directory>/",
   session_in_use:
     "End the claude process that has the session open (the message names its pid), then retry",
+  results_in_use:
+    "Wait for the other batch to end (the message names its pid), or write the results to another file; remove the lock file only when no batch is writing it",
   unsupported:
     "This Claude Code version or session transport cannot do it: upgrade Claude Code (claude --version says which one runs) or use the stream transport",
   control_refused:
