@@ -9,7 +9,7 @@ import { readJobs } from "./job.ts";
 import { type BatchResult, type BatchUsage, emptyUsage } from "./result.ts";
 import { _resultLine, _resultLines } from "./_result_format.ts";
 import { _show } from "./_show.ts";
-import { _writeAtomic } from "./_write_atomic.ts";
+import { _writeAtomic } from "../process/_write_atomic.ts";
 
 /** Options of {@linkcode mergeResults}. */
 export interface MergeOptions {

@@ -81,6 +81,8 @@ export interface CassetteHeader {
    * recording when the same signal reaches it at that point (see the `kill` record).
    */
   interrupted?: { signal: string; t: number; reason?: string };
+  /** The batch job the run was, for a cassette `claw batch run --record` saved. */
+  job_id?: string;
 }
 
 /** The optional header fields, as {@linkcode cassetteHeader} takes them. */

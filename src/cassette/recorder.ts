@@ -5,6 +5,7 @@
  */
 import { cliVersionOf } from "../protocol/events.ts";
 import type { ClaudeProcess, Spawner } from "../process/spawn.ts";
+import { _writeAtomic } from "../process/_write_atomic.ts";
 import {
   type Cassette,
   cassetteHeader,
@@ -151,15 +152,15 @@ export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawne
 export function saveCassette(path: string): (cassette: Cassette) => Promise<void> {
   return async (cassette) => {
     await Deno.mkdir(folderOf(path), { recursive: true });
-    const temporary = `${path}.tmp-${crypto.randomUUID()}`;
-    await Deno.writeTextFile(temporary, serializeCassette(cassette));
-    await Deno.rename(temporary, path);
+    await _writeAtomic(path, serializeCassette(cassette));
   };
 }
 
 /**
  * Checks that a cassette can be saved at `path` (creating its folder), so a recording fails before
- * the run spends anything rather than after it. Throws the file system's error otherwise.
+ * the run spends anything rather than after it: the file is opened for writing (and removed again
+ * when it did not exist), so a folder that takes no files and a name too long both show. Throws
+ * the file system's error, which names `path`, otherwise.
  *
  * @example
  * ```ts
@@ -170,11 +171,12 @@ export function saveCassette(path: string): (cassette: Cassette) => Promise<void
  * ```
  */
 export async function checkWritable(path: string): Promise<void> {
-  const folder = folderOf(path);
-  await Deno.mkdir(folder, { recursive: true });
-  const probe = `${folder}/.claw-write-check-${crypto.randomUUID()}`;
-  await Deno.writeTextFile(probe, "");
-  await Deno.remove(probe);
+  await Deno.mkdir(folderOf(path), { recursive: true });
+  const info = await Deno.stat(path).catch(() => undefined);
+  if (info !== undefined && !info.isFile) return; // a device or pipe: written as it is, not opened now
+  // Opened without truncating: a cassette being replaced keeps its content until the save.
+  (await Deno.open(path, { write: true, create: true })).close();
+  if (info === undefined) await Deno.remove(path);
 }
 
 /** The folder a file path is in (`.` for a bare name). */

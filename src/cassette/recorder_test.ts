@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import type { ClaudeProcess, SpawnRequest } from "../process/spawn.ts";
 import { type Cassette, cassetteKey, parseCassette, serializeCassette } from "./cassette.ts";
-import { recordingSpawner, saveCassette } from "./recorder.ts";
+import { checkWritable, recordingSpawner, saveCassette } from "./recorder.ts";
 import { placesOf, requestKey } from "./request.ts";
 import { INIT_LINE, shellSpawner } from "../process/_stand_in.ts";
 import { run as runClaude } from "../session/run.ts";
@@ -201,23 +201,28 @@ Deno.test("placesOf finds HOME, the cwd, TMPDIR and the fake API's port", () => 
   assertEquals(placesOf({ command: "claude", args: [], env: {} }), { cwd: Deno.cwd() });
 });
 
+/** A cassette of an empty run. */
+async function emptyCassette(): Promise<Cassette> {
+  return {
+    header: {
+      type: "claw_cassette",
+      format: 1,
+      key: await cassetteKey([]),
+      cli_version: null,
+      argv: [],
+      env: [],
+      cwd: "$CWD",
+      recorded_at: new Date(0).toISOString(),
+    },
+    records: [{ t: 1, exit: { code: 0, signal: null } }],
+  };
+}
+
 Deno.test("saveCassette writes the file atomically, creating folders", async () => {
   const dir = await Deno.makeTempDir({ prefix: "claw-save-" });
   try {
     const path = join(dir, "a", "b", "run.ndjson");
-    const cassette: Cassette = {
-      header: {
-        type: "claw_cassette",
-        format: 1,
-        key: await cassetteKey([]),
-        cli_version: null,
-        argv: [],
-        env: [],
-        cwd: "$CWD",
-        recorded_at: new Date(0).toISOString(),
-      },
-      records: [{ t: 1, exit: { code: 0, signal: null } }],
-    };
+    const cassette = await emptyCassette();
     await saveCassette(path)(cassette);
     assertEquals(parseCassette(await Deno.readTextFile(path)), cassette);
     const names = await Array.fromAsync(Deno.readDir(join(dir, "a", "b")), (e) => e.name);
@@ -293,4 +298,29 @@ Deno.test("the header names the platform, claw, the kind of credential and the c
     ],
   );
   ok(!JSON.stringify(header).includes(secret));
+});
+
+Deno.test("a cassette name that fits is saved, one too long is refused before the run naming it, and a failed save leaves no temporary file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "claw-save-" });
+  try {
+    // 250 bytes fit a file name; with the 41 bytes the temporary name used to add, they did not.
+    const fits = join(dir, `${"x".repeat(243)}.ndjson`);
+    await checkWritable(fits);
+    await saveCassette(fits)(await emptyCassette());
+    ok((await Deno.stat(fits)).isFile);
+    const tooLong = join(dir, `${"y".repeat(300)}.ndjson`);
+    await rejects(checkWritable(tooLong), (error: Error) => {
+      match(error.message, /File name too long/);
+      ok(error.message.includes(tooLong), "the message names the user's path");
+      return true;
+    });
+    // A save whose rename fails (the path is a folder) cleans up after itself.
+    const folder = join(dir, "taken.ndjson");
+    await Deno.mkdir(folder);
+    await rejects(saveCassette(folder)(await emptyCassette()), /Cannot write/);
+    const names = await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name);
+    assertEquals(names.filter((name) => name.endsWith(".tmp")), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

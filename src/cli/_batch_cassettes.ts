@@ -26,7 +26,6 @@ const PREFIX_BYTES = 64;
 const SUFFIX = ".ndjson";
 
 /** A cassette header as batch writes it: with the id of the job. */
-type JobCassetteHeader = CassetteHeader & { job_id?: string };
 
 /**
  * The file name of job `id`'s cassette: its percent-encoded id when that fits, otherwise the
@@ -59,7 +58,7 @@ export function _recordJob(dir: string, id: string): Spawner {
     const path = join(dir, await _jobCassetteName(id));
     const write = saveCassette(path);
     const save = async (cassette: Cassette) => {
-      const header: JobCassetteHeader = { ...cassette.header, job_id: id };
+      const header: CassetteHeader = { ...cassette.header, job_id: id };
       try {
         await write({ header, records: cassette.records });
       } catch (error) {
@@ -104,7 +103,7 @@ async function jobOf(path: string): Promise<string | undefined> {
   for await (const line of lines) {
     if (line.text.trim() === "") continue;
     try {
-      const header: JobCassetteHeader = parseCassetteHeader(line.text, path, line.lineNumber);
+      const header: CassetteHeader = parseCassetteHeader(line.text, path, line.lineNumber);
       return typeof header.job_id === "string" ? header.job_id : undefined;
     } catch {
       return undefined;
