@@ -215,7 +215,10 @@ export {
   type SessionInfo,
   type SessionMessage,
   type SessionStoreOptions,
+  type SessionStream,
   type SessionTranscript,
+  streamSession,
+  streamSessionExport,
 } from "./session/store.ts";
 export {
   getSessionMessages,

@@ -1,6 +1,7 @@
 /**
  * `claw session list|show|export` end to end: `main.ts` as a subprocess, over sessions the pinned
- * CLIs wrote against the fake API in a throw-away HOME.
+ * CLIs wrote against the fake API in a throw-away HOME, and over synthetic sessions made by code
+ * (`_synthetic_sessions.ts`) where the shape of a file, not the CLI, is under test.
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { claw, type ClawOutput } from "./_claw.ts";
 import { hasCli, offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 import { text, toolUse } from "./_session.ts";
 import { run } from "../src/session/run.ts";
+import { conversationRecords, syntheticStore } from "../src/session/_synthetic_sessions.ts";
 
 const UNKNOWN_ID = "0b7c9a52-0000-4000-8000-000000000000";
 
@@ -201,6 +203,11 @@ Deno.test("claw session usage mistakes exit 2 with the help, before reading any 
       [["list", UNKNOWN_ID], /^Unexpected ".*": claw session list takes no ID/],
       [["show", "../etc/passwd"], /^Invalid session ID "\.\.\/etc\/passwd": pass an id that claw /],
       [["show", UNKNOWN_ID, "--nope"], /^Unknown option '--nope'\n/],
+      [
+        ["list", "--max-line-bytes", "0"],
+        /^Invalid --max-line-bytes "0": it must be a positive whole number of bytes, or Infinity\n/,
+      ],
+      [["show", UNKNOWN_ID, "--max-line-bytes", "lots"], /^Invalid --max-line-bytes "lots": /],
     ];
     for (const [args, message] of cases) {
       const out = await session(...args);
@@ -211,4 +218,103 @@ Deno.test("claw session usage mistakes exit 2 with the help, before reading any 
   } finally {
     await Deno.remove(home, { recursive: true });
   }
+});
+
+Deno.test("a session with a 600 MB line no longer fails claw session list for every session: list, show and export skip the line with a warning", async () => {
+  // Synthetic sessions, made by code. The large one holds 600 MiB of zero bytes between its
+  // two turns: one line, never written by a CLI, that costs no disk (the file is sparse).
+  await using store = await syntheticStore();
+  const [small, large] = [
+    "5c0e1a9e-0000-4000-8000-000000000001",
+    "5c0e1a9e-0000-4000-8000-000000000002",
+  ];
+  await store.write(
+    small,
+    conversationRecords({ sessionId: small, cwd: store.cwd, turns: [["Small", "Ok"]] }),
+  );
+  const records = conversationRecords({
+    sessionId: large,
+    cwd: store.cwd,
+    turns: [["Before", "One"], ["After", "Two"]],
+    start: "2026-03-01T00:00:00.000Z",
+  });
+  const lines = (from: number, to?: number) =>
+    records.slice(from, to).map((record) => JSON.stringify(record) + "\n").join("");
+  const path = await store.write(large, []);
+  {
+    using file = await Deno.open(path, { write: true });
+    await file.write(new TextEncoder().encode(lines(0, 5))); // turn 1: lines 1 to 5
+    await file.truncate((await file.stat()).size + 600 * 1024 * 1024); // line 6: zeros
+    await file.seek(0, Deno.SeekMode.End);
+    await file.write(new TextEncoder().encode("\n" + lines(5))); // turn 2
+  }
+  const session = (...args: string[]) => claw(["session", ...args], { env: store.env });
+  const warning = new RegExp(
+    `^warning: Skipped line 6 of "${path}": it is 629145600 bytes long, over the line limit of 268435456 bytes; raise the limit to read it\n$`,
+  );
+
+  const listed = await session("list", "--all", "--json");
+  assertEquals(listed.code, 0, listed.stderr);
+  match(listed.stderr, warning);
+  const sessions = JSON.parse(listed.stdout);
+  assertEquals(
+    sessions.map((s: { id: string; turns: number }) => [s.id, s.turns]),
+    [[large, 2], [small, 1]],
+  );
+  assertEquals(sessions[0].last_activity, records.at(-2)!.timestamp);
+
+  const shown = await session("show", large);
+  assertEquals(shown.code, 0, shown.stderr);
+  match(shown.stderr, warning);
+  match(shown.stdout, /\n> Before\n\nOne\n\n> After\n\nTwo\n$/);
+
+  const exported = await session("export", large, "--format", "md");
+  assertEquals(exported.code, 0, exported.stderr);
+  match(exported.stderr, warning);
+  match(exported.stdout, /\n## User\n\nBefore\n[^]*\n## User\n\nAfter\n\n## Assistant\n\nTwo\n$/);
+});
+
+Deno.test("claw session show puts each tool call's result under it, also when parallel calls' results come one message each", async () => {
+  // A synthetic session: one answer calls two tools at once; their results come one per message.
+  await using store = await syntheticStore();
+  const id = "5c0e1a9e-0000-4000-8000-000000000001";
+  const [, prompt, , answer] = conversationRecords({
+    sessionId: id,
+    cwd: store.cwd,
+    turns: [["Look around", "Found both"]],
+  });
+  const common = { sessionId: id, cwd: store.cwd, isSidechain: false };
+  const call = (n: number, command: string) => ({
+    type: "assistant",
+    uuid: `call-${n}`,
+    ...common,
+    message: {
+      id: "msg_calls",
+      role: "assistant",
+      content: [{ type: "tool_use", id: `toolu_${n}`, name: "Bash", input: { command } }],
+    },
+  });
+  const result = (n: number, output: string) => ({
+    type: "user",
+    uuid: `result-${n}`,
+    ...common,
+    message: {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: `toolu_${n}`, content: output }],
+    },
+  });
+  await store.write(id, [
+    prompt!,
+    call(1, "ls"),
+    call(2, "pwd"),
+    result(1, "a.txt"),
+    result(2, "/work/project"),
+    answer!,
+  ]);
+  const out = await claw(["session", "show", id], { env: store.env });
+  assertEquals(out.code, 0, out.stderr);
+  match(
+    out.stdout,
+    /\n> Look around\n\n⏺ Bash\(ls\)\n {2}⎿ a\.txt\n\n⏺ Bash\(pwd\)\n {2}⎿ \/work\/project\n\nFound both\n$/,
+  );
 });

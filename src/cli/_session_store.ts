@@ -1,22 +1,26 @@
 /**
  * `claw session list|show|export`: the CLI's stored sessions, read through the session store
  * (`src/session/store.ts`). This module only parses flags, checks paths and renders: the store
- * finds, reads and exports the sessions.
+ * finds, reads and exports the sessions. `show` and `export` write as the store reads, a message at
+ * a time, so their memory stays near a session's longest line; a line the store skips as too long
+ * is a warning on stderr.
  *
  * @module
  */
 import { InvalidOptionError } from "../errors/claw_error.ts";
+import { prettyJson } from "../session/_pretty_json.ts";
 import {
-  exportSession,
   listSessions,
-  readSession,
   type SessionBlock,
   type SessionExportFormat,
   type SessionInfo,
   type SessionMessage,
-  type SessionTranscript,
+  type SessionStoreOptions,
+  type SessionStream,
+  streamSession,
+  streamSessionExport,
 } from "../session/store.ts";
-import { UsageError } from "./_args.ts";
+import { numberFlag, UsageError } from "./_args.ts";
 import { type Flag, parseFlags } from "./_flags.ts";
 import { checkFolder, checkOutputPath } from "./_paths.ts";
 import { oneLine, type Styles, toolSummary } from "./_render.ts";
@@ -77,15 +81,25 @@ const JSON_FLAG: Flag = {
   help: "Print JSON (stable shape)",
 };
 
+const MAX_LINE_BYTES_FLAG: Flag = {
+  name: "max-line-bytes",
+  option: "maxLineBytes",
+  type: "string",
+  value: "BYTES",
+  help: "Skip longer lines of a session file, with a warning (default 268435456)",
+};
+
 const FLAGS: Readonly<Record<StoreCommand, readonly Flag[]>> = {
   list: [
     { name: "cwd", option: "cwd", type: "string", value: "DIR", help: "Whose sessions" },
     { name: "all", option: "all", type: "boolean", help: "Every working directory's sessions" },
     JSON_FLAG,
+    MAX_LINE_BYTES_FLAG,
   ],
   show: [
     JSON_FLAG,
     { name: "full", option: "full", type: "boolean", help: "Unfold long results" },
+    MAX_LINE_BYTES_FLAG,
   ],
   export: [
     { name: "format", option: "format", type: "string", value: "FORMAT", help: "md|json|ndjson" },
@@ -99,6 +113,7 @@ const FLAGS: Readonly<Record<StoreCommand, readonly Flag[]>> = {
     },
     // The export is its own format: --json only makes a failure a JSON object on stdout.
     { ...JSON_FLAG, help: "On failure, print the error as JSON on stdout" },
+    MAX_LINE_BYTES_FLAG,
   ],
 };
 
@@ -108,6 +123,10 @@ const FOLDED_LINES = 3;
 const TITLE_WIDTH = 40;
 /** The width of the output when it is not a terminal. */
 const PIPE_WIDTH = 120;
+/** The exit code when stdout's reader goes away mid-output: 128 + SIGPIPE, as `claw run`'s. */
+const STDOUT_CLOSED_EXIT = 141;
+/** How much output is gathered before it is written. */
+const WRITE_CHARS = 64 * 1024;
 
 /**
  * Runs `claw session list|show|export` with `args` (what follows the subcommand's name); returns
@@ -125,6 +144,12 @@ const PIPE_WIDTH = 120;
  */
 export async function runStoreCommand(kind: StoreCommand, args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, FLAGS[kind]);
+  const maxLineBytes = numberFlag("max-line-bytes", values["max-line-bytes"] as string | undefined);
+  const s = styles(colourEnabled(Deno.stderr));
+  const reading: Reading = {
+    ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
+    onWarning: (message) => console.error(s.yellow(`warning: ${message}`)),
+  };
   switch (kind) {
     case "list": {
       if (positionals.length > 0) {
@@ -135,20 +160,26 @@ export async function runStoreCommand(kind: StoreCommand, args: string[]): Promi
         cwd: values.cwd as string | undefined,
         all: values.all === true,
         json: values.json === true,
+        reading,
       });
     }
     case "show":
       return await show(sessionId(positionals), {
         json: values.json === true,
         full: values.full === true,
+        reading,
       });
     case "export":
       return await exportTo(sessionId(positionals), {
         format: values.format as string | undefined,
         output: values.output as string | undefined,
+        reading,
       });
   }
 }
+
+/** How the store reads for a command: `--max-line-bytes`, and its warnings to stderr. */
+type Reading = Pick<SessionStoreOptions, "maxLineBytes" | "onWarning">;
 
 /**
  * A session as `claw session list --json` prints it.
@@ -216,6 +247,7 @@ async function fromStore<T>(id: string | undefined, call: () => Promise<T>): Pro
     const names: Record<string, string> = {
       cwd: "--cwd",
       format: "--format",
+      maxLineBytes: "--max-line-bytes",
       env: "the environment",
     };
     throw new UsageError(error.describe((option) => names[option] ?? option), { cause: error });
@@ -223,7 +255,7 @@ async function fromStore<T>(id: string | undefined, call: () => Promise<T>): Pro
 }
 
 async function list(
-  options: { cwd: string | undefined; all: boolean; json: boolean },
+  options: { cwd: string | undefined; all: boolean; json: boolean; reading: Reading },
 ): Promise<number> {
   if (options.all && options.cwd !== undefined) {
     throw new UsageError("Pass either --cwd or --all, not both");
@@ -233,7 +265,10 @@ async function list(
     await checkFolder("--cwd", options.cwd, "the working directory whose sessions to list");
     cwd = await Deno.realPath(options.cwd); // as the CLI saw it: absolute, links resolved
   }
-  const sessions = await fromStore(undefined, () => listSessions({ cwd, all: options.all }));
+  const sessions = await fromStore(
+    undefined,
+    () => listSessions({ cwd, all: options.all, ...options.reading }),
+  );
   if (options.json) {
     console.log(JSON.stringify(sessions.map(sessionListing), null, 2));
     return 0;
@@ -251,24 +286,34 @@ async function list(
   return 0;
 }
 
-async function show(id: string, options: { json: boolean; full: boolean }): Promise<number> {
-  const transcript = await fromStore(id, () => readSession(id));
-  if (options.json) {
-    const shown: SessionShow = {
-      session: sessionListing(transcript.info),
-      messages: transcript.messages,
-    };
-    console.log(JSON.stringify(shown, null, 2));
-    return 0;
-  }
-  const s = styles(colourEnabled(Deno.stdout));
-  console.log(conversation(transcript, { full: options.full, width: outputWidth(), s }));
-  return 0;
+async function show(
+  id: string,
+  options: { json: boolean; full: boolean; reading: Reading },
+): Promise<number> {
+  const session = await fromStore(id, () => streamSession(id, options.reading));
+  return await toStdout(async (out) => {
+    if (options.json) {
+      const shown = { session: sessionListing(session.info), messages: [] };
+      for await (const piece of prettyJson(shown, "messages", session.messages)) {
+        await out.write(piece);
+      }
+      await out.write("\n");
+      return;
+    }
+    const s = styles(colourEnabled(Deno.stdout));
+    const view = new ConversationView({ full: options.full, width: outputWidth(), s });
+    await out.write(view.header(session));
+    for await (const message of session.messages) {
+      for (const part of view.add(message)) await out.write(`\n\n${part}`);
+    }
+    for (const part of view.end()) await out.write(`\n\n${part}`);
+    await out.write("\n");
+  });
 }
 
 async function exportTo(
   id: string,
-  options: { format: string | undefined; output: string | undefined },
+  options: { format: string | undefined; output: string | undefined; reading: Reading },
 ): Promise<number> {
   if (options.format === undefined) {
     throw new UsageError(`Missing --format: use ${FORMAT_NAMES}`);
@@ -280,22 +325,74 @@ async function exportTo(
     throw new UsageError(`Invalid --format "${options.format}": use ${FORMAT_NAMES}`);
   }
   if (options.output !== undefined) await checkOutputPath("-o", options.output);
-  const text = await fromStore(id, () => exportSession(id, format));
+  const pieces = await fromStore(id, () => streamSessionExport(id, format, options.reading));
   if (options.output === undefined) {
-    await writeAll(Deno.stdout, new TextEncoder().encode(text));
-    return 0;
+    return await toStdout(async (out) => {
+      for await (const piece of pieces) await out.write(piece);
+    });
   }
-  await Deno.writeTextFile(options.output, text);
+  {
+    using file = await Deno.open(options.output, { write: true, create: true, truncate: true });
+    const out = new TextOut(file);
+    for await (const piece of pieces) await out.write(piece);
+    await out.flush();
+  }
   const s = styles(colourEnabled(Deno.stderr));
   console.error(s.dim(`Wrote session ${id} to ${options.output}`));
   return 0;
 }
 
-async function writeAll(
-  writer: { write(bytes: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  while (bytes.length > 0) bytes = bytes.subarray(await writer.write(bytes));
+/**
+ * Runs `write` with stdout as a {@linkcode TextOut}; its exit code: 0, or 141 when stdout's
+ * reader went away (`claw session show … | head`), which stops the reading too.
+ */
+async function toStdout(write: (out: TextOut) => Promise<void>): Promise<number> {
+  const out = new TextOut(Deno.stdout);
+  try {
+    await write(out);
+    await out.flush();
+    return 0;
+  } catch (error) {
+    if (error instanceof Deno.errors.BrokenPipe) return STDOUT_CLOSED_EXIT;
+    throw error;
+  }
+}
+
+/** Text written as it is made, gathered into writes of about {@linkcode WRITE_CHARS}. */
+class TextOut {
+  readonly #writer: { write(bytes: Uint8Array): Promise<number> };
+  readonly #encoder = new TextEncoder();
+  #pending: string[] = [];
+  #chars = 0;
+
+  constructor(writer: { write(bytes: Uint8Array): Promise<number> }) {
+    this.#writer = writer;
+  }
+
+  /** Adds `text`; writes what was gathered once it is large enough, and a long text on its own. */
+  async write(text: string): Promise<void> {
+    if (text.length >= WRITE_CHARS) {
+      await this.flush();
+      await this.#writeAll(text);
+      return;
+    }
+    this.#pending.push(text);
+    this.#chars += text.length;
+    if (this.#chars >= WRITE_CHARS) await this.flush();
+  }
+
+  /** Writes what was gathered. */
+  async flush(): Promise<void> {
+    const text = this.#pending.join("");
+    this.#pending = [];
+    this.#chars = 0;
+    await this.#writeAll(text);
+  }
+
+  async #writeAll(text: string): Promise<void> {
+    let bytes = this.#encoder.encode(text);
+    while (bytes.length > 0) bytes = bytes.subarray(await this.#writer.write(bytes));
+  }
 }
 
 /** The columns to fit: the terminal's, or a fixed width for a pipe or a file. */
@@ -388,87 +485,156 @@ function clipStart(text: string, width: number): string {
   return text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
 }
 
-/** A session's conversation, readable: prompts, answers, tool calls with their results. */
-function conversation(
-  { info, messages, costUsd }: SessionTranscript,
-  options: { full: boolean; width: number; s: Styles },
-): string {
-  const { s, full, width } = options;
-  const results = new Map<string, SessionBlock>();
-  for (const message of messages) {
-    for (const block of message.content) {
-      if (block.type === "tool_result" && typeof block.tool_use_id === "string") {
-        results.set(block.tool_use_id, block);
-      }
-    }
+/** A tool call shown by `show`, and the result shown under it once it comes. */
+interface ToolCall {
+  /** The id its result names. */
+  id: string;
+  lines: string[];
+  result?: SessionBlock;
+}
+
+/**
+ * A session's conversation, readable: prompts, answers, tool calls with their results, made a
+ * message at a time. A tool call's lines wait for its result (in the messages that follow), but
+ * no longer than the next answer or prompt: then it is shown without one.
+ */
+class ConversationView {
+  readonly #s: Styles;
+  readonly #full: boolean;
+  readonly #width: number;
+  /** What is ready to show, held back while a tool call in it waits for its result. */
+  #held: (string | ToolCall)[] = [];
+  /** The tool calls held back for their results, by id. */
+  #waiting = new Map<string, ToolCall>();
+  /** What the turn used so far: the CLI stores tokens per answer (its cost only per session). */
+  #used = { input: 0, output: 0, any: false };
+
+  constructor(options: { full: boolean; width: number; s: Styles }) {
+    this.#s = options.s;
+    this.#full = options.full;
+    this.#width = options.width;
   }
-  const shownResults = new Set<SessionBlock>();
-  const titled = info.title !== undefined || info.tag !== undefined || info.archived === true;
-  const about = [
-    ...titled ? [titleCell(info)] : [],
-    info.cwd ?? "unknown cwd",
-    `${info.turns} prompt${info.turns === 1 ? "" : "s"}`,
-    `last activity ${localTime(info.lastActivity)}`,
-    ...(costUsd === undefined ? [] : [`$${costUsd.toFixed(4)}`]),
-  ];
-  const parts = [`${s.bold(`Session ${info.id}`)}\n${s.dim(about.join(" · "))}`];
-  const fold = (text: string) => foldLines(text, { full, width: width - 4, s });
-  const result = (block: SessionBlock) => {
-    shownResults.add(block);
-    const mark = block.is_error === true ? s.red("✗") : s.dim("⎿");
-    const text = resultText(block.content);
-    return hang(`  ${mark} `, text.trim() === "" ? [s.dim("(no output)")] : fold(text), "    ");
-  };
-  // What each turn used: the CLI stores tokens per answer (its cost only for the whole session).
-  const used = { input: 0, output: 0, any: false };
-  const closeTurn = () => {
-    if (used.any) parts.push(s.dim(`  (${used.input} in / ${used.output} out tokens)`));
-    Object.assign(used, { input: 0, output: 0, any: false });
-  };
-  for (const message of messages) {
-    const prompt = message.role === "user" &&
+
+  /** The session's title line and what it is about. */
+  header({ info, costUsd }: SessionStream): string {
+    const s = this.#s;
+    const titled = info.title !== undefined || info.tag !== undefined || info.archived === true;
+    const about = [
+      ...titled ? [titleCell(info)] : [],
+      info.cwd ?? "unknown cwd",
+      `${info.turns} prompt${info.turns === 1 ? "" : "s"}`,
+      `last activity ${localTime(info.lastActivity)}`,
+      ...(costUsd === undefined ? [] : [`$${costUsd.toFixed(4)}`]),
+    ];
+    return `${s.bold(`Session ${info.id}`)}\n${s.dim(about.join(" · "))}`;
+  }
+
+  /** The parts ready to show once `message` is added, in order. */
+  add(message: SessionMessage): string[] {
+    const s = this.#s;
+    const ready: string[] = [];
+    const prompt = message.role === "user" && message.meta !== true &&
       message.content.every((block) => block.type !== "tool_result");
-    if (prompt && message.meta !== true) closeTurn();
+    // Results still awaited come before the next answer or prompt, or not at all.
+    if (message.role === "assistant" || prompt) ready.push(...this.#release());
+    if (prompt) this.#closeTurn();
     if (message.usage) {
-      used.input += message.usage.input_tokens ?? 0;
-      used.output += message.usage.output_tokens ?? 0;
-      used.any = true;
+      this.#used.input += message.usage.input_tokens ?? 0;
+      this.#used.output += message.usage.output_tokens ?? 0;
+      this.#used.any = true;
     }
     for (const block of message.content) {
       if (message.role === "user" && message.meta === true) {
-        if (typeof block.text === "string") parts.push(s.dim(oneLine(block.text, width)));
-        continue;
-      }
-      if (message.role === "user") {
-        if (block.type === "tool_result") {
-          if (!shownResults.has(block)) parts.push(result(block));
-        } else {
-          const text = typeof block.text === "string" ? block.text : `[${block.type}]`;
-          parts.push(hang("> ", text.split("\n").map((line) => s.bold(line)), "  "));
+        if (typeof block.text === "string") {
+          this.#held.push(s.dim(oneLine(block.text, this.#width)));
         }
-        continue;
+      } else if (message.role === "user") this.#userBlock(block);
+      else this.#assistantBlock(block);
+    }
+    if (this.#waiting.size === 0) ready.push(...this.#release());
+    return ready;
+  }
+
+  /** The parts still held, and the last turn's tokens. */
+  end(): string[] {
+    const ready = this.#release();
+    this.#closeTurn();
+    return [...ready, ...this.#release()];
+  }
+
+  #userBlock(block: SessionBlock): void {
+    if (block.type !== "tool_result") {
+      const text = typeof block.text === "string" ? block.text : `[${block.type}]`;
+      const lines = text.split("\n").map((line) => this.#s.bold(line));
+      this.#held.push(hang("> ", lines, "  "));
+      return;
+    }
+    const id = block.tool_use_id;
+    const call = typeof id === "string" ? this.#waiting.get(id) : undefined;
+    if (call === undefined) {
+      this.#held.push(this.#result(block)); // a result whose call was shown already, or never
+      return;
+    }
+    call.result = block;
+    this.#waiting.delete(call.id);
+  }
+
+  #assistantBlock(block: SessionBlock): void {
+    const s = this.#s;
+    if (block.type === "text" && typeof block.text === "string") {
+      this.#held.push(block.text);
+    } else if (block.type === "thinking" && typeof block.thinking === "string") {
+      this.#held.push(hang(s.dim("✻ "), this.#fold(block.thinking).map((l) => s.dim(l)), "  "));
+    } else if (block.type === "tool_use") {
+      const input = isRecord(block.input) ? block.input : {};
+      const lines = [`${s.cyan("⏺")} ${s.bold(String(block.name))}(${toolSummary(input)})`];
+      if (this.#full && !summarizesAll(input)) {
+        const json = JSON.stringify(input, null, 2).split("\n").map((line) => s.dim(line));
+        lines.push(hang("    ", json, "    "));
       }
-      if (block.type === "text" && typeof block.text === "string") {
-        parts.push(block.text);
-      } else if (block.type === "thinking" && typeof block.thinking === "string") {
-        parts.push(hang(s.dim("✻ "), fold(block.thinking).map((line) => s.dim(line)), "  "));
-      } else if (block.type === "tool_use") {
-        const input = isRecord(block.input) ? block.input : {};
-        const lines = [`${s.cyan("⏺")} ${s.bold(String(block.name))}(${toolSummary(input)})`];
-        if (full && !summarizesAll(input)) {
-          const json = JSON.stringify(input, null, 2).split("\n").map((line) => s.dim(line));
-          lines.push(hang("    ", json, "    "));
-        }
-        const answer = typeof block.id === "string" ? results.get(block.id) : undefined;
-        if (answer) lines.push(result(answer));
-        parts.push(lines.join("\n"));
-      } else {
-        parts.push(s.dim(`[${block.type}]`));
-      }
+      if (typeof block.id === "string") {
+        const call: ToolCall = { id: block.id, lines };
+        this.#waiting.set(call.id, call);
+        this.#held.push(call);
+      } else this.#held.push(lines.join("\n"));
+    } else {
+      this.#held.push(s.dim(`[${block.type}]`));
     }
   }
-  closeTurn();
-  return parts.join("\n\n");
+
+  /** The parts held, each tool call with its result when it came; nothing waits any more. */
+  #release(): string[] {
+    const parts = this.#held.map((part) =>
+      typeof part === "string"
+        ? part
+        : [...part.lines, ...part.result ? [this.#result(part.result)] : []].join("\n")
+    );
+    this.#held = [];
+    this.#waiting.clear();
+    return parts;
+  }
+
+  /** Holds the tokens of the turn that ends, if it used any, and starts counting afresh. */
+  #closeTurn(): void {
+    const used = this.#used;
+    if (used.any) this.#held.push(this.#s.dim(`  (${used.input} in / ${used.output} out tokens)`));
+    this.#used = { input: 0, output: 0, any: false };
+  }
+
+  #result(block: SessionBlock): string {
+    const s = this.#s;
+    const mark = block.is_error === true ? s.red("✗") : s.dim("⎿");
+    const text = resultText(block.content);
+    return hang(
+      `  ${mark} `,
+      text.trim() === "" ? [s.dim("(no output)")] : this.#fold(text),
+      "    ",
+    );
+  }
+
+  #fold(text: string): string[] {
+    return foldLines(text, { full: this.#full, width: this.#width - 4, s: this.#s });
+  }
 }
 
 /** Whether the one-liner of a tool call shows all its input: one text, not clipped. */
@@ -479,15 +645,24 @@ function summarizesAll(input: Record<string, unknown>): boolean {
 
 /** `text`'s lines; without `full`, its first few, each clipped to `width`, and how many more. */
 function foldLines(text: string, options: { full: boolean; width: number; s: Styles }): string[] {
-  const lines = text.replace(/\s+$/, "").split("\n");
-  if (options.full) return lines;
-  const room = Math.max(20, options.width);
-  const shown = lines.slice(0, FOLDED_LINES).map((line) => clipEnd(line, room));
-  const more = lines.length - shown.length;
-  if (more > 0) {
-    shown.push(options.s.dim(`… +${more} line${more === 1 ? "" : "s"} (--full shows them)`));
+  const trimmed = text.trimEnd();
+  if (options.full) return trimmed.split("\n");
+  // A long text is not split: its lines are counted, and only the first few cut out.
+  let total = 1;
+  for (let at = trimmed.indexOf("\n"); at !== -1; at = trimmed.indexOf("\n", at + 1)) total++;
+  const shown: string[] = [];
+  for (let start = 0; shown.length < Math.min(FOLDED_LINES, total);) {
+    const end = trimmed.indexOf("\n", start);
+    shown.push(trimmed.slice(start, end === -1 ? undefined : end));
+    start = end + 1;
   }
-  return shown;
+  const more = total - shown.length;
+  const room = Math.max(20, options.width);
+  const lines = shown.map((line) => clipEnd(line, room));
+  if (more > 0) {
+    lines.push(options.s.dim(`… +${more} line${more === 1 ? "" : "s"} (--full shows them)`));
+  }
+  return lines;
 }
 
 /** `lines` after `first` on the first line, the others indented by `rest`. */

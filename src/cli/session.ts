@@ -18,9 +18,9 @@ const EDIT_KINDS = ["rename", "tag", "archive", "unarchive", "delete"] as const;
 const KINDS = [...STORE_KINDS, ...EDIT_KINDS, ...REPL_KINDS].join(", ");
 
 /** Help for `claw session`. */
-export const help = `Usage: claw session list [--cwd DIR] [--all] [--json]
-       claw session show ID [--json] [--full]
-       claw session export ID --format md|json|ndjson [-o FILE] [--json]
+export const help = `Usage: claw session list [--cwd DIR] [--all] [--json] [--max-line-bytes BYTES]
+       claw session show ID [--json] [--full] [--max-line-bytes BYTES]
+       claw session export ID --format md|json|ndjson [-o FILE] [--json] [--max-line-bytes BYTES]
        claw session rename ID TITLE [--cwd DIR] [--json]
        claw session tag ID TAG|--clear [--cwd DIR] [--json]
        claw session archive|unarchive ID [--cwd DIR] [--json]
@@ -52,6 +52,10 @@ The Claude Code CLI's stored sessions, and an interactive session on one long-li
              denied unless --permission-mode allows them.
   resume     Goes on with session ID; fork copies it under a new id first; continue goes on with
              the working directory's most recent session.
+
+list, show and export read each session file a line at a time, so a session of any size is read
+in little memory; a line longer than --max-line-bytes BYTES (default 268435456, 256 MiB) is skipped
+with a warning on stderr, its record left out.
 
 rename, tag, archive, unarchive and delete refuse a session that a running claude has open
 (error[session_in_use]). --cwd DIR looks among DIR's sessions first; --json prints the result as

@@ -9,6 +9,13 @@ const BOM = 0xfeff;
 export const _HEAD_BYTES = 200;
 /** V8's longest string, in UTF-16 code units: a longer line cannot be decoded whatever the limit. */
 const MAX_STRING_LENGTH = 2 ** 29 - 24;
+/**
+ * The most bytes a pending line may hold with no limit: a longer one cannot become a string even
+ * if every character takes 3 bytes.
+ */
+const MAX_LINE_BUFFER = 3 * MAX_STRING_LENGTH + 1;
+/** After a longer line, the buffer of pending lines shrinks back to this size. */
+const KEPT_LINE_BYTES = 1024 * 1024;
 
 /** Checks a `maxLineBytes` option: a positive whole number of bytes, or `Infinity`. */
 export function _checkMaxLineBytes(maxLineBytes: number): number {
@@ -23,12 +30,22 @@ export function _checkMaxLineBytes(maxLineBytes: number): number {
 /**
  * Splits byte chunks into lines and calls `onLine` for each non-blank one.
  *
- * A line longer than `maxLineBytes` is never joined or decoded: once its pending chunks pass the
- * limit they are dropped and only its bytes are counted up to the next LF, so memory stays near
- * the limit. It is reported as a {@linkcode Line} with `tooLongBytes` and the start of its text.
+ * The bytes of a line that spans chunks are copied into one buffer as they come and decoded from
+ * it once. The buffer is a resizable `ArrayBuffer`, its addresses reserved up to the limit: it
+ * grows in place (doubling, never copied, so a long line costs linear time and leaves nothing to
+ * collect) and shrinks back to {@linkcode KEPT_LINE_BYTES} after a longer line, giving its memory
+ * back at once. `push` keeps no reference to its chunk: a caller may read the next chunk into the
+ * same memory once `push` returns.
+ *
+ * A line longer than `maxLineBytes` is never joined or decoded: once its bytes pass the limit they
+ * are dropped and only counted up to the next LF, so memory stays near the limit. It is reported
+ * as a {@linkcode Line} with `tooLongBytes` and the start of its text.
  */
 export class _LineSplitter {
-  #pending: Uint8Array[] = [];
+  /** Holds the pending line's bytes: the first `#pendingBytes` of `#line`, its view. */
+  #buffer: ArrayBuffer;
+  /** A view of all of `#buffer`, whatever its size. */
+  #line: Uint8Array;
   #pendingBytes = 0;
   /** The last byte appended to the current line: tells whether it ends in a CR. */
   #lastByte = 0;
@@ -51,6 +68,10 @@ export class _LineSplitter {
     this.#onLine = onLine;
     this.#maxLineBytes = maxLineBytes;
     this.#maxBatchBytes = Math.min(maxLineBytes, MAX_STRING_LENGTH);
+    // One byte of slack: a line may end in the CR of a `\r\n`, which does not count.
+    const maxByteLength = Math.min(maxLineBytes + 1, MAX_LINE_BUFFER);
+    this.#buffer = new ArrayBuffer(0, { maxByteLength });
+    this.#line = new Uint8Array(this.#buffer);
   }
 
   push(chunk: Uint8Array): void {
@@ -60,7 +81,7 @@ export class _LineSplitter {
       return;
     }
     let start = 0;
-    if (this.#pending.length > 0 || this.#skipped >= 0) {
+    if (this.#pendingBytes > 0 || this.#skipped >= 0) {
       this.#append(chunk.subarray(0, first));
       this.#endLine(true);
       start = first + 1;
@@ -76,7 +97,7 @@ export class _LineSplitter {
   }
 
   end(): void {
-    if (this.#pending.length > 0 || this.#skipped >= 0) this.#endLine(false);
+    if (this.#pendingBytes > 0 || this.#skipped >= 0) this.#endLine(false);
   }
 
   /** Adds bytes to the pending line; starts skipping it once it is over the limit. */
@@ -87,15 +108,26 @@ export class _LineSplitter {
       if (this.#headLength < _HEAD_BYTES) this.#keepHead(bytes);
       return;
     }
-    this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
-    // One byte of slack: the line may still end in the CR of a `\r\n`, which does not count.
-    if (this.#pendingBytes > this.#maxLineBytes + 1) {
-      for (const chunk of this.#pending) this.#keepHead(chunk);
-      this.#skipped = this.#pendingBytes;
-      this.#pending = [];
+    const length = this.#pendingBytes + bytes.length;
+    const buffer = this.#buffer;
+    if (length > buffer.maxByteLength) {
+      this.#keepHead(this.#line.subarray(0, this.#pendingBytes));
+      this.#keepHead(bytes);
+      this.#skipped = length;
       this.#pendingBytes = 0;
+      this.#shrink();
+      return;
     }
+    if (length > buffer.byteLength) {
+      buffer.resize(Math.min(Math.max(length, 2 * buffer.byteLength, 1024), buffer.maxByteLength));
+    }
+    this.#line.set(bytes, this.#pendingBytes);
+    this.#pendingBytes = length;
+  }
+
+  /** Gives back the memory of a long line's buffer. */
+  #shrink(): void {
+    if (this.#buffer.byteLength > KEPT_LINE_BYTES) this.#buffer.resize(KEPT_LINE_BYTES);
   }
 
   /** Emits the pending (or skipped) line. */
@@ -110,16 +142,15 @@ export class _LineSplitter {
       return;
     }
     const length = this.#pendingBytes - cr;
+    const bytes = this.#line.subarray(0, this.#pendingBytes);
+    this.#pendingBytes = 0;
     if (length > this.#maxLineBytes) {
-      for (const chunk of this.#pending) this.#keepHead(chunk);
+      this.#keepHead(bytes);
       const head = _text(this.#head.subarray(0, this.#headLength));
       this.#headLength = 0;
-      this.#pending = [];
-      this.#pendingBytes = 0;
       this.#emitTooLong(head, length, terminated);
-      return;
-    }
-    this.#emitBytes(this.#takePending(), terminated);
+    } else this.#emitBytes(bytes, terminated);
+    this.#shrink();
   }
 
   /** Copies what still fits of `bytes` into the head of the line being skipped. */
@@ -127,21 +158,6 @@ export class _LineSplitter {
     const part = bytes.subarray(0, _HEAD_BYTES - this.#headLength);
     this.#head.set(part, this.#headLength);
     this.#headLength += part.length;
-  }
-
-  #takePending(): Uint8Array {
-    const chunks = this.#pending;
-    const length = this.#pendingBytes;
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    if (chunks.length === 1) return chunks[0]!;
-    const joined = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      joined.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return joined;
   }
 
   /** Emits several complete lines at once: one decode call for the whole batch when it is valid. */

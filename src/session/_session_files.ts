@@ -12,6 +12,9 @@ export const PRIVATE_FILE = 0o600;
 /** The mode of a side folder the CLI makes for a session (`<id>/`). */
 export const PRIVATE_FOLDER = 0o700;
 
+/** How much text given in pieces is gathered before it is written. */
+const WRITE_CHARS = 64 * 1024;
+
 /**
  * Appends `records` to the transcript at `path`, one JSON line each, in one write. The file must
  * exist. When its last line has no end (a CLI killed mid-write), a line break goes first, so the
@@ -41,9 +44,9 @@ export async function appendRecords(
 }
 
 /**
- * Replaces `path` with `text` atomically: written to a temporary file in the same folder, flushed
- * to disk, given `mode`, renamed over `path`, and the folder flushed too. A reader sees the old
- * file or the new one, never a part.
+ * Replaces `path` with `text` atomically: written to a temporary file in the same folder (piece by
+ * piece when `text` is given in pieces), flushed to disk, given `mode`, renamed over `path`, and
+ * the folder flushed too. A reader sees the old file or the new one, never a part.
  *
  * @example
  * ```ts
@@ -59,7 +62,7 @@ export async function appendRecords(
  */
 export async function writeFileAtomically(
   path: string,
-  text: string,
+  text: string | Iterable<string>,
   mode: number = PRIVATE_FILE,
 ): Promise<void> {
   const folder = dirname(path);
@@ -67,7 +70,15 @@ export async function writeFileAtomically(
   try {
     {
       using file = await Deno.open(temp, { write: true, createNew: true, mode });
-      await writeAll(file, new TextEncoder().encode(text));
+      const encoder = new TextEncoder();
+      let pending = "";
+      for (const piece of typeof text === "string" ? [text] : text) {
+        pending += piece;
+        if (pending.length < WRITE_CHARS) continue;
+        await writeAll(file, encoder.encode(pending));
+        pending = "";
+      }
+      await writeAll(file, encoder.encode(pending));
       await file.sync();
     }
     await Deno.chmod(temp, mode); // the umask may have taken bits away

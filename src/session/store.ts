@@ -17,13 +17,28 @@
  * no record names the session). `agent-*.jsonl` files beside the transcripts hold 2.0.x subagent
  * sidechains, and 2.0.x leaves empty session files: neither is listed.
  *
+ * Files are read line by line, never whole, so memory does not grow with a session's size: it
+ * stays near its longest line read. A line longer than `maxLineBytes` is skipped and reported to
+ * `onWarning`, never a failure. {@linkcode listSessions} parses only the lines that can matter to
+ * a listing; {@linkcode streamSession} and {@linkcode streamSessionExport} give a session's
+ * messages as they are read, for sessions too large to hold.
+ *
  * @module
  */
 import type { Usage } from "../protocol/events.ts";
 import { join } from "node:path";
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import { configDir } from "../process/config_paths.ts";
-import { cleanTitle, sideFolder } from "./_transcript.ts";
+import { prettyJson } from "./_pretty_json.ts";
+import {
+  checkMaxLineBytes,
+  cleanTitle,
+  parseRecord,
+  readingFor,
+  sideFolder,
+  transcriptLines,
+  type TranscriptReading,
+} from "./_transcript.ts";
 
 /** Where to look for sessions. */
 export interface SessionStoreOptions {
@@ -36,6 +51,18 @@ export interface SessionStoreOptions {
    * `HOME/.claude`); this process's by default.
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The longest line of a session file read, in bytes: a longer one is skipped (its record left
+   * out) and reported to `onWarning`, so memory stays near this size. Default 256 MiB
+   * (`DEFAULT_MAX_LINE_BYTES`); `Infinity` for no limit (a line over about 512 MiB still cannot be
+   * read). Anything else is a `ClawError` of kind `usage`.
+   */
+  maxLineBytes?: number;
+  /**
+   * Told, as a sentence, of each line skipped as too long, and of each session file
+   * {@linkcode listSessions} could not read and left out. Nothing is told by default.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** One session, as {@linkcode listSessions} finds it. */
@@ -97,6 +124,23 @@ export interface SessionTranscript {
   costUsd?: number;
 }
 
+/**
+ * A session being read by {@linkcode streamSession}: what the listing says about it, and its
+ * conversation as a stream that reads the file as it is read.
+ */
+export interface SessionStream {
+  /** What the listing says. */
+  info: SessionInfo;
+  /**
+   * The conversation, in order, read from the file's first `info.size` bytes (what the listing
+   * saw) one message at a time; nothing is read until the stream is, and cancelling it closes
+   * the file.
+   */
+  messages: ReadableStream<SessionMessage>;
+  /** What the session cost, as the CLI stored it (2.1.x writes it when a process ends). */
+  costUsd?: number;
+}
+
 /** The formats of {@linkcode exportSession}. */
 export const SESSION_EXPORT_FORMATS = ["markdown", "json", "ndjson"] as const;
 
@@ -121,7 +165,10 @@ export function projectFolderName(cwd: string): string {
 
 /**
  * The sessions of a working directory (or of every one, with `all`), newest first. A folder with
- * no sessions gives an empty list.
+ * no sessions gives an empty list. Each file is read line by line, and only the lines that can
+ * matter to a listing (prompts, titles, tags, the first with a `cwd`, the last with a time) are
+ * parsed. A line over `maxLineBytes` is skipped and a file that cannot be read is left out, each
+ * with a warning to `onWarning`: neither fails the listing.
  *
  * @example List the sessions of the current folder
  * ```ts ignore
@@ -133,6 +180,7 @@ export function projectFolderName(cwd: string): string {
  * ```
  */
 export async function listSessions(options: SessionStoreOptions = {}): Promise<SessionInfo[]> {
+  checkMaxLineBytes(options.maxLineBytes);
   const projects = projectsDir(options);
   const folders = options.all
     ? await children(projects, (entry) => entry.isDirectory)
@@ -142,7 +190,16 @@ export async function listSessions(options: SessionStoreOptions = {}): Promise<S
     const dir = join(projects, folder);
     for (const name of await children(dir, (entry) => entry.isFile)) {
       if (!name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
-      const info = (await readSessionFile(join(dir, name))).info;
+      const path = join(dir, name);
+      let info: SessionInfo;
+      try {
+        info = (await scanSession(path, options)).info;
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) continue; // deleted since the folder was read
+        const why = error instanceof Error ? error.message : String(error);
+        options.onWarning?.(`Cannot read session file "${path}": ${why}; it is not listed`);
+        continue;
+      }
       if (info.turns > 0) sessions.push(info);
     }
   }
@@ -150,8 +207,9 @@ export async function listSessions(options: SessionStoreOptions = {}): Promise<S
 }
 
 /**
- * Reads the session `id` as a conversation. It is looked up under `cwd`'s folder first, then
- * under every folder. Throws a `ClawError` of kind `session_not_found` when there is none.
+ * Reads the session `id` as a conversation, every message held at once ({@linkcode streamSession}
+ * gives them one at a time instead). It is looked up under `cwd`'s folder first, then under every
+ * folder. Throws a `ClawError` of kind `session_not_found` when there is none.
  *
  * @example Print the conversation of a session
  * ```ts ignore
@@ -165,8 +223,46 @@ export async function readSession(
   id: string,
   options: SessionStoreOptions = {},
 ): Promise<SessionTranscript> {
+  const { info, messages, costUsd } = await streamSession(id, options);
+  const read = await Array.fromAsync(messages);
+  return { info, messages: read, ...(costUsd === undefined ? {} : { costUsd }) };
+}
+
+/**
+ * Opens the session `id` for reading: the file is read once for what the listing says (so a
+ * missing session fails here, as `session_not_found`), and its messages come as a stream that
+ * reads it again, one message at a time, so memory stays near its longest line whatever its
+ * size. A line over `maxLineBytes` is skipped with a warning to `onWarning`. Looked up as
+ * {@linkcode readSession} looks.
+ *
+ * @example Read a session one message at a time
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { conversationRecords, syntheticStore } from "./_synthetic_sessions.ts";
+ * import { streamSession } from "./store.ts";
+ *
+ * // A session as the CLI stores it, made by code in a throw-away config dir.
+ * await using store = await syntheticStore();
+ * const id = "5aafca37-6646-418e-83c3-936ecf025f7b";
+ * const turns = [["Fix the login bug", "Done"]] as const;
+ * await store.write(id, conversationRecords({ sessionId: id, cwd: store.cwd, turns }));
+ * const session = await streamSession(id, { env: store.env });
+ * const roles = [];
+ * for await (const message of session.messages) roles.push(message.role);
+ * deepStrictEqual([session.info.turns, roles], [1, ["user", "assistant"]]);
+ * ```
+ */
+export async function streamSession(
+  id: string,
+  options: SessionStoreOptions = {},
+): Promise<SessionStream> {
+  checkMaxLineBytes(options.maxLineBytes);
   const path = await findSessionFile(id, options);
-  return await readSessionFile(path);
+  const { info, costUsd } = await scanSession(path, options);
+  // The lines too long were told of by the first pass: the second reads the same bytes quietly.
+  const reading = { maxLineBytes: options.maxLineBytes, bytes: info.size };
+  const messages = ReadableStream.from(sessionMessages(path, reading));
+  return { info, messages, ...(costUsd === undefined ? {} : { costUsd }) };
 }
 
 /**
@@ -203,6 +299,7 @@ export async function getSessionInfo(
   id: string,
   options: SessionStoreOptions = {},
 ): Promise<SessionInfo | undefined> {
+  checkMaxLineBytes(options.maxLineBytes);
   let path: string;
   try {
     path = await findSessionFile(id, options);
@@ -210,13 +307,14 @@ export async function getSessionInfo(
     if (error instanceof ClawError && error.kind === "session_not_found") return undefined;
     throw error;
   }
-  const { info } = await readSessionFile(path);
+  const { info } = await scanSession(path, options);
   return info.turns > 0 ? info : undefined;
 }
 
 /**
  * The session `id` as text: `markdown` (a readable transcript: prompts, answers, tool calls with
- * their input and results), `json` (`{ info, messages }`) or `ndjson` (one message per line).
+ * their input and results), `json` (`{ info, messages }`) or `ndjson` (one message per line). The
+ * whole text is held at once: {@linkcode streamSessionExport} gives it in pieces instead.
  *
  * @example Export a session as Markdown
  * ```ts ignore
@@ -230,18 +328,53 @@ export async function exportSession(
   format: SessionExportFormat,
   options: SessionStoreOptions = {},
 ): Promise<string> {
+  return (await Array.fromAsync(await streamSessionExport(id, format, options))).join("");
+}
+
+/**
+ * The session `id` as {@linkcode exportSession} writes it, as a stream of text pieces made as the
+ * file is read (about a message each), so memory stays near the session's longest line whatever
+ * its size. A missing session or a bad format fails here, before any piece; a line over
+ * `maxLineBytes` is skipped with a warning to `onWarning`.
+ *
+ * @example Export a session to a file as it is read
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { conversationRecords, syntheticStore } from "./_synthetic_sessions.ts";
+ * import { streamSessionExport } from "./store.ts";
+ *
+ * // A session as the CLI stores it, made by code in a throw-away config dir.
+ * await using store = await syntheticStore();
+ * const id = "5aafca37-6646-418e-83c3-936ecf025f7b";
+ * const turns = [["Fix the login bug", "Done"]] as const;
+ * await store.write(id, conversationRecords({ sessionId: id, cwd: store.cwd, turns }));
+ * const path = `${store.configDir}/session.md`;
+ * const text = await streamSessionExport(id, "markdown", { env: store.env });
+ * await text.pipeThrough(new TextEncoderStream()).pipeTo((await Deno.create(path)).writable);
+ * strictEqual((await Deno.readTextFile(path)).split("\n")[0], `# Session ${id}`);
+ * ```
+ */
+export async function streamSessionExport(
+  id: string,
+  format: SessionExportFormat,
+  options: SessionStoreOptions = {},
+): Promise<ReadableStream<string>> {
   if (!(SESSION_EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new InvalidOptionError(
       ["format"],
       (name) => `Invalid ${name("format")} "${format}": use ${SESSION_EXPORT_FORMATS.join(", ")}`,
     );
   }
-  const transcript = await readSession(id, options);
-  if (format === "json") return JSON.stringify(transcript, null, 2) + "\n";
+  checkMaxLineBytes(options.maxLineBytes);
   if (format === "ndjson") {
-    return transcript.messages.map((message) => JSON.stringify(message) + "\n").join("");
+    const path = await findSessionFile(id, options);
+    return ReadableStream.from(ndjson(sessionMessages(path, readingFor(path, options))));
   }
-  return markdown(transcript);
+  const session = await streamSession(id, options);
+  if (format === "markdown") return ReadableStream.from(markdown(session));
+  const { info, messages, costUsd } = session;
+  const json = prettyJson({ info, messages: [], costUsd }, "messages", messages);
+  return ReadableStream.from(linesOf(json));
 }
 
 /**
@@ -303,21 +436,39 @@ async function sessionFileIn(
   }
 }
 
-/** Reads one session file, and its side folder's marks. */
-async function readSessionFile(path: string): Promise<SessionTranscript> {
-  const [text, stat] = await Promise.all([Deno.readTextFile(path), Deno.stat(path)]);
+/** What one pass over a session file tells: what the listing says, and the session's cost. */
+interface Scan {
+  info: SessionInfo;
+  costUsd: number | undefined;
+}
+
+/**
+ * Reads one session file for what the listing says, and its side folder's marks. Only the lines
+ * that may hold a prompt, a title, a tag, the cost or the first `cwd` are parsed (a tool result,
+ * often the longest line, is told by its block's type and never parsed); of the others, the last
+ * that names a `timestamp` is kept and parsed at the end for the last activity (only when its
+ * `timestamp` is not its own, the file is read again for the last that is). Reads the file's size
+ * at the start, and no further.
+ */
+async function scanSession(path: string, options: SessionStoreOptions): Promise<Scan> {
+  const { size } = await Deno.stat(path);
+  const reading = readingFor(path, options);
   const id = path.slice(path.lastIndexOf("/") + 1, -".jsonl".length);
-  const messages: SessionMessage[] = [];
   let cwd: string | null = null;
   let lastActivity: string | null = null;
   let turns = 0;
   let firstPrompt: string | null = null;
   let lastPromptAt: string | undefined;
-  let lastAssistantId: unknown;
   let costUsd: number | undefined;
   let title: string | undefined;
   let tag: string | undefined;
-  for (const line of text.split("\n")) {
+  /** The last line not parsed that names a `timestamp`, while no later one with a time was. */
+  let timed: string | undefined;
+  for await (const line of transcriptLines(path, { ...reading, bytes: size })) {
+    if (!mayMatterToListing(line, cwd === null)) {
+      if (line.includes('"timestamp"')) timed = line;
+      continue;
+    }
     const record = parseRecord(line);
     if (!record) continue;
     if (record.type === "cost-state" && typeof record.totalCostUSD === "number") {
@@ -329,60 +480,121 @@ async function readSessionFile(path: string): Promise<SessionTranscript> {
     if (record.type === "tag" && typeof record.tag === "string") {
       tag = cleanTitle(record.tag) || undefined;
     }
-    if (typeof record.timestamp === "string") lastActivity = record.timestamp;
+    if (typeof record.timestamp === "string") {
+      lastActivity = record.timestamp;
+      timed = undefined;
+    }
     if (cwd === null && typeof record.cwd === "string") cwd = record.cwd;
-    if (record.isSidechain === true || (record.type !== "user" && record.type !== "assistant")) {
-      continue;
-    }
-    const message = record.message as {
-      content?: unknown;
-      id?: unknown;
-      model?: unknown;
-      usage?: unknown;
-    };
-    const usage = isUsage(message?.usage) ? { usage: message.usage } : {};
-    const content = blocks(message?.content);
-    const timestamp = typeof record.timestamp === "string" ? record.timestamp : null;
-    if (record.type === "assistant") {
-      const previous = messages.at(-1);
-      if (
-        previous?.role === "assistant" && message.id !== undefined && message.id === lastAssistantId
-      ) {
-        previous.content.push(...content);
-        Object.assign(previous, usage);
-      } else {
-        messages.push({
-          role: "assistant",
-          content,
-          timestamp,
-          ...(typeof message.model === "string" ? { model: message.model } : {}),
-          ...usage,
-        });
-      }
-      lastAssistantId = message.id;
-      continue;
-    }
-    lastAssistantId = undefined;
-    messages.push({
-      role: "user",
-      content,
-      timestamp,
-      ...(record.isMeta === true ? { meta: true } : {}),
-    });
-    if (record.isMeta !== true && content.every((block) => block.type !== "tool_result")) {
-      turns++;
-      firstPrompt ??= content.flatMap((b) => typeof b.text === "string" ? [b.text] : []).join("\n");
-      lastPromptAt = timestamp ?? lastPromptAt;
-    }
+    if (record.type !== "user" || record.isSidechain === true || record.isMeta === true) continue;
+    const content = blocks((record.message as { content?: unknown } | undefined)?.content);
+    if (content.some((block) => block.type === "tool_result")) continue;
+    turns++;
+    firstPrompt ??= content.flatMap((b) => typeof b.text === "string" ? [b.text] : []).join("\n");
+    if (typeof record.timestamp === "string") lastPromptAt = record.timestamp;
+  }
+  if (timed !== undefined) {
+    const record = parseRecord(timed);
+    lastActivity = typeof record?.timestamp === "string"
+      ? record.timestamp
+      : await lastTime(path, { maxLineBytes: reading.maxLineBytes, bytes: size }) ?? lastActivity;
   }
   const side = sideFolder(path);
   title ??= await sideTitle(side);
   const archived = await archivedState(side, lastPromptAt);
-  const info: SessionInfo = { id, cwd, firstPrompt, lastActivity, turns, size: stat.size, path };
+  const info: SessionInfo = { id, cwd, firstPrompt, lastActivity, turns, size, path };
   if (title !== undefined) info.title = title;
   if (tag !== undefined) info.tag = tag;
   if (archived !== undefined) info.archived = archived;
-  return { info, messages, ...(costUsd === undefined ? {} : { costUsd }) };
+  return { info, costUsd };
+}
+
+/** The `timestamp` of the last record of the transcript at `path` that has one of its own. */
+async function lastTime(path: string, reading: TranscriptReading): Promise<string | undefined> {
+  let last: string | undefined;
+  for await (const line of transcriptLines(path, reading)) {
+    if (!line.includes('"timestamp"')) continue;
+    const timestamp = parseRecord(line)?.timestamp;
+    if (typeof timestamp === "string") last = timestamp;
+  }
+  return last;
+}
+
+/**
+ * Whether `line` may hold what a listing reads: a prompt (a `user` record, unless a block of it
+ * is a `tool_result`), a title, a tag, the cost, or, while `needCwd`, a `cwd`. A line that holds
+ * one holds its name in quotes, as JSON writes it: the others need not be parsed.
+ */
+function mayMatterToListing(line: string, needCwd: boolean): boolean {
+  return (line.includes('"user"') && !line.includes('"type":"tool_result"')) ||
+    line.includes('"custom-title"') || line.includes('"tag"') ||
+    line.includes('"cost-state"') || (needCwd && line.includes('"cwd"'));
+}
+
+/**
+ * The messages of one session file, in order, each given once it is whole (an assistant message
+ * is joined from the records of one `message.id`): only lines that name `"user"` or
+ * `"assistant"` are parsed.
+ */
+async function* sessionMessages(
+  path: string,
+  reading: TranscriptReading,
+): AsyncGenerator<SessionMessage> {
+  let current: SessionMessage | undefined;
+  let lastAssistantId: unknown;
+  const lines = transcriptLines(path, reading);
+  try {
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) break;
+      const part = messagePart(next.value);
+      next.value = ""; // the line is let go before a message goes out: a long one is not kept
+      if (!part) continue;
+      if (part.role === "assistant") {
+        const id = part.id;
+        if (current?.role === "assistant" && id !== undefined && id === lastAssistantId) {
+          current.content.push(...part.message.content);
+          if (part.message.usage) current.usage = part.message.usage;
+        } else {
+          if (current) yield current;
+          current = part.message;
+        }
+        lastAssistantId = id;
+        continue;
+      }
+      lastAssistantId = undefined;
+      if (current) yield current;
+      current = part.message;
+    }
+  } finally {
+    await lines.return(undefined); // closes the file when the stream is let go early
+  }
+  if (current) yield current;
+}
+
+/** The message of a `user` or `assistant` record of the conversation, and its `message.id`. */
+function messagePart(
+  line: string,
+): { role: "user" | "assistant"; id: unknown; message: SessionMessage } | undefined {
+  if (!line.includes('"user"') && !line.includes('"assistant"')) return undefined;
+  const record = parseRecord(line);
+  if (!record || record.isSidechain === true) return undefined;
+  if (record.type !== "user" && record.type !== "assistant") return undefined;
+  const message = record.message as
+    | { content?: unknown; id?: unknown; model?: unknown; usage?: unknown }
+    | undefined;
+  const usage = isUsage(message?.usage) ? { usage: message.usage } : {};
+  const content = blocks(message?.content);
+  const timestamp = typeof record.timestamp === "string" ? record.timestamp : null;
+  if (record.type === "assistant") {
+    const model = typeof message?.model === "string" ? { model: message.model } : {};
+    return {
+      role: "assistant",
+      id: message?.id,
+      message: { role: "assistant", content, timestamp, ...model, ...usage },
+    };
+  }
+  const meta = record.isMeta === true ? { meta: true as const } : {};
+  return { role: "user", id: undefined, message: { role: "user", content, timestamp, ...meta } };
 }
 
 /** The largest side file read: the CLI's own are well under it. */
@@ -427,16 +639,6 @@ function isUsage(value: unknown): value is Usage {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function parseRecord(line: string): Record<string, unknown> | undefined {
-  if (line.trim() === "") return undefined;
-  try {
-    const value = JSON.parse(line);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined; // a line cut short by a CLI that was killed mid-write
-  }
-}
-
 /** A message's content as blocks: a string is one text block. */
 function blocks(content: unknown): SessionBlock[] {
   if (typeof content === "string") return [{ type: "text", text: content }];
@@ -461,38 +663,64 @@ async function children(
   }
 }
 
-/** A readable Markdown transcript. */
-function markdown({ info, messages }: SessionTranscript): string {
-  const out = [
+/** `pieces`, then a line break. */
+async function* linesOf(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+  yield* pieces;
+  yield "\n";
+}
+
+/** `messages` as NDJSON: a line each. */
+async function* ndjson(messages: AsyncIterable<SessionMessage>): AsyncGenerator<string> {
+  for await (const message of messages) {
+    yield JSON.stringify(message);
+    yield "\n";
+  }
+}
+
+/**
+ * A readable Markdown transcript, a message at a time, in pieces: a long text is a piece of its
+ * own, never copied into a larger one.
+ */
+async function* markdown({ info, messages }: SessionStream): AsyncGenerator<string> {
+  yield [
     `# Session ${info.id}`,
     "",
     `- cwd: ${info.cwd ?? "unknown"}`,
     `- last activity: ${info.lastActivity ?? "unknown"}`,
     `- prompts: ${info.turns}`,
-  ];
-  const fence = (text: string, lang = "") => {
-    const ticks = "`".repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-    return `${ticks}${lang}\n${text}\n${ticks}`;
-  };
-  for (const message of messages) {
-    out.push("", `## ${message.role === "user" ? "User" : "Assistant"}`);
-    for (const block of message.content) {
-      out.push("");
-      if (block.type === "text" && typeof block.text === "string") out.push(block.text);
-      else if (block.type === "thinking" && typeof block.thinking === "string") {
-        out.push(`> _thinking:_ ${block.thinking.replaceAll("\n", "\n> ")}`);
-      } else if (block.type === "tool_use") {
-        out.push(
-          `**Tool call** \`${block.name}\``,
-          fence(JSON.stringify(block.input, null, 2), "json"),
-        );
-      } else if (block.type === "tool_result") {
-        const text = typeof block.content === "string"
-          ? block.content
-          : JSON.stringify(block.content, null, 2);
-        out.push(`**Tool result**${block.is_error === true ? " (error)" : ""}`, fence(text));
-      } else out.push(fence(JSON.stringify(block, null, 2), "json"));
-    }
+  ].join("\n");
+  for await (const message of messages) yield* markdownMessage(message);
+  yield "\n";
+}
+
+/** The Markdown of one message, each line after a line break, in pieces. */
+function* markdownMessage(message: SessionMessage): Generator<string> {
+  yield `\n\n## ${message.role === "user" ? "User" : "Assistant"}`;
+  /** `text` in a fence of more backticks than any run of them in it. */
+  function* fence(text: string, lang = ""): Generator<string> {
+    let longest = 0;
+    for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+    const ticks = "`".repeat(Math.max(3, longest + 1));
+    yield `\n${ticks}${lang}\n`;
+    yield text;
+    yield `\n${ticks}`;
   }
-  return out.join("\n") + "\n";
+  for (const block of message.content) {
+    yield "\n";
+    if (block.type === "text" && typeof block.text === "string") {
+      yield "\n";
+      yield block.text;
+    } else if (block.type === "thinking" && typeof block.thinking === "string") {
+      yield `\n> _thinking:_ ${block.thinking.replaceAll("\n", "\n> ")}`;
+    } else if (block.type === "tool_use") {
+      yield `\n**Tool call** \`${block.name}\``;
+      yield* fence(JSON.stringify(block.input, null, 2), "json");
+    } else if (block.type === "tool_result") {
+      const text = typeof block.content === "string"
+        ? block.content
+        : JSON.stringify(block.content, null, 2);
+      yield `\n**Tool result**${block.is_error === true ? " (error)" : ""}`;
+      yield* fence(text);
+    } else yield* fence(JSON.stringify(block, null, 2), "json");
+  }
 }

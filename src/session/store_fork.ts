@@ -12,20 +12,25 @@
  * `tools-used` records go with the conversation and are copied too. The CLI's bookkeeping
  * (`queue-operation`, `api-request…`, `last-prompt`, `cost-state`, …) is not copied, nor are
  * subagent transcripts, tool-result files or file-history snapshots (a fork starts without undo
- * history). Reading the source is all a fork
- * does to it, so a session a running `claude` has open can be forked: whole lines only are read.
+ * history). Reading the source is all a fork does to it, so a session a running `claude` has open
+ * can be forked: whole lines only are read, one at a time, and only what is copied is kept.
  *
  * @module
  */
 import { join } from "node:path";
 import { InvalidOptionError } from "../errors/claw_error.ts";
 import { PRIVATE_FILE, writeFileAtomically } from "./_session_files.ts";
-import { cleanTitle, readRecords } from "./_transcript.ts";
+import { cleanTitle, readingFor, transcriptRecords } from "./_transcript.ts";
 import { sessionFile } from "./_editable.ts";
 import type { SessionMutationOptions } from "./store_edit.ts";
 
 /** What {@linkcode forkSession} copies, and what it calls the fork. */
 export interface ForkSessionOptions extends SessionMutationOptions {
+  /**
+   * The longest line of the source read, in bytes (default 256 MiB); a longer one fails the fork
+   * (kind `usage`) rather than leave its record out.
+   */
+  maxLineBytes?: number;
   /**
    * Copy the conversation up to this message, inclusive: a `uuid` from `getSessionMessages`. The
    * whole conversation by default.
@@ -86,11 +91,8 @@ export async function forkSession(
   options: ForkSessionOptions = {},
 ): Promise<ForkSessionResult> {
   const path = await sessionFile(id, options);
-  const records = await readRecords(path);
-  const chain = records.filter((record) =>
-    typeof record.uuid === "string" && record.isSidechain !== true &&
-    (MESSAGE_TYPES.has(String(record.type)) || LINK_TYPES.has(String(record.type)))
-  );
+  const source = await readSource(path, id, options);
+  const { chain } = source;
   const kept = options.upToMessageId === undefined
     ? chain
     : ancestry(chain, options.upToMessageId, id);
@@ -115,7 +117,7 @@ export async function forkSession(
     }
     return null;
   };
-  const lines: Record<string, unknown>[] = copied.map((record) => {
+  const forked = (record: Record<string, unknown>): Record<string, unknown> => {
     const fork: Record<string, unknown> = {
       ...record,
       uuid: uuids.get(record.uuid),
@@ -137,28 +139,88 @@ export async function forkSession(
         : id;
     }
     return fork;
-  });
-  // The CLI's state that goes with the conversation, as the SDK copies it.
-  lines.push(...records.filter((record) => record.type === "content-replacement"));
-  for (const type of CARRIED_STATE) {
-    const last = records.findLast((record) => record.type === type && record.sessionId === id);
-    if (last) lines.push(last);
-  }
-  for (const [at, line] of lines.entries()) {
-    if (line.sessionId !== forkId) lines[at] = { ...line, sessionId: forkId };
-  }
-  lines.push({
+  };
+  const title = {
     type: "custom-title",
-    customTitle: cleanTitle(options.title ?? "") ||
-      `${sourceTitle(records) ?? "Forked session"} (fork)`,
+    customTitle: cleanTitle(options.title ?? "") || `${source.title ?? "Forked session"} (fork)`,
     sessionId: forkId,
     uuid: crypto.randomUUID(),
     timestamp: new Date().toISOString(),
-  });
-  const text = lines.map((line) => JSON.stringify(line) + "\n").join("");
+  };
+  // Written a line at a time: the conversation, then the CLI's state that goes with it, as the
+  // SDK copies it, then the title.
+  function* lines(): Generator<string> {
+    for (const record of copied) yield JSON.stringify(forked(record)) + "\n";
+    const carried = CARRIED_STATE.flatMap((type) => {
+      const record = source.carried.get(type);
+      return record ? [record] : [];
+    });
+    for (const record of [...source.replacements, ...carried]) {
+      yield JSON.stringify({ ...record, sessionId: forkId }) + "\n";
+    }
+    yield JSON.stringify(title) + "\n";
+  }
   const folder = path.slice(0, path.lastIndexOf("/"));
-  await writeFileAtomically(join(folder, `${forkId}.jsonl`), text, PRIVATE_FILE);
+  await writeFileAtomically(join(folder, `${forkId}.jsonl`), lines(), PRIVATE_FILE);
   return { sessionId: forkId };
+}
+
+/** What a fork takes from its source. */
+interface Source {
+  /** The conversation's records and the records that link it, in file order. */
+  chain: Record<string, unknown>[];
+  /** The CLI's `content-replacement` records. */
+  replacements: Record<string, unknown>[];
+  /** The last record of each type of {@linkcode CARRIED_STATE} that the session wrote. */
+  carried: Map<string, Record<string, unknown>>;
+  /** Its last `custom-title`, else its first prompt's first line, clipped. */
+  title: string | undefined;
+}
+
+/**
+ * Reads what a fork takes from the transcript at `path`, line by line, keeping nothing else: not
+ * the CLI's bookkeeping, nor more of a link record than its links. A line over `maxLineBytes` is
+ * a `ClawError` of kind `usage`: a fork never leaves a record out.
+ */
+async function readSource(
+  path: string,
+  id: string,
+  options: ForkSessionOptions,
+): Promise<Source> {
+  const source: Source = { chain: [], replacements: [], carried: new Map(), title: undefined };
+  let lastTitle: string | undefined;
+  let promptTitle: string | undefined;
+  const checked = readingFor(path, options);
+  const reading = {
+    ...checked,
+    onTooLong: (line: number, bytes: number) => {
+      throw new InvalidOptionError(
+        ["maxLineBytes"],
+        (name) =>
+          `Cannot fork session "${id}": its line ${line} is ${bytes} bytes long, over ${
+            name("maxLineBytes")
+          } (${checked.maxLineBytes}): raise it to copy the line`,
+      );
+    },
+  };
+  for await (const record of transcriptRecords(path, reading)) {
+    const type = String(record.type);
+    if (typeof record.uuid === "string" && record.isSidechain !== true) {
+      if (MESSAGE_TYPES.has(type)) source.chain.push(record);
+      else if (LINK_TYPES.has(type)) {
+        const { uuid, parentUuid, logicalParentUuid } = record;
+        source.chain.push({ type, uuid, parentUuid, logicalParentUuid });
+      }
+    }
+    if (type === "content-replacement") source.replacements.push(record);
+    if (CARRIED_STATE.includes(type) && record.sessionId === id) source.carried.set(type, record);
+    if (type === "custom-title" && typeof record.customTitle === "string") {
+      if (record.customTitle.trim() !== "") lastTitle = cleanTitle(record.customTitle);
+    }
+    promptTitle ??= firstLine(record);
+  }
+  source.title = lastTitle ?? promptTitle;
+  return source;
 }
 
 /**
@@ -189,25 +251,19 @@ function ancestry(
   return chain.filter((record) => wanted.has(record.uuid));
 }
 
-/** The source's title: its last `custom-title`, else its first prompt's first line, clipped. */
-function sourceTitle(records: Record<string, unknown>[]): string | undefined {
-  const titled = records.findLast((record) =>
-    record.type === "custom-title" && typeof record.customTitle === "string" &&
-    record.customTitle.trim() !== ""
-  );
-  if (titled) return cleanTitle(String(titled.customTitle));
-  for (const record of records) {
-    if (record.type !== "user" || record.isMeta === true || record.isSidechain === true) continue;
-    const content = (record.message as { content?: unknown } | undefined)?.content;
-    const text = typeof content === "string"
-      ? content
-      : Array.isArray(content)
-      ? content.find((block) => block?.type === "text" && typeof block.text === "string")?.text
-      : undefined;
-    if (typeof text !== "string" || text.trim() === "") continue;
-    const line = cleanTitle(text.trim().split("\n")[0]!);
-    if (line.length <= PROMPT_TITLE_LENGTH) return line;
-    return `${line.slice(0, PROMPT_TITLE_LENGTH - 1)}…`;
+/** The first line of `record`'s text, clipped, when it is a prompt of the session's own. */
+function firstLine(record: Record<string, unknown>): string | undefined {
+  if (record.type !== "user" || record.isMeta === true || record.isSidechain === true) {
+    return undefined;
   }
-  return undefined;
+  const content = (record.message as { content?: unknown } | undefined)?.content;
+  const text = typeof content === "string"
+    ? content
+    : Array.isArray(content)
+    ? content.find((block) => block?.type === "text" && typeof block.text === "string")?.text
+    : undefined;
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  const line = cleanTitle(text.trim().split("\n")[0]!);
+  if (line.length <= PROMPT_TITLE_LENGTH) return line;
+  return `${line.slice(0, PROMPT_TITLE_LENGTH - 1)}…`;
 }

@@ -124,3 +124,24 @@ Deno.test("forkSession names the fork after the source's title; an empty or unkn
     (error: unknown) => error instanceof ClawError && error.kind === "session_not_found",
   );
 });
+
+Deno.test("forkSession refuses a line over maxLineBytes (kind usage) rather than fork without its record", async () => {
+  await using store = await syntheticStore();
+  const long = conversationRecords({
+    sessionId: ID,
+    cwd: "/work/project",
+    turns: [["Remember apple", `Noted ${"a".repeat(5000)}`]],
+  });
+  await store.write(ID, long);
+  await rejects(
+    forkSession(ID, { env: store.env, maxLineBytes: 1000 }),
+    (error: unknown) =>
+      error instanceof ClawError && error.kind === "usage" &&
+      /^Cannot fork session ".*": its line 4 is \d+ bytes long, over maxLineBytes \(1000\): raise it to copy the line$/
+        .test(error.message),
+  );
+  const names = [];
+  for await (const entry of Deno.readDir(store.folder)) names.push(entry.name);
+  assertEquals(names, [`${ID}.jsonl`], "no fork was written");
+  ok((await forkSession(ID, { env: store.env })).sessionId, "the default limit copies it");
+});

@@ -6,13 +6,17 @@ import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../../scripts/install_cli.ts
 import { ClawError } from "../errors/claw_error.ts";
 import { startFakeApi } from "../fake_api/fake_api.ts";
 import { offlineEnv } from "../fake_api/offline_env.ts";
+import { conversationRecords, syntheticStore } from "./_synthetic_sessions.ts";
 import { run } from "./run.ts";
 import {
   exportSession,
+  getSessionInfo,
   listSessions,
   projectFolderName,
   readSession,
   type SessionMessage,
+  streamSession,
+  streamSessionExport,
 } from "./store.ts";
 
 function installed(version: string): boolean {
@@ -180,4 +184,102 @@ Deno.test("run() resuming a session the CLI has no file of fails with session_no
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("a line over maxLineBytes is skipped with a warning to onWarning, never a failure: list, read and export go on", async () => {
+  // Synthetic sessions: the second one's second prompt carries 5,000 bytes pasted in.
+  await using store = await syntheticStore();
+  const [short, long] = [
+    "5c0e1a9e-0000-4000-8000-000000000001",
+    "5c0e1a9e-0000-4000-8000-000000000002",
+  ];
+  await store.write(
+    short,
+    conversationRecords({ sessionId: short, cwd: store.cwd, turns: [["Hi", "Hello"]] }),
+  );
+  const path = await store.write(
+    long,
+    conversationRecords({
+      sessionId: long,
+      cwd: store.cwd,
+      turns: [["First", "One"], [`Paste ${"x".repeat(5000)}`, "Two"], ["Third", "Three"]],
+      start: "2026-02-01T00:00:00.000Z",
+    }),
+  );
+  const warnings: string[] = [];
+  const options = {
+    env: store.env,
+    cwd: store.cwd,
+    maxLineBytes: 1000,
+    onWarning: (message: string) => warnings.push(message),
+  };
+  const skipped = `Skipped line 7 of "${path}": it is `;
+  const listed = await listSessions(options);
+  assertEquals(listed.map((s) => [s.id, s.turns]), [[long, 2], [short, 1]]);
+  // The queue-operation and last-prompt records that repeat the prompt are too long as well.
+  assertEquals(warnings.map((w) => w.slice(0, w.indexOf(" of "))), [
+    "Skipped line 6",
+    "Skipped line 7",
+    "Skipped line 10",
+  ]);
+  ok(warnings[1]!.startsWith(skipped), warnings[1]);
+  match(warnings[1]!, /bytes long, over the line limit of 1000 bytes; raise the limit to read it$/);
+
+  warnings.length = 0;
+  const { messages } = await readSession(long, options);
+  assertEquals(messages.map(text), ["First", "One", "Two", "Third", "Three"]);
+  assertEquals(warnings.length, 3, "each skipped line is told once, though the file is read twice");
+  const ndjson = await exportSession(long, "ndjson", options);
+  assertEquals(ndjson.trimEnd().split("\n").map((line) => JSON.parse(line)), messages);
+  assertEquals(await getSessionInfo(long, options), listed[0]);
+  const whole = await readSession(long, { env: store.env });
+  assertEquals(whole.messages.length, 6, "the default limit reads the line");
+  await rejects(
+    listSessions({ ...options, maxLineBytes: 0 }),
+    (e: unknown) =>
+      e instanceof ClawError && e.kind === "usage" && /maxLineBytes "0"/.test(e.message),
+  );
+});
+
+Deno.test("streamSession gives what readSession gives, a message at a time, and JSON exports as JSON.stringify would", async () => {
+  await using store = await syntheticStore();
+  const id = "5c0e1a9e-0000-4000-8000-000000000001";
+  const turns = [["Use a lock", "Locked"], ["Now a queue", "Queued"]] as const;
+  await store.write(id, [
+    ...conversationRecords({ sessionId: id, cwd: store.cwd, turns }),
+    { type: "cost-state", sessionId: id, totalCostUSD: 0.25 },
+  ]);
+  const options = { env: store.env, cwd: store.cwd };
+  const transcript = await readSession(id, options);
+  const session = await streamSession(id, options);
+  assertEquals(session.info, transcript.info);
+  assertEquals(session.costUsd, 0.25);
+  assertEquals(await Array.fromAsync(session.messages), transcript.messages);
+  const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const before = openFiles();
+  for await (const message of (await streamSession(id, options)).messages) {
+    assertEquals(message.role, "user");
+    break;
+  }
+  assertEquals(openFiles(), before, "a reader that stops early lets go of the file");
+  const json = await Array.fromAsync(await streamSessionExport(id, "json", options));
+  ok(json.length > 4, "written in pieces");
+  assertEquals(json.join(""), JSON.stringify(transcript, null, 2) + "\n");
+  await rejects(
+    streamSessionExport("0b7c9a52-0000-4000-8000-000000000000", "markdown", options),
+    (e: unknown) => e instanceof ClawError && e.kind === "session_not_found",
+  );
+});
+
+Deno.test("the last activity is the last record's own timestamp, also when a later line names one inside it", async () => {
+  await using store = await syntheticStore();
+  const id = "5c0e1a9e-0000-4000-8000-000000000001";
+  const records = conversationRecords({ sessionId: id, cwd: store.cwd, turns: [["Hi", "Hello"]] });
+  await store.write(id, [
+    ...records,
+    // Synthetic bookkeeping with no time of its own: only a time inside it.
+    { type: "bookkeeping", sessionId: id, state: { timestamp: "2030-01-01T00:00:00.000Z" } },
+  ]);
+  const info = await getSessionInfo(id, { env: store.env });
+  assertEquals(info?.lastActivity, records.at(-2)!.timestamp);
 });

@@ -9,7 +9,14 @@
  * @module
  */
 import { ClawError } from "../errors/claw_error.ts";
-import { checkPage, conversation, paginate, readRecords } from "./_transcript.ts";
+import {
+  chainRecords,
+  checkMaxLineBytes,
+  checkPage,
+  conversation,
+  paginate,
+  readingFor,
+} from "./_transcript.ts";
 import { findSessionFile, type SessionStoreOptions } from "./store.ts";
 
 /** A message of a stored session, as the SDK's `getSessionMessages` returns it. */
@@ -67,6 +74,7 @@ export async function getSessionMessages(
   options: GetSessionMessagesOptions = {},
 ): Promise<StoredMessage[]> {
   const page = checkPage(options);
+  checkMaxLineBytes(options.maxLineBytes);
   let path: string;
   try {
     path = await findSessionFile(id, options);
@@ -74,9 +82,15 @@ export async function getSessionMessages(
     if (error instanceof ClawError && error.kind === "session_not_found") return [];
     throw error;
   }
-  const messages = conversation(await readRecords(path), {
+  const includeSystem = options.includeSystemMessages === true;
+  const records = await chainRecords(path, {
+    includeSystem,
+    sidechain: false,
+    ...readingFor(path, options),
+  });
+  const messages = conversation(records, {
     sessionId: id,
-    includeSystem: options.includeSystemMessages === true,
+    includeSystem,
     sidechain: false,
     parentToolUseId: null,
     parentAgentId: null,

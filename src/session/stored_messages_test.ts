@@ -75,3 +75,24 @@ Deno.test("getSessionMessages of an unknown session is [], as in the SDK; bad op
   await rejects(getSessionMessages(ID, { env, offset: -1 }), usage);
   await rejects(getSessionMessages(ID, { env, limit: 1.5 }), usage);
 });
+
+Deno.test("getSessionMessages skips a line over maxLineBytes with a warning to onWarning, never a failure", async () => {
+  await using store = await syntheticStore();
+  const records = conversationRecords({
+    sessionId: ID,
+    cwd: store.cwd,
+    turns: [["Remember apple", "Noted"], ["Say it long", `Apple ${"a".repeat(5000)}`]],
+  });
+  const path = await store.write(ID, records);
+  const warnings: string[] = [];
+  const onWarning = (message: string) => warnings.push(message);
+  const messages = await getSessionMessages(ID, { env: store.env, maxLineBytes: 1000, onWarning });
+  // The long answer's record is left out: the conversation ends at the prompt before it.
+  assertEquals(messages.map((m) => m.uuid), ["5c0e1a9e-u0", "5c0e1a9e-a0", "5c0e1a9e-u1"]);
+  assertEquals(warnings.length, 1);
+  assertEquals(
+    warnings[0]!.replace(/\d+ bytes long/, "N bytes long"),
+    `Skipped line 9 of "${path}": it is N bytes long, over the line limit of 1000 bytes; raise the limit to read it`,
+  );
+  assertEquals((await getSessionMessages(ID, { env: store.env })).length, 4, "read by default");
+});

@@ -11,7 +11,15 @@
  */
 import { join } from "node:path";
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
-import { checkPage, conversation, paginate, readRecords, sideFolder } from "./_transcript.ts";
+import {
+  chainRecords,
+  checkMaxLineBytes,
+  checkPage,
+  conversation,
+  paginate,
+  readingFor,
+  sideFolder,
+} from "./_transcript.ts";
 import { findSessionFile, type SessionStoreOptions } from "./store.ts";
 import type { StoredMessage } from "./stored_messages.ts";
 
@@ -89,11 +97,17 @@ export async function getSubagentMessages(
     );
   }
   const page = checkPage(options);
+  checkMaxLineBytes(options.maxLineBytes);
   const folder = await subagentsFolder(id, options);
   if (folder === undefined) return [];
+  const path = join(folder, `agent-${agentId}.jsonl`);
   let records: Record<string, unknown>[];
   try {
-    records = await readRecords(join(folder, `agent-${agentId}.jsonl`));
+    records = await chainRecords(path, {
+      includeSystem: false,
+      sidechain: true,
+      ...readingFor(path, options),
+    });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;
