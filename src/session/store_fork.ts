@@ -19,7 +19,8 @@
  */
 import { join } from "node:path";
 import { InvalidOptionError } from "../errors/claw_error.ts";
-import { PRIVATE_FILE, writeFileAtomically } from "./_session_files.ts";
+import { PRIVATE_FILE } from "./_session_files.ts";
+import { _writeAtomic } from "../process/_write_atomic.ts";
 import { cleanTitle, readingFor, transcriptRecords } from "./_transcript.ts";
 import { sessionFile } from "./_editable.ts";
 import type { SessionMutationOptions } from "./store_edit.ts";
@@ -161,7 +162,7 @@ export async function forkSession(
     yield JSON.stringify(title) + "\n";
   }
   const folder = path.slice(0, path.lastIndexOf("/"));
-  await writeFileAtomically(join(folder, `${forkId}.jsonl`), lines(), PRIVATE_FILE);
+  await _writeAtomic(join(folder, `${forkId}.jsonl`), lines(), { mode: PRIVATE_FILE });
   return { sessionId: forkId };
 }
 
