@@ -44,7 +44,7 @@ Deno.test({
     deepStrictEqual(names.slice(1), ["job-01.ndjson", "job-02.ndjson", "job-03.ndjson"]);
     assert(/^%E9%95%B7%E3%81%84[%0-9A-F]*~[0-9a-f]{24}\.ndjson$/.test(names[0]!), names[0]);
     const header = (await loadCassette(`${cassettes}/${names[0]}`)).header;
-    strictEqual((header as { job_id?: string }).job_id, LONG_ID, "the header keeps the id");
+    strictEqual(header.job_id, LONG_ID, "the header keeps the id");
     const replayed = await at.batch(TESTED, [
       ...["run", jobs, "-o", `${at.dir}/b.jsonl`, "--replay", cassettes],
     ]);
