@@ -262,6 +262,27 @@ export function parseRecord(line: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * A message's content as blocks: a string is one text block; of an array, the objects with a
+ * string `type`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { contentBlocks } from "./_transcript.ts";
+ *
+ * deepStrictEqual(contentBlocks("Hi"), [{ type: "text", text: "Hi" }]);
+ * deepStrictEqual(contentBlocks([{ type: "image" }, "x", { text: "no type" }]), [{ type: "image" }]);
+ * ```
+ */
+export function contentBlocks(content: unknown): (Record<string, unknown> & { type: string })[] {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  if (!Array.isArray(content)) return [];
+  return content.filter((block): block is Record<string, unknown> & { type: string } =>
+    typeof block === "object" && block !== null && typeof block.type === "string"
+  );
+}
+
 /** What a caller of the store says about reading: the longest line, and who hears of a skip. */
 export interface ReadingOptions {
   /** See {@linkcode TranscriptReading.maxLineBytes}. */

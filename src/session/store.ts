@@ -30,9 +30,11 @@ import { join } from "node:path";
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import { configDir } from "../process/config_paths.ts";
 import { prettyJson } from "./_pretty_json.ts";
+import { scanListing } from "./_listing_scan.ts";
 import {
   checkMaxLineBytes,
   cleanTitle,
+  contentBlocks,
   parseRecord,
   readingFor,
   sideFolder,
@@ -167,8 +169,9 @@ export function projectFolderName(cwd: string): string {
  * The sessions of a working directory (or of every one, with `all`), newest first. A folder with
  * no sessions gives an empty list. Each file is read line by line, and only the lines that can
  * matter to a listing (prompts, titles, tags, the first with a `cwd`, the last with a time) are
- * parsed. A line over `maxLineBytes` is skipped and a file that cannot be read is left out, each
- * with a warning to `onWarning`: neither fails the listing.
+ * parsed: the others are told apart by their first or last bytes, never decoded, and a long one
+ * is not held while it is read. A line over `maxLineBytes` is skipped and a file that cannot be
+ * read is left out, each with a warning to `onWarning`: neither fails the listing.
  *
  * @example List the sessions of the current folder
  * ```ts ignore
@@ -188,12 +191,15 @@ export async function listSessions(options: SessionStoreOptions = {}): Promise<S
   const sessions: SessionInfo[] = [];
   for (const folder of folders) {
     const dir = join(projects, folder);
-    for (const name of await children(dir, (entry) => entry.isFile)) {
-      if (!name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
+    const entries = await entriesOf(dir);
+    // A session's side folder is looked in only when something has its name.
+    const others = new Set(entries.flatMap((entry) => entry.isFile ? [] : [entry.name]));
+    for (const { name, isFile } of entries) {
+      if (!isFile || !name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
       const path = join(dir, name);
       let info: SessionInfo;
       try {
-        info = (await scanSession(path, options)).info;
+        info = (await scanSession(path, options, others.has(name.slice(0, -".jsonl".length)))).info;
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) continue; // deleted since the folder was read
         const why = error instanceof Error ? error.message : String(error);
@@ -443,91 +449,25 @@ interface Scan {
 }
 
 /**
- * Reads one session file for what the listing says, and its side folder's marks. Only the lines
- * that may hold a prompt, a title, a tag, the cost or the first `cwd` are parsed (a tool result,
- * often the longest line, is told by its block's type and never parsed); of the others, the last
- * that names a `timestamp` is kept and parsed at the end for the last activity (only when its
- * `timestamp` is not its own, the file is read again for the last that is). Reads the file's size
- * at the start, and no further.
+ * Reads one session file for what the listing says ({@linkcode scanListing}: only the lines that
+ * may be prompts are parsed as they are read, the last title, tag and cost and the last activity
+ * at the end), and, unless `side` says there is none, its side folder's marks. Reads the file's
+ * size when it opens it, and no further.
  */
-async function scanSession(path: string, options: SessionStoreOptions): Promise<Scan> {
-  const { size } = await Deno.stat(path);
-  const reading = readingFor(path, options);
+async function scanSession(path: string, options: SessionStoreOptions, side = true): Promise<Scan> {
   const id = path.slice(path.lastIndexOf("/") + 1, -".jsonl".length);
-  let cwd: string | null = null;
-  let lastActivity: string | null = null;
-  let turns = 0;
-  let firstPrompt: string | null = null;
-  let lastPromptAt: string | undefined;
-  let costUsd: number | undefined;
-  let title: string | undefined;
-  let tag: string | undefined;
-  /** The last line not parsed that names a `timestamp`, while no later one with a time was. */
-  let timed: string | undefined;
-  for await (const line of transcriptLines(path, { ...reading, bytes: size })) {
-    if (!mayMatterToListing(line, cwd === null)) {
-      if (line.includes('"timestamp"')) timed = line;
-      continue;
-    }
-    const record = parseRecord(line);
-    if (!record) continue;
-    if (record.type === "cost-state" && typeof record.totalCostUSD === "number") {
-      costUsd = record.totalCostUSD;
-    }
-    if (record.type === "custom-title" && typeof record.customTitle === "string") {
-      title = cleanTitle(record.customTitle) || undefined;
-    }
-    if (record.type === "tag" && typeof record.tag === "string") {
-      tag = cleanTitle(record.tag) || undefined;
-    }
-    if (typeof record.timestamp === "string") {
-      lastActivity = record.timestamp;
-      timed = undefined;
-    }
-    if (cwd === null && typeof record.cwd === "string") cwd = record.cwd;
-    if (record.type !== "user" || record.isSidechain === true || record.isMeta === true) continue;
-    const content = blocks((record.message as { content?: unknown } | undefined)?.content);
-    if (content.some((block) => block.type === "tool_result")) continue;
-    turns++;
-    firstPrompt ??= content.flatMap((b) => typeof b.text === "string" ? [b.text] : []).join("\n");
-    if (typeof record.timestamp === "string") lastPromptAt = record.timestamp;
-  }
-  if (timed !== undefined) {
-    const record = parseRecord(timed);
-    lastActivity = typeof record?.timestamp === "string"
-      ? record.timestamp
-      : await lastTime(path, { maxLineBytes: reading.maxLineBytes, bytes: size }) ?? lastActivity;
-  }
-  const side = sideFolder(path);
-  title ??= await sideTitle(side);
-  const archived = await archivedState(side, lastPromptAt);
+  const facts = await scanListing(path, readingFor(path, options));
+  const { cwd, firstPrompt, lastActivity, turns, size, costUsd } = facts;
+  const folder = sideFolder(path);
+  const title = (facts.title === undefined ? undefined : cleanTitle(facts.title) || undefined) ??
+    (side ? await sideTitle(folder) : undefined);
+  const tag = facts.tag === undefined ? undefined : cleanTitle(facts.tag) || undefined;
+  const archived = side ? await archivedState(folder, facts.lastPromptAt) : undefined;
   const info: SessionInfo = { id, cwd, firstPrompt, lastActivity, turns, size, path };
   if (title !== undefined) info.title = title;
   if (tag !== undefined) info.tag = tag;
   if (archived !== undefined) info.archived = archived;
   return { info, costUsd };
-}
-
-/** The `timestamp` of the last record of the transcript at `path` that has one of its own. */
-async function lastTime(path: string, reading: TranscriptReading): Promise<string | undefined> {
-  let last: string | undefined;
-  for await (const line of transcriptLines(path, reading)) {
-    if (!line.includes('"timestamp"')) continue;
-    const timestamp = parseRecord(line)?.timestamp;
-    if (typeof timestamp === "string") last = timestamp;
-  }
-  return last;
-}
-
-/**
- * Whether `line` may hold what a listing reads: a prompt (a `user` record, unless a block of it
- * is a `tool_result`), a title, a tag, the cost, or, while `needCwd`, a `cwd`. A line that holds
- * one holds its name in quotes, as JSON writes it: the others need not be parsed.
- */
-function mayMatterToListing(line: string, needCwd: boolean): boolean {
-  return (line.includes('"user"') && !line.includes('"type":"tool_result"')) ||
-    line.includes('"custom-title"') || line.includes('"tag"') ||
-    line.includes('"cost-state"') || (needCwd && line.includes('"cwd"'));
 }
 
 /**
@@ -583,7 +523,7 @@ function messagePart(
     | { content?: unknown; id?: unknown; model?: unknown; usage?: unknown }
     | undefined;
   const usage = isUsage(message?.usage) ? { usage: message.usage } : {};
-  const content = blocks(message?.content);
+  const content = contentBlocks(message?.content);
   const timestamp = typeof record.timestamp === "string" ? record.timestamp : null;
   if (record.type === "assistant") {
     const model = typeof message?.model === "string" ? { model: message.model } : {};
@@ -639,24 +579,19 @@ function isUsage(value: unknown): value is Usage {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A message's content as blocks: a string is one text block. */
-function blocks(content: unknown): SessionBlock[] {
-  if (typeof content === "string") return [{ type: "text", text: content }];
-  if (!Array.isArray(content)) return [];
-  return content.filter((block): block is SessionBlock =>
-    typeof block === "object" && block !== null && typeof block.type === "string"
-  );
-}
-
 /** The names of the entries of `dir` that `keep` keeps, sorted; none when it does not exist. */
 async function children(
   dir: string,
   keep: (entry: Deno.DirEntry) => boolean,
 ): Promise<string[]> {
+  return (await entriesOf(dir)).flatMap((entry) => keep(entry) ? [entry.name] : []);
+}
+
+/** The entries of `dir`, sorted by name; none when it does not exist. */
+async function entriesOf(dir: string): Promise<Deno.DirEntry[]> {
   try {
-    const names: string[] = [];
-    for await (const entry of Deno.readDir(dir)) if (keep(entry)) names.push(entry.name);
-    return names.sort();
+    const entries = await Array.fromAsync(Deno.readDir(dir));
+    return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;
