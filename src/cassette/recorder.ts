@@ -156,11 +156,13 @@ export function saveCassette(path: string): (cassette: Cassette) => Promise<void
   };
 }
 
+/** The longest file name (one part of a path) the file systems claw runs on take, in bytes. */
+const NAME_MAX = 255;
+
 /**
  * Checks that a cassette can be saved at `path` (creating its folder), so a recording fails before
- * the run spends anything rather than after it: the file is opened for writing (and removed again
- * when it did not exist), so a folder that takes no files and a name too long both show. Throws
- * the file system's error, which names `path`, otherwise.
+ * the run spends anything rather than after it: the folder takes a file, and the name fits. Throws
+ * an error that names `path` (or its folder) otherwise; the file itself is not touched.
  *
  * @example
  * ```ts
@@ -168,15 +170,28 @@ export function saveCassette(path: string): (cassette: Cassette) => Promise<void
  * import { checkWritable } from "./recorder.ts";
  *
  * await rejects(checkWritable("/proc/nope/run.ndjson"));
+ * await rejects(checkWritable(`/tmp/${"x".repeat(300)}.ndjson`), /File name too long/);
  * ```
  */
 export async function checkWritable(path: string): Promise<void> {
-  await Deno.mkdir(folderOf(path), { recursive: true });
-  const info = await Deno.stat(path).catch(() => undefined);
-  if (info !== undefined && !info.isFile) return; // a device or pipe: written as it is, not opened now
-  // Opened without truncating: a cassette being replaced keeps its content until the save.
-  (await Deno.open(path, { write: true, create: true })).close();
-  if (info === undefined) await Deno.remove(path);
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > NAME_MAX) {
+    throw new Error(
+      `File name too long: "${path}" has a name of ${bytes} bytes, and at most ${NAME_MAX} fit`,
+    );
+  }
+  const folder = folderOf(path);
+  await Deno.mkdir(folder, { recursive: true });
+  const probe = `${folder}/.claw-write-check-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (error) {
+    // Said of the folder: the probe is claw's own file, not one the user named.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(message.replaceAll(probe, folder), { cause: error });
+  }
 }
 
 /** The folder a file path is in (`.` for a bare name). */
