@@ -250,6 +250,7 @@ export {
   type LaunchPlan,
   planLaunch,
   planSessionLaunch,
+  resolveResume,
 } from "./session/launch.ts";
 export {
   classifyResult,
@@ -301,14 +302,18 @@ export {
   InvalidOptionError,
   type OptionNamer,
 } from "./errors/claw_error.ts";
-export { ERROR_KINDS, type ErrorKind, hintFor } from "./errors/kinds.ts";
+export { ERROR_KINDS, type ErrorKind, type FailureScope, hintFor } from "./errors/kinds.ts";
 
-export type {
-  ClaudeProcess,
-  OutputPipe,
-  ProcessStatus,
-  Spawner,
-  SpawnRequest,
+export {
+  type ClaudeProcess,
+  type CliNeed,
+  cliNeedOf,
+  NEEDS_CLI,
+  type OutputPipe,
+  type ProcessStatus,
+  type Spawner,
+  type SpawnRequest,
+  withCliNeed,
 } from "./process/spawn.ts";
 export { denoSpawner } from "./process/deno_spawner.ts";
 export { shutdown, type ShutdownOptions } from "./process/shutdown.ts";

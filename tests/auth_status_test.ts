@@ -285,3 +285,33 @@ Deno.test({
     deepStrictEqual(Deno.readTextFileSync(log).trim().split("\n"), ["--version"]);
   },
 });
+
+Deno.test({
+  name:
+    "claw auth status --bare asks claude --bare auth status, so a token it ignores is no cli_disagrees",
+  ignore: !hasCli(TESTED),
+  async fn(t) {
+    type Case = { combination: Combination; method: string; warnings: string[] };
+    const cases: [string, Case][] = [
+      ["an OAuth token, which --bare ignores", {
+        combination: { vars: ["CLAUDE_CODE_OAUTH_TOKEN"] },
+        method: "none",
+        warnings: ["bare_ignores_login"],
+      }],
+      ["an API key, which --bare reads", {
+        combination: { vars: ["ANTHROPIC_API_KEY"] },
+        method: "api_key",
+        warnings: [],
+      }],
+    ];
+    await inPairs(t, cases, async ([, { combination, method, warnings }]) => {
+      await using home = await authHome();
+      home.plant(combination);
+      const { code, json } = await clawStatus(home.env, ["--bare"]);
+      deepStrictEqual(json.warnings.map((w) => w.id), warnings);
+      strictEqual(json.active?.method ?? "none", method);
+      strictEqual(json.cli?.auth_status?.auth_method, method, "claude --bare auth status agrees");
+      strictEqual(code, method === "none" ? 1 : 0);
+    });
+  },
+});

@@ -6,7 +6,7 @@
  * (`RUN_FLAGS`), and the shard and output placeholders sit where their values belong.
  */
 import { deepStrictEqual, fail, ok as assert, strictEqual } from "node:assert";
-// A test-only dependency, pinned here rather than in deno.json's imports.
+// Test-only packages: they come from tests/imports.json (deno task test|check), not deno.json.
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { parseShard, shardFromEnv } from "../src/batch/shard.ts";

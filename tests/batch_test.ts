@@ -191,6 +191,40 @@ Deno.test({
 });
 
 Deno.test({
+  name: "the summary after SIGTERM counts the jobs never started, in --json and in its line",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    await using at = await place([{ ...ECHO, delay_ms: 3000 }]);
+    const jobs = await at.jobs(6);
+    for (const json of [true, false]) {
+      const out = `${at.dir}/results-${json}.jsonl`;
+      const from = at.api.requests.length;
+      const args = ["run", jobs, "-o", out, "--concurrency", "2", ...(json ? ["--json"] : [])];
+      const child = at.start(TESTED, args);
+      await waitUntil(() => asked(at.api, from).length >= 2, 30_000);
+      child.kill("SIGTERM");
+      const output = await child.output();
+      strictEqual(output.code, 1);
+      const written = (await results(out)).length;
+      const notStarted = 6 - written;
+      assert(notStarted >= 1 && notStarted <= 4, `${written} results written`);
+      if (json) {
+        const summary = JSON.parse(new TextDecoder().decode(output.stdout));
+        deepStrictEqual(
+          [summary.jobs, summary.aborted + summary.ok + summary.failed, summary.not_started],
+          [6, written, notStarted],
+          JSON.stringify(summary),
+        );
+        strictEqual(summary.stopped, "aborted");
+      } else {
+        const stderr = new TextDecoder().decode(output.stderr);
+        assert(stderr.includes(` · ${notStarted} not started · `), stderr);
+      }
+    }
+  },
+});
+
+Deno.test({
   name: "a batch recorded with --record replays with --replay, no API needed",
   ignore: !hasCli(OLDEST),
   async fn() {

@@ -2,9 +2,9 @@
  * Every command of the command table, driven with bad paths and bad values: a missing file, a
  * folder where a file belongs and a file where a folder belongs, an unwritable output under
  * /proc, a bad number. Each refusal is a clear first line on stderr and the documented exit code
- * (2: a usage error, the message then the command's help; 1: `error[kind]: …` then a hint), never
- * a stack trace, and nothing is started or written. With `--json` the same refusal is also one
- * JSON error object on stdout, and stderr is unchanged.
+ * (2: a usage error, the message then the usage line and where the help is; 1: `error[kind]: …`
+ * then a hint), never a stack trace, and nothing is started or written. With `--json` the same
+ * refusal is also one JSON error object on stdout, and stderr is unchanged.
  *
  * The cases are keyed by command name and checked against `COMMANDS`: a new command without
  * cases fails here.
@@ -65,6 +65,8 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
   async run(fx) {
     const a = await fx.standIn("run-a");
     const b = await fx.standIn("run-b");
+    const c = await fx.standIn("run-c");
+    const d = await fx.standIn("run-d");
     return [
       {
         what: "a claude that does not exist",
@@ -98,6 +100,20 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
         args: ["--max-turns", "many", "hi"],
         code: 2,
         first: /^Invalid --max-turns "many": it must be a number$/,
+      },
+      {
+        what: "a --cwd that does not exist",
+        args: ["--cli", c.cli, "--cwd", `${MISSING}/project`, "hi"],
+        code: 2,
+        first: /^Cannot use --cwd ".*\/project": no such folder: pass an existing folder to run/,
+        standIns: [c],
+      },
+      {
+        what: "--settings that are not JSON",
+        args: ["--cli", d.cli, "--settings", fx.notes, "hi"],
+        code: 2,
+        first: /^Invalid --settings ".*notes.txt": it is not JSON \(.*\): fix the file$/,
+        standIns: [d],
       },
     ];
   },
@@ -586,7 +602,10 @@ function checkRefusal(name: string, c: Case, out: ClawOutput, label: string): vo
   ok(!/Uncaught|error: Uncaught/.test(out.stderr), `${label}: uncaught\n${out.stderr}`);
   match(lines[0]!, c.first, `${label}: first line`);
   if (c.code === 2) {
-    match(out.stderr, new RegExp(`^[^\\n]+\\n\\nUsage: claw ${name}`), `${label}: help follows`);
+    // The message, then one usage form (a long one wraps) and where the help is: not the help.
+    const usage =
+      `^[^\\n]+\\n\\nUsage: claw ${name}[^\\n]*(\\n {6,}[^\\n]+)?\\nSee claw help ${name} `;
+    match(out.stderr, new RegExp(`${usage}[^\\n]+\\n$`), `${label}: usage follows`);
   } else if (!name.startsWith("fake-claude")) {
     match(out.stderr, /^error\[[a-z_]+\]: [^\n]+\nhint: \S/, `${label}: kind and hint`);
   }

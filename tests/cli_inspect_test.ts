@@ -387,3 +387,17 @@ Deno.test("claw inspect shows an SDK-driven, interrupted recording's input, clie
     await Deno.remove(file);
   }
 });
+
+// The CLI's num_turns counts requests to the model: claw calls them round trips, as claw run's
+// closing line does, and keeps "turn" for a prompt and its answer.
+Deno.test("claw inspect says 1 line, 1 event and 1 round trip, not 1 lines, 1 events and 1 turns", async () => {
+  const result =
+    '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"hi","session_id":"s-1","duration_ms":100,"total_cost_usd":0.001,"usage":{}}\n';
+  const one = await inspectText(result, []);
+  assertEquals(one.code, 0, one.stderr);
+  match(one.stdout, /^stdin: 1 line, 1 event, 0 diagnostics\n/);
+  match(one.stdout, /\n {2}line 1: success, ok, 1 round trip, \$0\.0010, 0\.1 s\n/);
+  const two = await inspectText(result.replace('"num_turns":1', '"num_turns":2').repeat(2), []);
+  match(two.stdout, /^stdin: 2 lines, 2 events, 0 diagnostics\n/);
+  match(two.stdout, /\n {2}line 2: success, ok, 2 round trips, /);
+});

@@ -148,7 +148,7 @@ Deno.test("claw record with a claude that does not exist says so in one error li
     ok(!out.stderr.includes("    at "), "no stack trace");
   }));
 
-Deno.test("claw record --json prints what was recorded as the last stdout line, after the CLI's own output", () =>
+Deno.test("claw record --json keeps stdout for its one JSON line: the CLI's output goes to stderr", () =>
   withMarker(async (_cli, _mark, dir) => {
     // A stand-in claude, made here: one event on stdout, one line on stderr, exit 3.
     const cli = join(dir, "talking-claude");
@@ -159,12 +159,16 @@ Deno.test("claw record --json prints what was recorded as the last stdout line, 
     const file = join(dir, "new folder", "run.ndjson");
     const out = await claw(["record", "--json", "-o", file, "--cli", cli, "--", "-p", "hi"]);
     assertEquals(out.code, 3, out.stderr);
-    assertEquals(out.stderr, `a warning\nclaw: recorded ${file}\n`);
-    const [event, report, end] = out.stdout.split("\n");
-    assertEquals([event, end], [init, ""]);
-    const header = parseCassette(await Deno.readTextFile(file)).header;
+    const [report, end] = out.stdout.split("\n");
+    assertEquals(end, "", `one line on stdout: ${out.stdout}`);
+    const stderr = out.stderr.split("\n");
+    assertEquals(stderr.slice(-2), [`claw: recorded ${file}`, ""]);
+    assertEquals(stderr.slice(0, -2).sort(), ["a warning", init].sort());
+    const cassette = parseCassette(await Deno.readTextFile(file));
+    const header = cassette.header;
     assertEquals(JSON.parse(report!), {
       cassette: file,
+      replaced: false,
       key: header.key,
       cli_version: "9.9.9",
       argv: ["-p", "hi"],
@@ -172,6 +176,24 @@ Deno.test("claw record --json prints what was recorded as the last stdout line, 
       exit: { code: 3, signal: null },
       records: { stdout: 1, stderr: 1, stdin: 0 },
     });
+    // The cassette keeps the two streams apart, as the CLI wrote them.
+    ok(cassette.records.some((r) => "stdout" in r && stdoutText(r) === init));
+    ok(cassette.records.some((r) => "stderr" in r && r.stderr === "a warning"));
+  }));
+
+Deno.test("claw record over an existing cassette says it replaced it, in its line and in --json", () =>
+  withMarker(async (_cli, _mark, dir) => {
+    const cli = join(dir, "quiet-claude");
+    await Deno.writeTextFile(cli, "#!/bin/sh\necho '{}'\n", { mode: 0o755 });
+    const file = join(dir, "run.ndjson");
+    const first = await claw(["record", "-o", file, "--cli", cli, "--", "-p", "one"]);
+    assertEquals([first.code, first.stderr], [0, `claw: recorded ${file}\n`]);
+    const again = await claw(["record", "-o", file, "--cli", cli, "--", "-p", "two"]);
+    assertEquals(again.code, 0, again.stderr);
+    assertEquals(again.stderr, `claw: recorded ${file} (replaced the file that was there)\n`);
+    const json = await claw(["record", "--json", "-o", file, "--cli", cli, "--", "-p", "three"]);
+    assertEquals(JSON.parse(json.stdout).replaced, true, json.stdout);
+    assertEquals(parseCassette(await Deno.readTextFile(file)).header.argv, ["-p", "three"]);
   }));
 
 Deno.test("claw replay --write-bin --json reports the launcher, the folder, its cassette count, mode, timing and real CLI", () =>

@@ -107,3 +107,112 @@ Deno.test("claw run --demo refuses a prompt and run flags it would ignore, exit 
     noStackTrace(out.stderr);
   }
 });
+
+Deno.test("claw run -- A B refuses B, which claude would take for its prompt, instead of dropping A", async () => {
+  await withStandIn(SAVES_ARGV, async (cli, dir) => {
+    for (
+      const [args, first] of [
+        [
+          ["--", "A", "B"],
+          'Unexpected "B" after the PROMPT "A": claude would take it as the prompt instead; quote a prompt of several words as one argument, and pass only claude\'s flags after it',
+        ],
+        [
+          ["A", "--", "B"],
+          'Unexpected "B" after --: claude would take it as the prompt in place of "A"; after -- pass only claude\'s flags (claw run PROMPT -- --debug)',
+        ],
+        [
+          ["A", "--", "--debug", "--", "B"],
+          "Unexpected -- among claude's arguments: claw run ends them with -- PROMPT itself, so claude would take what follows for its prompt; drop it",
+        ],
+      ] as const
+    ) {
+      const out = await claw(["run", "--cli", cli, ...args]);
+      assertEquals([out.code, out.stderr.split("\n")[0]], [2, first], args.join(" "));
+      assertEquals(await exists(join(dir, "argv.txt")), false, "claude was started");
+    }
+    // A flag's value after -- is claude's, as before.
+    const out = await claw(["run", "--cli", cli, "--", "A", "--betas", "x-1"]);
+    assertEquals(out.code, 0, out.stderr);
+    const argv = (await Deno.readTextFile(join(dir, "argv.txt"))).trim().split("\n");
+    assertEquals(argv.slice(-4), ["--betas", "x-1", "--", "A"]);
+  });
+});
+
+Deno.test("claw run refuses a missing --cwd, --add-dir or prompt file, MCP config or settings that are missing or not JSON, and an empty --model: exit 2 before claude starts", async () => {
+  await withStandIn(SAVES_ARGV, async (cli, dir) => {
+    const project = join(dir, "project");
+    await Deno.mkdir(project);
+    await Deno.writeTextFile(join(project, "prompt.md"), "Be brief");
+    await Deno.writeTextFile(join(dir, "broken.json"), '{"mcpServers": {');
+    await Deno.writeTextFile(join(dir, "empty.json"), "{}");
+    const missing = "/nonexistent/claw-run";
+    const cases: [string[], string][] = [
+      [
+        ["--cwd", missing],
+        `Cannot use --cwd "${missing}": no such folder: pass an existing folder to run claude in`,
+      ],
+      [
+        ["--add-dir", missing],
+        `Cannot use --add-dir "${missing}": no such folder: pass an existing folder`,
+      ],
+      [
+        ["--system-prompt-file", `${missing}/prompt.md`],
+        `Cannot read --system-prompt-file "${missing}/prompt.md": no such file: pass a text file of the prompt`,
+      ],
+      [
+        ["--cwd", project, "--append-system-prompt-file", "other.md"],
+        `Cannot read --append-system-prompt-file "${project}/other.md": no such file: pass a text file of the prompt (read from --cwd)`,
+      ],
+      [
+        ["--mcp-config", `${missing}/mcp.json`],
+        `Cannot read --mcp-config "${missing}/mcp.json": no such file: pass a file of an MCP config, or an MCP config as a JSON object`,
+      ],
+      [
+        ["--mcp-config", join(dir, "broken.json")],
+        `Invalid --mcp-config "${dir}/broken.json": it is not JSON (Expected property name or '}' in JSON at position 16 (line 1 column 17)): fix the file`,
+      ],
+      [
+        ["--mcp-config", join(dir, "empty.json")],
+        `Invalid --mcp-config "${dir}/empty.json": it has no "mcpServers" object: pass an MCP config, as in {"mcpServers": {…}}`,
+      ],
+      [
+        ["--settings", `${missing}/settings.json`],
+        `Cannot read --settings "${missing}/settings.json": no such file: pass a file of settings, or settings as a JSON object`,
+      ],
+      [
+        ["--settings", '{"model": '],
+        "Invalid --settings: it is not JSON (Unexpected end of JSON input): pass settings as a JSON object, or the path of a file of it",
+      ],
+      [
+        ["--model", ""],
+        'Invalid --model "": pass a model name or alias (sonnet, opus), or drop --model',
+      ],
+    ];
+    for (const [flags, first] of cases) {
+      const out = await claw(["run", "--cli", cli, ...flags, "hi"]);
+      const lines = out.stderr.split("\n");
+      assertEquals([out.code, lines[0], lines[2]], [
+        2,
+        first,
+        "Usage: claw run [options] PROMPT [-- CLAUDE_ARGS…]",
+      ], flags.join(" "));
+      assertEquals(
+        await exists(join(dir, "argv.txt")),
+        false,
+        `${flags.join(" ")}: claude was started`,
+      );
+    }
+    // Relative paths are claude's: read from --cwd, which claude runs in.
+    const good = await claw([
+      "run",
+      ...["--cli", cli, "--cwd", project, "--system-prompt-file", "prompt.md", "--add-dir", "."],
+      ...["--mcp-config", '{"mcpServers": {}}', "--settings", "{}", "hi"],
+    ]);
+    assertEquals(good.code, 0, good.stderr);
+    ok(await exists(join(dir, "argv.txt")), "claude started");
+  });
+});
+
+function exists(path: string): Promise<boolean> {
+  return Deno.stat(path).then(() => true, () => false);
+}

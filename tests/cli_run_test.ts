@@ -91,7 +91,7 @@ test("claw run streams the answer to stdout and tools and the cost line to stder
     match(out.stderr, /⎿ tool-output-7/);
     match(
       out.stderr,
-      /2 turns · [\d.]+ s · \$\d+\.\d{4} · \d+ in \/ \d+ out tokens · session [0-9a-f-]{36}\n$/,
+      /2 round trips · [\d.]+ s · \$\d+\.\d{4} · \d+ in \/ \d+ out tokens · session [0-9a-f-]{36}\n$/,
     );
   });
 });
@@ -130,7 +130,7 @@ test("a failed run prints error[kind] first, then the hint, and exits 1", async 
     const out = await claw(["run", "--cli", pinnedCliPath(VERSION), "hi"], { env });
     assertEquals(out.code, 1);
     match(out.stderr, /^error\[context_window\]: Prompt is too long/m);
-    match(out.stderr, /\nhint: .*\/compact/);
+    match(out.stderr, /\nhint: Shorten the prompt, or use a model with a larger context window/);
   });
 });
 
@@ -158,7 +158,7 @@ test("a failed run with --output json or stream-json also says so on stdout, as 
       const { error } = last;
       assertEquals([last.type, error.kind, error.exit_code], ["claw_error", "context_window", 1]);
       match(error.message, /Prompt is too long/);
-      match(error.hint, /\/compact/);
+      match(error.hint, /^Shorten the prompt, or use a model with a larger context window/);
       match(error.session_id, /^[0-9a-f-]{36}$/);
       assertEquals(last.result.type, "result");
       match(out.stderr, /^error\[context_window\]/m);

@@ -359,7 +359,7 @@ Deno.test(
         const out = await session(...args);
         assertEquals([out.code, out.stdout], [2, ""], args.join(" "));
         match(out.stderr, message);
-        match(out.stderr, /\n\nUsage: claw session list/);
+        match(out.stderr, new RegExp(`\\n\\nUsage: claw session (\\w+\\|)?${args[0]}\\b`));
       }
     } finally {
       await Deno.remove(home, { recursive: true });

@@ -123,10 +123,77 @@ forEachCli(
     match(out.stderr, /permission mode: acceptEdits/);
     match(
       out.stderr,
-      /1 turn · [\d.]+ s · \$0\.\d{4} · 10 in \/ 5 out tokens · session [0-9a-f-]{36}\n/,
+      /1 turn · 1 round trip · [\d.]+ s · \$0\.\d{4} · 10 in \/ 5 out tokens · session [0-9a-f-]{36}\n/,
     );
     match(out.stderr, /Unknown command "\/frobnicate": try \/help/);
     assertEquals(scripted(env.api).length, 1, "nothing was sent after /exit");
+    await marker.assertNoneLeft();
+  },
+);
+
+forEachCli(
+  "piped, /id after session resume ID prints the id before any prompt",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("Noted plum."), text("You said plum.")] });
+    const first = await session(env, version, marker, ["new"], "Remember plum\n/id\n");
+    const id = first.stdout.trim().split("\n").at(-1)!;
+    const resumed = await session(env, version, marker, ["resume", id], "/id\nWhich fruit?\n/id\n");
+    assertEquals(resumed.stdout.trim().split("\n"), [id, "You said plum.", id]);
+    await marker.assertNoneLeft();
+  },
+);
+
+forEachCli(
+  "/help and /mode list only the permission modes the running CLI has",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("Hi.")] });
+    const has = version.startsWith("2.0.")
+      ? ["default", "acceptEdits", "bypassPermissions", "dontAsk", "plan", "delegate"]
+      : ["default", "manual", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan"];
+    const lacks = version.startsWith("2.0.") ? "auto" : "delegate";
+    const out = await session(env, version, marker, ["new"], `/help\n/mode\n/mode ${lacks}\n`);
+    assertEquals(out.code, 0, out.stderr);
+    const lines = out.stderr.split("\n");
+    assertEquals(
+      lines.find((line) => line.startsWith("/mode MODE")),
+      `/mode MODE    switch the permission mode (${has.join(", ")})`,
+    );
+    ok(lines.includes(`Permission modes of Claude Code ${version}: ${has.join(", ")}`), out.stderr);
+    ok(
+      lines.includes(
+        `Unknown permission mode "${lacks}": Claude Code ${version} has ${has.join(", ")}`,
+      ),
+      out.stderr,
+    );
+    assertEquals(scripted(env.api).length, 0, "nothing was sent");
+    await marker.assertNoneLeft();
+  },
+);
+
+forEachCli(
+  "a turn is one prompt: each cost line counts the model's round trips, /cost the turns too",
+  async (version) => {
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [toolUse("Bash", { command: "true" }), text("Ran it."), text("Hello.")],
+    });
+    const out = await session(
+      env,
+      version,
+      marker,
+      ["new", "--permission-mode", "bypassPermissions"],
+      "Run true\nSay hello\n/cost\n",
+    );
+    assertEquals(out.code, 0, out.stderr);
+    assertEquals(out.stdout.trim().split("\n"), ["Ran it.", "Hello."]);
+    const costs = out.stderr.split("\n").filter((line) => / · \$\d/.test(line));
+    assertEquals(costs.map((line) => line.split(" · ").slice(0, -4).join(" · ")), [
+      "turn 1 · 2 round trips",
+      "turn 2 · 1 round trip",
+      "2 turns · 3 round trips",
+    ]);
     await marker.assertNoneLeft();
   },
 );

@@ -202,7 +202,7 @@ Deno.test("claw session usage mistakes exit 2 with the help, before reading any 
       [["list", "--cwd", home, "--all"], /^Pass either --cwd or --all, not both\n/],
       [["list", UNKNOWN_ID], /^Unexpected ".*": claw session list takes no ID/],
       [["show", "../etc/passwd"], /^Invalid session ID "\.\.\/etc\/passwd": pass an id that claw /],
-      [["show", UNKNOWN_ID, "--nope"], /^Unknown option '--nope'\n/],
+      [["show", UNKNOWN_ID, "--nope"], /^Unknown option --nope\n/],
       [
         ["list", "--max-line-bytes", "0"],
         /^Invalid --max-line-bytes "0": it must be a positive whole number of bytes, or Infinity\n/,
@@ -213,7 +213,10 @@ Deno.test("claw session usage mistakes exit 2 with the help, before reading any 
       const out = await session(...args);
       assertEquals([out.code, out.stdout], [2, ""], args.join(" "));
       match(out.stderr, message);
-      match(out.stderr, /\n\nUsage: claw session list/);
+      match(
+        out.stderr,
+        new RegExp(`\\n\\nUsage: claw session ${args[0]} [^\\n]*\\nSee claw help session `),
+      );
     }
   } finally {
     await Deno.remove(home, { recursive: true });
@@ -317,4 +320,64 @@ Deno.test("claw session show puts each tool call's result under it, also when pa
     out.stdout,
     /\n> Look around\n\n⏺ Bash\(ls\)\n {2}⎿ a\.txt\n\n⏺ Bash\(pwd\)\n {2}⎿ \/work\/project\n\nFound both\n$/,
   );
+});
+
+Deno.test("claw session export -o FILE --json prints what it wrote, and --format json is snake_case like list --json", async () => {
+  await using store = await syntheticStore();
+  const id = "5c0e1a9e-0000-4000-8000-000000000001";
+  await store.write(
+    id,
+    conversationRecords({ sessionId: id, cwd: store.cwd, turns: [["Hi", "Ok"]] }),
+  );
+  const session = (...args: string[]) => claw(["session", ...args], { env: store.env });
+  for (
+    const [format, named] of [
+      ["md", "md"],
+      ["markdown", "md"],
+      ["json", "json"],
+      ["ndjson", "ndjson"],
+    ] as const
+  ) {
+    const path = join(store.configDir, `export.${format}`);
+    const out = ok0(await session("export", id, "--format", format, "-o", path, "--json"));
+    assertEquals(out.stderr, "");
+    const bytes = (await Deno.stat(path)).size;
+    assertEquals(out.stdout, JSON.stringify({ id, path, format: named, bytes }) + "\n", format);
+    ok(bytes > 0);
+  }
+  const listed = JSON.parse(ok0(await session("list", "--all", "--json")).stdout);
+  const exported = JSON.parse(ok0(await session("export", id, "--format", "json")).stdout);
+  assertEquals(Object.keys(exported), ["info", "messages", "cost_usd"]);
+  assertEquals(exported.info, listed[0]);
+  assertEquals(Object.keys(exported.info), LISTING_KEYS);
+  assertEquals(exported.cost_usd, null);
+  assertEquals(exported.messages.map((m: { role: string }) => m.role), ["user", "assistant"]);
+});
+
+Deno.test({
+  name: "claw session export -o to a full disk is error[io] naming the file, not a bare os error",
+  // A full disk of the test's own is a device node like /dev/full, which only root may make.
+  ignore: !(Deno.build.os === "linux" && Deno.uid() === 0),
+  async fn() {
+    await using store = await syntheticStore();
+    const id = "5c0e1a9e-0000-4000-8000-000000000001";
+    await store.write(
+      id,
+      conversationRecords({ sessionId: id, cwd: store.cwd, turns: [["Hi", "Ok"]] }),
+    );
+    const full = join(store.configDir, "full");
+    const made = await new Deno.Command("mknod", { args: [full, "c", "1", "7"] }).output();
+    assertEquals(made.code, 0, new TextDecoder().decode(made.stderr));
+    const out = await claw(["session", "export", id, "--format", "md", "-o", full, "--json"], {
+      env: store.env,
+    });
+    const message = `Cannot write "${full}": No space left on device (os error 28)`;
+    assertEquals([out.code, out.stderr.split("\n")], [1, [
+      `error[io]: ${message}`,
+      "hint: Free some space on that disk, or write somewhere else, then rerun",
+      "",
+    ]]);
+    assertEquals(JSON.parse(out.stdout).error.message, message);
+    ok((await Deno.stat(full)).isCharDevice, "the device is still there");
+  },
 });

@@ -6,7 +6,8 @@
  * Skipped, saying why, where tmux is missing (CI installs it).
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
-import { offline } from "./_offline.ts";
+import { claw } from "./_claw.ts";
+import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 import {
   ECHO_SERVER,
   exists,
@@ -21,6 +22,7 @@ import {
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const [TESTED] = PINNED_CLI_VERSIONS;
 
 if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
 
@@ -185,4 +187,71 @@ forEachCli(
     assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
     await marker.assertNoneLeft();
   },
+);
+
+forEachCli(
+  "in a terminal, Ctrl-C mid-turn shows ^C once, then the turn is interrupted",
+  async (version) => {
+    if (!hasTmux()) return;
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [
+        { content: [{ type: "text", text: "Once upon a time, long ago" }], stall_ms: 60_000 },
+        text("Back after the interrupt."),
+      ],
+    });
+    await using tty = await TmuxSession.start(
+      [Deno.execPath(), "run", "-A", MAIN, "session", "new", "--cli", env.options(version).cli!],
+      { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" }, width: 120 },
+    );
+    await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
+    await tty.type("Tell a long story");
+    await tty.sendKeys("Enter");
+    await tty.waitFor("Once upon");
+    await tty.sendKeys("C-c");
+    const screen = await tty.waitFor(/^interrupted$/m);
+    assertEquals(screen.split("^C").length - 1, 1, `one ^C on the screen:\n${screen}`);
+    await tty.sendKeys("C-d");
+    assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
+    await marker.assertNoneLeft();
+  },
+  [TESTED],
+);
+
+forEachCli(
+  "in a terminal, session resume ID names the session in its banner, and /id prints it at once",
+  async (version) => {
+    if (!hasTmux()) return;
+    const marker = new ProcessMarker();
+    await using env = await offline({
+      replies: [text("Noted apple."), text("You said apple.")],
+    });
+    const first = await claw(
+      ["session", "new", "--cli", env.options(version).cli!, "--cwd", env.cwd],
+      { stdin: "Remember apple\n/id\n", env: { ...env.vars(version), ...marker.env } },
+    );
+    const id = first.stdout.trim().split("\n").at(-1) ?? "";
+    ok(/^[0-9a-f-]{36}$/.test(id), first.stdout + first.stderr);
+    await using tty = await TmuxSession.start(
+      [
+        ...[Deno.execPath(), "run", "-A", MAIN, "session", "resume", id],
+        ...["--cli", env.options(version).cli!],
+      ],
+      { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" }, width: 120 },
+    );
+    await tty.waitFor(`Resuming session ${id}`, { timeoutMs: 30_000 });
+    await tty.type("/id");
+    await tty.sendKeys("Enter");
+    await tty.waitFor(new RegExp(`^${id}$`, "m"));
+    await tty.type("What did I say?");
+    await tty.sendKeys("Enter");
+    await tty.waitFor("You said apple.", { timeoutMs: 30_000 });
+    await tty.type("/id");
+    await tty.sendKeys("Enter");
+    await tty.waitFor(new RegExp(`^${id}$`, "m"), { count: 2 });
+    await tty.sendKeys("C-d");
+    assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
+    await marker.assertNoneLeft();
+  },
+  [TESTED],
 );

@@ -1,6 +1,6 @@
 /** Exit codes and help output of the claw CLI, pinned; the command list comes from the command table. */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
-import { COMMANDS } from "../src/cli/commands.ts";
+import { COMMANDS, findCommand } from "../src/cli/commands.ts";
 import { ERROR_KINDS, hintFor } from "../src/errors/kinds.ts";
 import { VERSION } from "../src/version.ts";
 import { claw } from "./_claw.ts";
@@ -57,11 +57,11 @@ Deno.test("an unknown command names it, prints help on stderr and exits 2", asyn
 Deno.test("an unknown flag is a usage error with the command's help, exit 2", async () => {
   const out = await claw(["run", "--nope", "hi"]);
   assertEquals([out.code, out.stdout], [2, ""]);
-  match(out.stderr, /Unknown option '--nope'/);
+  match(out.stderr, /^Unknown option --nope\n/);
   match(out.stderr, /Usage: claw run/);
 });
 
-Deno.test("every bad option names the flag, prints the command's help on stderr and exits 2", async () => {
+Deno.test("every bad option names the flag, prints the command's usage on stderr and exits 2", async () => {
   const cases: [string[], RegExp][] = [
     [["run", "--output", "yaml", "hi"], /^Invalid --output "yaml": use text, json, stream-json\n/],
     [["run", "--max-turns", "many", "hi"], /^Invalid --max-turns "many": it must be a number\n/],
@@ -96,7 +96,7 @@ Deno.test("every bad option names the flag, prints the command's help on stderr 
     const out = await claw(args);
     assertEquals([out.code, out.stdout], [2, ""], `${args.join(" ")}: ${out.stderr}`);
     match(out.stderr, expected);
-    match(out.stderr, new RegExp(`\\n\\nUsage: claw ${args[0]}`), "the command's help follows");
+    match(out.stderr, new RegExp(`\\n\\nUsage: claw ${args[0]}`), "the command's usage follows");
   }
 });
 
@@ -116,4 +116,101 @@ Deno.test("every hint names only claw commands that exist", () => {
       );
     }
   }
+});
+
+Deno.test("a usage error prints its line, the usage of the subcommand given and where the help is: not the whole help", async () => {
+  const cases: [string[], string[]][] = [
+    [["run", "--max-turns", "0", "hi"], [
+      'Invalid --max-turns "0": it must be a whole number of at least 1',
+      "",
+      "Usage: claw run [options] PROMPT [-- CLAUDE_ARGS…]",
+      "See claw help run for every option, with examples",
+    ]],
+    [["session", "export", "x", "--format", "pdf"], [
+      'Invalid --format "pdf": use md, json, ndjson',
+      "",
+      "Usage: claw session export ID --format md|json|ndjson [-o FILE] [--json] [--max-line-bytes BYTES]",
+      "See claw help session for every option, with examples",
+    ]],
+    [["auth", "logout", "--nope"], [
+      "Unknown option --nope",
+      "",
+      "Usage: claw auth logout [--all] [--json] [--cli PATH]",
+      "See claw help auth for every option, with examples",
+    ]],
+  ];
+  for (const [args, lines] of cases) {
+    const out = await claw(args);
+    assertEquals([out.code, out.stdout, out.stderr.split("\n")], [2, "", [...lines, ""]]);
+  }
+});
+
+Deno.test("claude's own spellings of claw run's flags get claw's, and a mistyped flag gets did you mean", async () => {
+  const cases: [string[], string][] = [
+    [["--output-format", "json"], "Unknown option --output-format: claw run calls it --output"],
+    [["--output-format=json"], "Unknown option --output-format: claw run calls it --output"],
+    [
+      ["--include-partial-messages"],
+      "Unknown option --include-partial-messages: claw run calls it --partial",
+    ],
+    [["-p"], "Unknown option -p: claw run always runs claude with -p: drop it"],
+    [["--print"], "Unknown option --print: claw run always runs claude with -p: drop it"],
+    [
+      ["--verbose"],
+      "Unknown option --verbose: claw run always runs claude with --verbose: drop it",
+    ],
+    [["-c"], "Unknown option -c: claw run calls it --continue"],
+    [["-r", "x"], "Unknown option -r: claw run calls it --resume"],
+    [["-m", "opus"], "Unknown option -m: claw run calls it --model"],
+    [
+      ["--allowedTools", "Read"],
+      "Unknown option --allowedTools: claw run calls it --allowed-tools",
+    ],
+    [["--fork-session"], "Unknown option --fork-session: claw run calls it --fork"],
+    [["--modle", "opus"], "Unknown option --modle: did you mean --model?"],
+    [["--max-turn", "2"], "Unknown option --max-turn: did you mean --max-turns?"],
+    [
+      ["--debug"],
+      'Unknown option --debug: claw run has no flag for it: pass it to claude after --, as in claw run "PROMPT" -- --debug',
+    ],
+    [["--frobnicate"], "Unknown option --frobnicate"],
+  ];
+  for (const [flags, first] of cases) {
+    const out = await claw(["run", ...flags, "hi"]);
+    assertEquals([out.code, out.stderr.split("\n")[0]], [2, first], flags.join(" "));
+  }
+});
+
+Deno.test("claw help auth status prints auth's help, and the top help lists help under Commands", async () => {
+  const auth = (await findCommand("auth")!.load()).help;
+  for (
+    const args of [["help", "auth", "status"], ["help", "auth", "logout"], [
+      "auth",
+      "status",
+      "--help",
+    ]]
+  ) {
+    const out = await claw(args);
+    assertEquals([out.code, out.stdout, out.stderr], [0, `${auth}\n`, ""], args.join(" "));
+  }
+  const wrong = await claw(["help", "auth", "whoami"]);
+  assertEquals([wrong.code, wrong.stdout], [2, ""]);
+  match(
+    wrong.stderr,
+    /^Unknown subcommand "whoami" of claw auth: use one of status, login, token, logout\n/,
+  );
+  const none = await claw(["help", "run", "now"]);
+  assertEquals(none.code, 2);
+  match(none.stderr, /^Unexpected "now" after claw help run: claw run has no subcommands\n/);
+  const top = await claw(["--help"]);
+  match(
+    top.stdout,
+    /\nCommands:\n( {2}[a-z-]+ +[^\n]+\n)* {2}help +Show the help of a command[^\n]*\n\n/,
+  );
+});
+
+Deno.test("an unknown command that is a typo of one gets did you mean", async () => {
+  const out = await claw(["rnu"]);
+  assertEquals([out.code, out.stdout], [2, ""]);
+  match(out.stderr, /^Unknown command "rnu": did you mean "run"\?\n/);
 });

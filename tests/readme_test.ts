@@ -1,26 +1,48 @@
 /**
- * Every shell command the README prints, run as printed, in order, in one bash shell (so the
- * setup lines' `export` holds for the lines after them), on a copy of this checkout with a fresh
- * HOME and a fresh npm prefix. `claude` is the pinned real CLI, talking to claw's fake Messages API
- * on 127.0.0.1 through the environment a user's credentials would otherwise come from.
+ * Every shell command the README prints, then every one the `docs/` pages print (in
+ * {@linkcode PAGES} order), run as printed, in order, in one bash shell (so the set-up's `export`
+ * and `scratch=` hold for the lines after them), on a copy of this checkout with a fresh HOME, a
+ * fresh TMPDIR and a fresh npm prefix, as a newcomer without credentials would: `claude` is the
+ * pinned real CLI, and what answers it is the fake Messages API the README's offline recipe starts
+ * (on its fixed port), through the variables the recipe exports. Nothing here points `claude` at
+ * an API.
  *
- * Not run, each for its reason in {@linkcode NOT_RUN}; a line that runs until Ctrl-C is started
- * in the background, must print its URL, and is then stopped.
+ * Not run, each for its reason in {@linkcode NOT_RUN}. A line that ends in `&` starts a server in
+ * the background: the shell waits for it to print its URL (as a newcomer would before typing the
+ * next line), and stops it after the last line, as this test's own cleanup. Afterwards the copy of
+ * the checkout holds exactly the files it held before, unchanged, and no process is left.
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
-import { join } from "node:path";
-import { startFakeApi } from "../src/fake_api/fake_api.ts";
-import { offlineEnv } from "../src/fake_api/offline_env.ts";
+import { join, relative } from "node:path";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { shutdown } from "../src/process/shutdown.ts";
 import { hasCli } from "./_offline.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const README = await Deno.readTextFile(join(ROOT, "README.md"));
-const ANSWER = "Hello from the README test.";
 
-/** Commands the README prints that this test does not run, and why. */
+/** The pages whose commands run, in this order, in one shell: the README, then each docs page. */
+const PAGES = [
+  "README.md",
+  "docs/cli.md",
+  "docs/errors.md",
+  "docs/auth.md",
+  "docs/doctor.md",
+  "docs/batch.md",
+  "docs/record-replay.md",
+  "docs/library.md",
+  "docs/sdk.md",
+];
+
+/** The port of the README's offline recipe. */
+const RECIPE_PORT = 8787;
+
+/** The answer of the recipe's script, `examples/hello_api.json`. */
+const ANSWER: string = JSON.parse(
+  await Deno.readTextFile(join(ROOT, "examples/hello_api.json")),
+).replies[0].content[0].text;
+
+/** Commands the pages print that this test does not run, and why. */
 const NOT_RUN: Record<string, string> = {
   "npx -y deno@2.9.6 task ok": "it runs this test suite: CI runs it as its second command",
   "deno task ok": "it runs this test suite",
@@ -28,14 +50,24 @@ const NOT_RUN: Record<string, string> = {
   "deno task bench": "minutes of timing on a quiet machine; its numbers go in the closing notes",
   "deno task record": "it re-records the committed corpus from the real CLIs",
   "deno task drift": "it installs the newest Claude Code, whose answer changes with each release",
+  "deno task docs":
+    "it rewrites docs/cli.md when a help text changed; tests/docs_test.ts fails until it is run",
 };
 
-/** A line the README says runs until Ctrl-C. */
-const UNTIL_STOPPED = /until Ctrl-C/;
-
-/** The command of a README line: the line without its comment. */
+/** The command of a printed line: the line without its comment. */
 function commandOf(line: string): string {
   return line.replace(/\s+#.*$/, "").trim();
+}
+
+/** `text` as one single-quoted bash word: printed as it is, nothing expanded. */
+function quoted(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Whether a printed line starts a server in the background. */
+function inBackground(line: string): boolean {
+  const command = commandOf(line);
+  return command.endsWith("&") && !command.endsWith("&&");
 }
 
 /** The lines of every ```sh block, in order. */
@@ -49,31 +81,53 @@ function shellLines(markdown: string): string[] {
   return lines;
 }
 
-/** The bash script that runs `lines`: each as printed, a server line in the background. */
+/** Every page's shell lines, in {@linkcode PAGES} order. */
+async function allShellLines(): Promise<string[]> {
+  const pages = await Promise.all(PAGES.map((page) => Deno.readTextFile(join(ROOT, page))));
+  return pages.flatMap(shellLines);
+}
+
+/**
+ * The bash script that runs `lines`: each as printed; a background line's output to a file, its
+ * URL awaited; every background job stopped at the end (and on any failure), its output shown.
+ */
 function script(lines: string[]): string {
-  const steps = ["set -euo pipefail"];
+  const steps = [
+    "set -euo pipefail",
+    "servers=()",
+    "stop_servers() {",
+    '  for pid in ${servers[@]+"${servers[@]}"}; do',
+    '    kill -TERM -- "-$pid" 2>/dev/null || true',
+    '    wait "$pid" 2>/dev/null || true',
+    "  done",
+    '  [ ${#servers[@]} -eq 0 ] || cat "$README_TEST_TMP"/server-*.out >&2',
+    "  servers=()",
+    "}",
+    "trap stop_servers EXIT",
+  ];
   lines.forEach((line, index) => {
     const command = commandOf(line);
     if (command in NOT_RUN) return;
-    steps.push(`echo "[$SECONDS s] "${JSON.stringify(`$ ${command}`)} >&2`);
-    if (!UNTIL_STOPPED.test(line)) {
+    steps.push(`echo "[$SECONDS s] $ "${quoted(command)} >&2`);
+    if (!inBackground(line)) {
       steps.push(line);
       return;
     }
     const out = `"$README_TEST_TMP/server-${index}.out"`;
     steps.push(
-      `set -m; { ${line}\n} > ${out} 2>&1 & server=$!; set +m`,
-      `for _ in $(seq 100); do grep -q 'http://127.0.0.1:' ${out} && break; sleep 0.2; done`,
-      `kill -INT -- -$server; wait $server || true`,
+      // Job control on: the job gets a process group of its own, which the cleanup stops whole.
+      `set -m; { ${line}\n} > ${out} 2>&1; servers+=($!); set +m`,
+      `for _ in $(seq 300); do grep -q 'http://127.0.0.1:' ${out} && break; sleep 0.2; done`,
       `grep 'http://127.0.0.1:' ${out} >&2`,
     );
   });
+  steps.push("stop_servers");
   return steps.join("\n") + "\n";
 }
 
 /**
  * The host's environment as a user's shell has it (certificates, proxies, locale), minus what
- * would point claw or claude elsewhere than the README says.
+ * would point claw or claude elsewhere than the pages say.
  */
 function userEnv(): Record<string, string> {
   const env = Deno.env.toObject();
@@ -113,41 +167,88 @@ async function copyCheckout(dir: string): Promise<void> {
   await Deno.symlink(join(ROOT, ".cache"), join(dir, ".cache"));
 }
 
-Deno.test("every README line that is not run says why, and every reason names a printed line", () => {
-  const printed = new Set(shellLines(README).map(commandOf));
+/** Every file and folder under `dir` but `.cache`, with its size and modification time. */
+async function tree(dir: string, under = dir): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const entry of Deno.readDir(under)) {
+    const path = join(under, entry.name);
+    const name = relative(dir, path);
+    if (name === ".cache") continue;
+    const info = await Deno.lstat(path);
+    found.set(name, entry.isDirectory ? "folder" : `${info.size} ${info.mtime?.getTime()}`);
+    if (entry.isDirectory) { for (const [k, v] of await tree(dir, path)) found.set(k, v); }
+  }
+  return found;
+}
+
+/** Waits until nothing listens on `port` (another run of this test may hold it), up to `ms`. */
+async function portFree(port: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (true) {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return true;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse) || Date.now() > until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+Deno.test("every line that is not run says why, and every reason names a printed line", async () => {
+  const printed = new Set((await allShellLines()).map(commandOf));
   for (const command of Object.keys(NOT_RUN)) {
     ok(printed.has(command), `"${command}" is not printed`);
   }
-  ok(shellLines(README).some((line) => UNTIL_STOPPED.test(line)), "the fake-api line is there");
+});
+
+Deno.test("the commands of every docs page run, after the README's, in one fixed order", async () => {
+  const pages = [];
+  for await (const entry of Deno.readDir(join(ROOT, "docs"))) {
+    if (entry.name.endsWith(".md")) pages.push(`docs/${entry.name}`);
+  }
+  assertEquals(PAGES[0], "README.md");
+  assertEquals(PAGES.slice(1).toSorted(), pages.toSorted());
+});
+
+Deno.test("the README's offline recipe comes before its first run, on the port the test waits for", async () => {
+  const lines = shellLines(await Deno.readTextFile(join(ROOT, "README.md")));
+  const server = lines.findIndex(inBackground);
+  const firstRun = lines.findIndex((line) => / run /.test(commandOf(line)));
+  ok(server !== -1 && server < firstRun, "the fake API starts before the first run");
+  ok(lines[server]!.includes(`--port ${RECIPE_PORT}`), `the recipe serves on ${RECIPE_PORT}`);
+  ok(
+    lines.some((line) => line.includes(`ANTHROPIC_BASE_URL=http://127.0.0.1:${RECIPE_PORT}`)),
+    "the recipe points claude at it",
+  );
 });
 
 Deno.test({
-  name: "every shell command the README prints works as printed on a fresh HOME",
+  name: "every shell command the README and docs print works as printed on a fresh machine",
   ignore: !hasCli("2.1.332"),
   fn: async () => {
-    await using api = await startFakeApi({
-      script: {
-        replies: [{ content: [{ type: "text", text: ANSWER }] }],
-        when_exhausted: "repeat_last",
-      },
-    });
+    ok(
+      await portFree(RECIPE_PORT, 180_000),
+      `port ${RECIPE_PORT}, which the README's offline recipe uses, stayed busy`,
+    );
     const sandbox = await Deno.makeTempDir({ prefix: "claw-readme-" });
     const marker = new ProcessMarker();
     try {
       const checkout = join(sandbox, "claw");
       const home = join(sandbox, "home");
+      const tmp = join(sandbox, "tmp");
       const npmPrefix = join(sandbox, "npm-global");
       await Promise.all([
         copyCheckout(checkout),
-        Deno.mkdir(join(home, "tmp"), { recursive: true }),
+        Deno.mkdir(home, { recursive: true }),
+        Deno.mkdir(tmp, { recursive: true }),
       ]);
+      const before = await tree(checkout);
       const hostHome = Deno.env.get("HOME") ?? "";
       const env: Record<string, string> = {
         ...userEnv(),
-        ...Object.fromEntries(
-          Object.entries(offlineEnv({ apiUrl: api.url, home, tmpDir: join(home, "tmp") }))
-            .filter((entry): entry is [string, string] => entry[1] !== undefined),
-        ),
+        HOME: home,
+        TMPDIR: tmp,
         PATH: `${npmPrefix}/bin:${Deno.env.get("PATH") ?? ""}`,
         NPM_CONFIG_PREFIX: npmPrefix,
         // The host's caches: what a fresh machine downloads once, not per test run.
@@ -159,27 +260,36 @@ Deno.test({
       };
       // The README's `npm i -g` must land in the sandbox, never in the host's prefix.
       assertEquals(await globalPrefix(env, checkout), npmPrefix);
-      const lines = shellLines(README);
       const bash = denoSpawner({
         command: "bash",
-        args: ["-c", script(lines)],
+        args: ["-c", script(await allShellLines())],
         env,
         cwd: checkout,
       });
       await bash.stdin.close();
-      const stuck = setTimeout(() => shutdown(bash), 300_000); // a command that never ends
+      const stuck = setTimeout(() => shutdown(bash), 480_000); // a command that never ends
       const [stdout, stderr] = await Promise.all([
         new Response(bash.stdout).text(),
         new Response(bash.stderr).text(),
       ]);
       const status = await bash.status;
       clearTimeout(stuck);
-      assertEquals(status.code, 0, `a README command failed:\n${stderr.slice(-4000)}`);
-      ok(stdout.includes(ANSWER), "the runs printed the fake API's answer");
+      assertEquals(status.code, 0, `a printed command failed:\n${stderr.slice(-4000)}`);
+      ok(stdout.includes(ANSWER), "the runs printed the recipe's fake API's answer");
       const replayed = stdout.split("\n").filter((line) => line.includes('"type":"result"'));
       ok(replayed.some((line) => line.includes(ANSWER)), "the replayed claude printed the result");
-      ok(api.requests.length >= 4, `the fake API served ${api.requests.length} requests`);
+      const served = Number(/Served (\d+) request/.exec(stderr)?.[1] ?? 0);
+      // claw run, session, batch, record and claude itself: at least ten model requests.
+      ok(served >= 10, `the recipe's fake API served ${served} requests`);
       await marker.assertNoneLeft(3000);
+      const after = await tree(checkout);
+      const changed = [...after].filter(([path, facts]) => before.get(path) !== facts);
+      const gone = [...before.keys()].filter((path) => !after.has(path));
+      assertEquals(
+        { changed, gone },
+        { changed: [], gone: [] },
+        "the commands left the checkout as it was",
+      );
     } finally {
       marker.killAll();
       await Deno.remove(sandbox, { recursive: true }).catch(() => {});

@@ -215,7 +215,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       assertEquals(out.code, 1, out.stderr);
       match(
         out.stderr,
-        /^error\[cassette_miss\]: No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\): the nearest is "run.ndjson", which differs at argv\[0\]: recorded \(nothing\), this run "--max-turns=3" \(canonical order; only recorded: "--permission-mode=bypassPermissions"; only this run: "--max-turns=3"\) \(exit 1\)\nhint: Record the run once/,
+        /^error\[cassette_miss\]: No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\): the nearest is "run.ndjson", which differs at argv\[0\]: recorded \(nothing\), this run "--max-turns=3" \(canonical order; only recorded: "--permission-mode=bypassPermissions"; only this run: "--max-turns=3"\)\nhint: Record the run once/,
       );
       assertEquals(out.stdout, "");
     }));
@@ -245,10 +245,15 @@ for (const version of PINNED_CLI_VERSIONS) {
           ...recordTo(answered),
         }),
       ).text().catch(() => {});
-      // argv (--resume) and stderr: both CLIs refuse the id, quoting it on stderr.
+      // argv (--resume) and stderr: both CLIs refuse the id, quoting it on stderr. (Recorded over
+      // a spawner that does not say it is the real CLI: over denoSpawner claw itself would refuse
+      // the unknown session before starting anything.)
       const refused = join(root, "resume.ndjson");
+      const unchecked = recordingSpawner((request) => denoSpawner(request), {
+        save: saveCassette(refused),
+      });
       await captureClawError(
-        run("Go on", env.options(version, { resume: key, env: plantedEnv, ...recordTo(refused) }))
+        run("Go on", env.options(version, { resume: key, env: plantedEnv, spawner: unchecked }))
           .text(),
       );
 
@@ -371,7 +376,10 @@ Deno.test("claw replay -- ARGS replays one run directly; a misspelled --mode is 
     });
     const miss = await claw(["replay", "--cassettes", root, "--", "-p", "Say bye"], { stdin: "" });
     assertEquals(miss.code, 1);
-    match(miss.stderr, /^claw cassette miss: No cassette in .* the nearest is "hi.ndjson"/);
+    match(
+      miss.stderr,
+      /^error\[cassette_miss\]: No cassette in .* the nearest is "hi.ndjson"[^\n]*\nhint: /,
+    );
 
     const misspelled = await claw(["replay", "--cassettes", root, "--mode", "replya", "--", "-p"]);
     assertEquals(misspelled.code, 2);

@@ -94,7 +94,8 @@ for (const version of PINNED_CLI_VERSIONS) {
     });
     const error = await captureClawError(run("hi", env.options(version)).result());
     assertEquals(error.kind, "context_window");
-    assertMatch(error.hint, /\/compact/);
+    assertMatch(error.hint, /^Shorten the prompt, or use a model with a larger context window/);
+    assert(!error.hint.includes("/compact"), "a one-shot run has no session to compact");
   });
 
   test("no credentials fails with kind auth and a login hint", async () => {

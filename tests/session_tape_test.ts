@@ -116,7 +116,7 @@ for (const version of PINNED_CLI_VERSIONS) {
       assertEquals(denied.status.code, 1);
       match(
         denied.stderr,
-        /^claw cassette miss: stdin line \d+ differs from the cassette ".*session_tape\.ndjson": response\.response\.behavior: recorded "allow", this run "deny"\n$/,
+        /^error\[cassette_miss\]: stdin line \d+ differs from the cassette ".*session_tape\.ndjson": response\.response\.behavior: recorded "allow", this run "deny"\nhint: [^\n]+\n$/,
       );
     } finally {
       await marker.assertNoneLeft(3000);

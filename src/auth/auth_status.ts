@@ -45,7 +45,8 @@ export interface AuthStatusOptions extends ResolveAuthOptions {
 /**
  * Predicts the credential the CLI will use ({@linkcode resolveAuth}), then asks the CLI that would
  * run: `--version`, and `auth status` where the version has it (never on 2.0.x, where it would be
- * taken as a prompt). A disagreement becomes a `cli_disagrees` warning.
+ * taken as a prompt), with `--bare` when the prediction is for a `--bare` run. A disagreement
+ * becomes a `cli_disagrees` warning.
  *
  * @example No CLI and no credential
  * ```ts
@@ -75,7 +76,9 @@ export async function authStatus(options: AuthStatusOptions = {}): Promise<AuthS
   const version = options.cliVersion ?? await readCliVersion({ ...asked, ...spawner }) ?? null;
   const cli: CliFacts = { path, version };
   if (version !== null) {
-    const answer = await readCliAuthStatus({ ...asked, ...spawner, version });
+    // The CLI is asked about the run claw predicts: a --bare one counts only the API key.
+    const bare = options.bare ?? false;
+    const answer = await readCliAuthStatus({ ...asked, ...spawner, version, bare });
     if (answer) cli.authStatus = answer;
   }
   const said = cli.authStatus;

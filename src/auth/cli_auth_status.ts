@@ -38,12 +38,14 @@ export interface ReadCliAuthStatusOptions extends EnvOptions {
   spawner?: Spawner;
   /** Gives up after this many milliseconds. Default 10 s. */
   timeoutMs?: number;
+  /** Asks about a `claude --bare` run (`claude --bare auth status`): only an API key counts. */
+  bare?: boolean;
 }
 
 /**
- * Runs `<cli> auth status` and reads its JSON; `undefined` when the version has no such command,
- * or when the CLI does not answer with that JSON in time. The process is shut down whatever it
- * does.
+ * Runs `<cli> auth status` (`<cli> --bare auth status` with `bare`) and reads its JSON; `undefined`
+ * when the version has no such command, or when the CLI does not answer with that JSON in time.
+ * The process is shut down whatever it does.
  *
  * @example 2.0.x is never asked
  * ```ts
@@ -61,7 +63,7 @@ export async function readCliAuthStatus(
   try {
     process = await (options.spawner ?? denoSpawner)({
       command: options.cli,
-      args: ["auth", "status", "--json"],
+      args: [...(options.bare ? ["--bare"] : []), "auth", "status", "--json"],
       env: buildEnv(options),
     });
   } catch {

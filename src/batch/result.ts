@@ -12,7 +12,7 @@ import { _isCutShort, _parseResult, _resultLine, _resultLines } from "./_result_
 /** How a job ended: `ok`, `failed` (after its retries), `skipped` (never started), `aborted`. */
 export type JobStatus = "ok" | "failed" | "skipped" | "aborted";
 
-/** Token counts of a job, summed over its turns. */
+/** Token counts of a job, summed over its round trips to the model. */
 export interface BatchUsage {
   /** Input tokens not read from or written to the cache. */
   input_tokens: number;
@@ -49,7 +49,10 @@ export interface BatchResult {
   cost_usd: number;
   /** Token counts. */
   usage: BatchUsage;
-  /** Turns the job took. */
+  /**
+   * The CLI's `num_turns` for the job: its round trips to the model (a job is one prompt, and each
+   * tool call it makes costs a round trip). The name stays `turns`, as results have always had it.
+   */
   turns: number;
   /** Wall time over all attempts, in milliseconds. */
   duration_ms: number;

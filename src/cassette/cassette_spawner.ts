@@ -6,7 +6,14 @@
  */
 import { join } from "node:path";
 import { denoSpawner } from "../process/deno_spawner.ts";
-import type { Spawner, SpawnRequest } from "../process/spawn.ts";
+import { findClaude, isExecutableFile } from "../process/discover.ts";
+import {
+  type CliNeed,
+  cliNeedOf,
+  type Spawner,
+  type SpawnRequest,
+  withCliNeed,
+} from "../process/spawn.ts";
 import { parseArgv } from "./canonical_argv.ts";
 import type { CassetteHeader } from "./cassette.ts";
 import { inputText } from "./run_input.ts";
@@ -32,7 +39,10 @@ export interface CassetteOptions {
   mode?: CassetteMode;
   /** Replay speed; instant by default. */
   timing?: ReplayTiming;
-  /** Starts the real CLI in record, auto and passthrough modes; `denoSpawner` by default. */
+  /**
+   * Starts the real CLI in record, auto and passthrough modes: by default the CLI that `run()`
+   * found (see `CliNeed`), started with `denoSpawner`.
+   */
   real?: Spawner;
   /** Receives warnings, such as a cassette recorded with another CLI version. */
   onWarning?: (message: string) => void;
@@ -112,6 +122,11 @@ function cassetteFileName(header: CassetteHeader): string {
  * the real CLI gets the stdin lines so far, and its answers to the control requests the replay
  * already answered are dropped.
  *
+ * The real CLI that `record`, `auto` and `passthrough` start is found as `run()` finds it without
+ * a spawner (the `cli` option, `CLAUDE_CLI_PATH`, `PATH`, the usual install locations): `record`
+ * and `passthrough` fail without one (kind `cli_not_found`) before anything starts, `replay` never
+ * looks for one, and `auto` replays what it can without one and fails only a miss.
+ *
  * @example Test code that calls run() without spending tokens
  * ```ts
  * import { rejects, strictEqual } from "node:assert";
@@ -126,8 +141,36 @@ function cassetteFileName(header: CassetteHeader): string {
  */
 export function cassetteSpawner(options: CassetteOptions): Spawner {
   const mode = options.mode ?? cassetteModeFromEnv();
+  const real = options.real ?? realClaude;
+  return withCliNeed(cassettes(mode, real, options), cliNeed(mode, real));
+}
+
+/**
+ * What a cassette spawner in `mode` needs of an installed `claude`, starting `real` (see
+ * `CliNeed`): `replay` nothing, `record` and `passthrough` what `real` needs, `auto` the real CLI
+ * only for a miss.
+ */
+function cliNeed(mode: CassetteMode, real: Spawner): CliNeed | undefined {
+  if (mode === "replay") return "never";
+  const need = cliNeedOf(real);
+  return mode === "auto" && need === "always" ? "on-miss" : need;
+}
+
+/**
+ * The real CLI, for the runs a cassette spawner records or passes through: the request's
+ * `command` when it is an executable (the CLI `run()` found), else the CLI found as usual from
+ * the request's environment (a `ClaudeNotFoundError` when there is none: an `auto` run that missed
+ * its cassettes where no CLI was found).
+ */
+const realClaude: Spawner = withCliNeed((request: SpawnRequest) => {
+  if (isExecutableFile(request.command)) return denoSpawner(request);
+  const given = request.command === "claude" ? {} : { cli: request.command };
+  return denoSpawner({ ...request, command: findClaude({ ...given, env: request.env }).path });
+}, "always");
+
+/** {@linkcode cassetteSpawner}'s spawner, before it says what it needs. */
+function cassettes(mode: CassetteMode, real: Spawner, options: CassetteOptions): Spawner {
   const timing = options.timing ?? parseTiming(Deno.env.get("CLAW_CASSETTE_TIMING"));
-  const real = options.real ?? denoSpawner;
   let store: Promise<CassetteStore> | undefined;
 
   const record = (request: SpawnRequest) =>

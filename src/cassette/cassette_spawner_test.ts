@@ -3,16 +3,19 @@
 // tests/record_replay_test.ts drives the modes with the real CLI.
 import { deepStrictEqual as assertEquals, match, ok, rejects, throws } from "node:assert";
 import { join } from "node:path";
-import type { Spawner, SpawnRequest } from "../process/spawn.ts";
+import { denoSpawner } from "../process/deno_spawner.ts";
+import { cliNeedOf, type Spawner, type SpawnRequest } from "../process/spawn.ts";
 import { readCliVersion } from "../process/version.ts";
 import { run } from "../session/run.ts";
 import { type Cassette, type CassetteRecord, parseCassette } from "./cassette.ts";
 import {
   CASSETTE_MODES,
+  type CassetteMode,
   cassetteModeFromEnv,
   cassetteSpawner,
   parseCassetteMode,
 } from "./cassette_spawner.ts";
+import { recordingSpawner } from "./recorder.ts";
 import { replayProcess } from "./replay.ts";
 import { captureClawError } from "../errors/_capture.ts";
 import { CassetteMissError } from "../errors/claw_error.ts";
@@ -298,3 +301,23 @@ Deno.test("a --version probe in record mode reaches the real CLI and writes no c
     assertEquals(await readCliVersion({ cli: "claude", spawner }), "2.1.332");
     assertEquals([seen, await files(dir)], [[["--version"]], []]);
   }));
+
+Deno.test("each mode says what it needs of an installed claude: replay nothing, auto a CLI for a miss, record and passthrough always", () => {
+  const need = (mode: CassetteMode, real?: Spawner) =>
+    cliNeedOf(cassetteSpawner({ dir: "/nonexistent", mode, ...(real ? { real } : {}) }));
+  assertEquals(
+    CASSETTE_MODES.map((mode) => need(mode)),
+    ["never", "always", "on-miss", "always"],
+  );
+  const own: Spawner = () => {
+    throw new Error("not started");
+  };
+  assertEquals(CASSETTE_MODES.map((mode) => need(mode, own)), [
+    "never",
+    undefined,
+    undefined,
+    undefined,
+  ]);
+  assertEquals(cliNeedOf(recordingSpawner(denoSpawner, { save: () => {} })), "always");
+  assertEquals(cliNeedOf(recordingSpawner(own, { save: () => {} })), undefined);
+});

@@ -71,8 +71,8 @@ function realSpawner(env: Record<string, string>): Spawner {
 
 /**
  * Runs the fake claude with `args` as the real CLI would get them, wired to this process's stdio;
- * returns the exit code to end with (or the signal to die of). A miss is one line on stderr that
- * starts with `claw cassette miss: `, and exit code 1.
+ * returns the exit code to end with (or the signal to die of). A miss is printed as every claw
+ * failure is, `error[cassette_miss]: <message>` then `hint: <hint>` on stderr, and exit code 1.
  *
  * `--version` answers with the CLI version the cassettes were recorded with.
  *
@@ -114,14 +114,17 @@ export async function runFakeClaude(
 }
 
 /**
- * Says on stderr why the fake claude cannot serve the run, and exits 1: across the process
- * boundary a miss can only travel as text, under the prefix a run turns back into a
- * `CassetteMissError`.
+ * Says on stderr why the fake claude cannot serve the run, and exits 1. A miss is the two lines
+ * every claw failure prints (`error[cassette_miss]: …`, `hint: …`): across the process boundary
+ * it can only travel as text, which a run turns back into the same `CassetteMissError`.
  */
 function fail(error: unknown): { code: number; signal: null } {
   const message = error instanceof Error ? error.message : String(error);
-  const miss = error instanceof ClawError && error.kind === "cassette_miss";
-  console.error(`${miss ? CASSETTE_MISS_PREFIX : "claw fake-claude: "}${message}`);
+  if (error instanceof ClawError && error.kind === "cassette_miss") {
+    console.error(`${CASSETTE_MISS_PREFIX}${message}\nhint: ${error.hint}`);
+  } else {
+    console.error(`claw fake-claude: ${message}`);
+  }
   return { code: 1, signal: null };
 }
 

@@ -109,7 +109,7 @@ Deno.test("the launcher replays a cassette as claude would print it, and answers
     );
   }));
 
-Deno.test("the launcher fails a miss with exit 1 and a claw cassette miss line naming the difference", () =>
+Deno.test("the launcher fails a miss with exit 1, error[cassette_miss] naming the difference, and the hint", () =>
   withLauncher(async ({ cassettes, claude }) => {
     await writeCassette(join(cassettes, "hi.ndjson"), ARGV, [
       { t: 0, exit: { code: 0, signal: null } },
@@ -118,7 +118,7 @@ Deno.test("the launcher fails a miss with exit 1 and a claw cassette miss line n
     assertEquals([out.code, out.stdout], [1, ""]);
     match(
       out.stderr,
-      /^claw cassette miss: No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\): the nearest is "hi.ndjson", which differs at argv\[4\]: recorded "Say hi", this run "Say bye"\n$/,
+      /^error\[cassette_miss\]: No cassette in ".+cassettes" matches this run \(key k2:[0-9a-f]+\): the nearest is "hi.ndjson", which differs at argv\[4\]: recorded "Say hi", this run "Say bye"\nhint: Record the run once against the real CLI: [^\n]+\n$/,
     );
     const misspelled = await launch(claude, ARGV, { CLAW_CASSETTE_MODE: "replya" });
     assertEquals(misspelled.code, 1);
@@ -156,7 +156,7 @@ Deno.test("across the process boundary a miss still reaches run() as a CassetteM
     assertEquals(error.exitCode, 1);
   }));
 
-Deno.test("a stdin line the launcher's cassette did not record is a miss line on stderr, exit 1", () =>
+Deno.test("a stdin line the launcher's cassette did not record is a miss and its hint on stderr, exit 1", () =>
   withLauncher(async ({ cassettes, claude }) => {
     const args = ["-p", "--input-format=stream-json", "--output-format=stream-json", "--verbose"];
     await writeCassette(join(cassettes, "session.ndjson"), args, [
@@ -177,7 +177,7 @@ Deno.test("a stdin line the launcher's cassette did not record is a miss line on
     assertEquals(out.code, 1);
     match(
       new TextDecoder().decode(out.stderr),
-      /^claw cassette miss: stdin line 1 differs from the cassette ".+session.ndjson": type: recorded "user", this run "other"\n$/,
+      /^error\[cassette_miss\]: stdin line 1 differs from the cassette ".+session.ndjson": type: recorded "user", this run "other"\nhint: [^\n]+\n$/,
     );
   }));
 

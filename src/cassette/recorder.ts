@@ -4,7 +4,7 @@
  * @module
  */
 import { cliVersionOf } from "../protocol/events.ts";
-import type { ClaudeProcess, Spawner } from "../process/spawn.ts";
+import { type ClaudeProcess, cliNeedOf, type Spawner, withCliNeed } from "../process/spawn.ts";
 import { _writeAtomic } from "../process/_write_atomic.ts";
 import {
   type Cassette,
@@ -40,7 +40,9 @@ export interface RecordOptions {
  * `inner` made it; the cassette is redacted as a whole (so a secret split over several lines is found too) and handed
  * to `options.save` once the process has exited and its output has been read. A `--version`
  * probe (a run explaining its failure asks one) passes through unrecorded, so it never takes the
- * place of the run's cassette.
+ * place of the run's cassette. It needs of an installed `claude` what `inner` needs (see
+ * `CliNeed`): over `denoSpawner`, `run()` finds the real CLI as it does without a spawner (the
+ * `cli` option, `CLAUDE_CLI_PATH`, `PATH`, the usual locations).
  *
  * @example Record a run of the real CLI to a file
  * ```ts ignore
@@ -49,10 +51,15 @@ export interface RecordOptions {
  * import { recordingSpawner, saveCassette } from "./recorder.ts";
  *
  * const spawner = recordingSpawner(denoSpawner, { save: saveCassette("cassettes/hello.ndjson") });
- * await run("Say hello", { spawner, cli: "claude" }).result();
+ * await run("Say hello", { spawner }).result();
  * ```
  */
 export function recordingSpawner(inner: Spawner, options: RecordOptions): Spawner {
+  return withCliNeed(recording(inner, options), cliNeedOf(inner));
+}
+
+/** {@linkcode recordingSpawner}'s spawner, before it says what it needs. */
+function recording(inner: Spawner, options: RecordOptions): Spawner {
   return async (request) => {
     if (asksVersion(request.args)) return await inner(request);
     const started = performance.now();

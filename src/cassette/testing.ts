@@ -35,7 +35,7 @@ import {
   type ResultEvent,
   type ToolUseBlock,
 } from "../protocol/events.ts";
-import type { Spawner } from "../process/spawn.ts";
+import { type Spawner, withCliNeed } from "../process/spawn.ts";
 import { classifyRun } from "../session/classify.ts";
 import { ProcessFacts, TurnFacts } from "../session/facts.ts";
 import { type Cassette, cassetteKey, readCassetteFile } from "./cassette.ts";
@@ -117,7 +117,7 @@ export function replaySpawner(
       return (await load()).header.cli_version;
     },
   };
-  return (request) => replayRequest(request, single, options);
+  return withCliNeed((request) => replayRequest(request, single, options), "never");
 }
 
 /** Options for {@linkcode withFakeClaude}. */

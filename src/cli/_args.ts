@@ -23,3 +23,26 @@ export function listFlag(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   return value.split(/,(?![^(]*\))/).map((item) => item.trim()).filter((item) => item !== "");
 }
+
+/**
+ * Why `JSON.parse` failed, on one line: its message quotes the start of the text, line breaks
+ * and all, and a usage error is one line.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { jsonFailure } from "./_args.ts";
+ *
+ * let failure = "";
+ * try {
+ *   JSON.parse("# Notes\n\nNot JSON");
+ * } catch (error) {
+ *   failure = jsonFailure(error);
+ * }
+ * strictEqual(failure.includes("\n"), false);
+ * ```
+ */
+export function jsonFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*[\r\n]+\s*/g, " ");
+}

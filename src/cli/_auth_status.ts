@@ -116,18 +116,22 @@ export async function runAuthStatus(args: string[]): Promise<number> {
   }
   const cwd = values.cwd as string | undefined;
   if (cwd !== undefined) await checkFolder("--cwd", cwd, "the project folder whose settings count");
+  const bare = values.bare === true;
   const status = await authStatus({
     ...(cwd === undefined ? {} : { cwd }),
     ...(typeof values.cli === "string" ? { cli: values.cli } : {}),
-    bare: values.bare === true,
+    bare,
   });
   if (values.json === true) console.log(JSON.stringify(authStatusJson(status), null, 2));
-  else console.log(renderAuthStatus(status, styles(colourEnabled(Deno.stdout))));
+  else console.log(renderAuthStatus(status, { style: styles(colourEnabled(Deno.stdout)), bare }));
   return status.loggedIn ? 0 : 1;
 }
 
-/** The human report. */
-function renderAuthStatus(status: AuthStatus, style: ReturnType<typeof styles>): string {
+/** The human report; `bare` when it predicts a `claude --bare` run. */
+function renderAuthStatus(
+  status: AuthStatus,
+  { style, bare }: { style: ReturnType<typeof styles>; bare: boolean },
+): string {
   const lines: string[] = [];
   if (status.active) {
     lines.push(`${style.bold("Active:")} ${status.active.source} (${status.active.method})`);
@@ -156,18 +160,19 @@ function renderAuthStatus(status: AuthStatus, style: ReturnType<typeof styles>):
       lines.push(`    ${style.dim(`fix: ${warning.fix}`)}`);
     }
   }
-  lines.push("", `${style.bold("CLI:")} ${cliLine(status)}`);
+  lines.push("", `${style.bold("CLI:")} ${cliLine(status, bare)}`);
   return lines.join("\n");
 }
 
-function cliLine(status: AuthStatus): string {
+function cliLine(status: AuthStatus, bare: boolean): string {
   const { cli } = status;
   if (!cli) return "not found (claw predicted from the environment and the files alone)";
   const version = cli.version ?? "version unknown";
   const said = cli.authStatus;
+  const asked = bare ? "claude --bare auth status" : "claude auth status";
   if (said) {
     const state = said.loggedIn ? `logged in, ${said.authMethod}` : "not logged in";
-    return `${cli.path} (${version}); claude auth status: ${state}`;
+    return `${cli.path} (${version}); ${asked}: ${state}`;
   }
-  return `${cli.path} (${version}); claude auth status not asked (this version has none)`;
+  return `${cli.path} (${version}); ${asked} not asked (this version has none)`;
 }

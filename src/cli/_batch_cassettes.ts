@@ -13,7 +13,7 @@ import { recordingSpawner, saveCassette } from "../cassette/recorder.ts";
 import { replaySpawner } from "../cassette/testing.ts";
 import { CassetteMissError } from "../errors/claw_error.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
-import type { Spawner } from "../process/spawn.ts";
+import { cliNeedOf, type Spawner, withCliNeed } from "../process/spawn.ts";
 import { _openLines } from "../batch/_lines.ts";
 
 /**
@@ -50,11 +50,12 @@ export async function _jobCassetteName(id: string): Promise<string> {
 }
 
 /**
- * A spawner that runs the real CLI for job `id` and saves the run as its cassette in `dir`, with
- * the id in the header. A save that fails rejects the run's status with an error naming the file.
+ * A spawner that runs the real CLI for job `id` (found as for any run: `--cli`, `CLAUDE_CLI_PATH`,
+ * `PATH`, the usual locations) and saves the run as its cassette in `dir`, with the id in the
+ * header. A save that fails rejects the run's status with an error naming the file.
  */
 export function _recordJob(dir: string, id: string): Spawner {
-  return async (request) => {
+  return withCliNeed(async (request) => {
     const path = join(dir, await _jobCassetteName(id));
     const write = saveCassette(path);
     const save = async (cassette: Cassette) => {
@@ -68,7 +69,7 @@ export function _recordJob(dir: string, id: string): Spawner {
       }
     };
     return await recordingSpawner(denoSpawner, { save })(request);
-  };
+  }, cliNeedOf(denoSpawner));
 }
 
 /**
@@ -76,7 +77,7 @@ export function _recordJob(dir: string, id: string): Spawner {
  * job (a file renamed, or copied from another job) is a `CassetteMissError`.
  */
 export function _replayJob(dir: string, id: string): Spawner {
-  return async (request) => {
+  return withCliNeed(async (request) => {
     const path = join(dir, await _jobCassetteName(id));
     const recordedFor = await jobOf(path);
     if (recordedFor !== undefined && recordedFor !== id) {
@@ -85,7 +86,7 @@ export function _replayJob(dir: string, id: string): Spawner {
       );
     }
     return await replaySpawner(path)(request);
-  };
+  }, "never");
 }
 
 /**

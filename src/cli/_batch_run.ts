@@ -54,7 +54,12 @@ const OWN_FLAGS: readonly Flag<Own>[] = [
   { name: "json", option: "json", type: "boolean", help: "" },
 ];
 
-/** What `claw batch run --json` prints at the end. */
+/**
+ * What `claw batch run --json` prints at the end. Every job of the shard is counted once: `ok`,
+ * `failed`, `skipped`, `aborted` (results written by this run), `already_ok` (from an earlier run,
+ * with `--resume`) or `not_started` (no result: the batch was stopped by a signal before it
+ * started them; `--resume` runs them).
+ */
 export interface BatchSummary {
   jobs: number;
   ok: number;
@@ -62,6 +67,7 @@ export interface BatchSummary {
   skipped: number;
   aborted: number;
   already_ok: number;
+  not_started: number;
   cost_usd: number;
   duration_ms: number;
   stopped: StopReason | null;
@@ -194,13 +200,16 @@ export async function runBatchCommand(args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGTERM", onSignal);
     progress.end();
   }
+  const already = alreadyOkIn(alreadyOk, shard);
+  const ended = tally.ok + tally.failed + tally.skipped + tally.aborted;
   const summary: BatchSummary = {
     jobs: counted.inShard,
     ok: tally.ok,
     failed: tally.failed,
     skipped: tally.skipped,
     aborted: tally.aborted,
-    already_ok: alreadyOkIn(alreadyOk, shard),
+    already_ok: already,
+    not_started: Math.max(0, counted.inShard - already - ended),
     cost_usd: tally.cost,
     duration_ms: Math.round(performance.now() - started),
     stopped: stopped ?? null,
@@ -251,6 +260,7 @@ function summaryLine(summary: BatchSummary): string {
     summary.failed ? `${summary.failed} failed` : "",
     summary.skipped ? `${summary.skipped} skipped` : "",
     summary.aborted ? `${summary.aborted} aborted` : "",
+    summary.not_started ? `${summary.not_started} not started` : "",
     `$${summary.cost_usd.toFixed(4)}`,
     `${(summary.duration_ms / 1000).toFixed(1)} s`,
     summary.stopped ? `stopped: ${summary.stopped}` : "",

@@ -5,7 +5,7 @@
  */
 import { readCassetteFile } from "../cassette/cassette.ts";
 import { replayProcess } from "../cassette/replay.ts";
-import type { Spawner } from "../process/spawn.ts";
+import { type Spawner, withCliNeed } from "../process/spawn.ts";
 
 /** The prompt the demo cassette was recorded with. */
 export const DEMO_PROMPT = "Greet me from the shell, then tell me what you did";
@@ -17,5 +17,8 @@ export const DEMO_CASSETTE = "../../fixtures/demo/demo.ndjson";
 export async function demoSpawner(): Promise<Spawner> {
   const url = new URL(DEMO_CASSETTE, import.meta.url);
   const cassette = await readCassetteFile(url);
-  return () => replayProcess(cassette, { timing: "recorded", source: url.pathname });
+  return withCliNeed(
+    () => replayProcess(cassette, { timing: "recorded", source: url.pathname }),
+    "never",
+  );
 }

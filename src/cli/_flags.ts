@@ -3,7 +3,8 @@
  * value onto the library's options, so a flag is written down once. The parser is claw's own (no
  * `node:` module is loaded before `claw run` has started `claude`).
  */
-import { listFlag, numberFlag, UsageError } from "./_args.ts";
+import { _closest } from "../batch/_closest.ts";
+import { jsonFailure, listFlag, numberFlag, UsageError } from "./_args.ts";
 
 /** How a flag's text becomes an option value. */
 export type FlagType =
@@ -29,6 +30,22 @@ export interface Flag<Option extends string = string> {
   help: string;
   /** A one-letter alias. */
   short?: string;
+  /**
+   * Other spellings of it that are not claw's, such as `claude`'s own (`--output-format`, `-c`):
+   * refused, with a message that names this flag.
+   */
+  spellings?: readonly string[];
+}
+
+/** How {@linkcode parseFlags} words its refusals. */
+export interface ParseFlagsOptions {
+  /** The command as the user typed it (`claw run`), for the messages; `claw` by default. */
+  command?: string;
+  /**
+   * What to say of a spelling that is no flag of the command and has no counterpart in it
+   * (`claude`'s `-p`), by spelling: the message is `Unknown option -p: <hint>`.
+   */
+  hints?: Readonly<Record<string, string>>;
 }
 
 /** What {@linkcode parseFlags} read: each given flag's text by name, and the other arguments. */
@@ -46,7 +63,9 @@ export interface ParsedFlags {
  * a flag given twice keeps the last value, unless it is a repeated one; `--` ends the flags; `-`
  * alone is an argument. An unknown flag, a missing value, or a value for a boolean is a
  * {@linkcode UsageError}. A value that starts with `-` must be joined with `=`, so a forgotten
- * value never swallows the next flag.
+ * value never swallows the next flag. An unknown flag's message says what to use instead: the
+ * hint given for it, the flag that lists it among its {@linkcode Flag.spellings}, or the flag it
+ * is an obvious typo of.
  *
  * @example
  * ```ts
@@ -64,7 +83,11 @@ export interface ParsedFlags {
  * });
  * ```
  */
-export function parseFlags(args: readonly string[], flags: readonly Flag[]): ParsedFlags {
+export function parseFlags(
+  args: readonly string[],
+  flags: readonly Flag[],
+  options: ParseFlagsOptions = {},
+): ParsedFlags {
   const values: ParsedFlags["values"] = {};
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -83,7 +106,7 @@ export function parseFlags(args: readonly string[], flags: readonly Flag[]): Par
     const name = long ? arg.slice(2, equals === -1 ? undefined : equals) : arg.slice(1, 2);
     const flag = flags.find((f) => long ? f.name === name : f.short === name);
     if (!flag || (!long && arg.length > 2 && equals === -1)) {
-      throw new UsageError(`Unknown option '${long ? `--${name}` : arg}'`);
+      throw new UsageError(unknownOption(long ? `--${name}` : arg, flags, options));
     }
     const shown = long ? `--${flag.name}` : `-${flag.short}`;
     if (flag.type === "boolean") {
@@ -114,6 +137,41 @@ export function parseFlags(args: readonly string[], flags: readonly Flag[]): Par
     }
   }
   return { values, positionals, afterDashes: 0 };
+}
+
+/**
+ * The message for `spelling`, no flag of `flags`: what to use instead, when that is known.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { unknownOption } from "./_flags.ts";
+ *
+ * const flags = [
+ *   { name: "model", option: "model", type: "string", help: "", spellings: ["-m"] },
+ * ] as const;
+ * strictEqual(unknownOption("--modle", flags), "Unknown option --modle: did you mean --model?");
+ * strictEqual(
+ *   unknownOption("-m", flags, { command: "claw run" }),
+ *   "Unknown option -m: claw run calls it --model",
+ * );
+ * ```
+ */
+export function unknownOption(
+  spelling: string,
+  flags: readonly Flag[],
+  options: ParseFlagsOptions = {},
+): string {
+  const unknown = `Unknown option ${spelling}`;
+  const hint = options.hints && Object.hasOwn(options.hints, spelling)
+    ? options.hints[spelling]
+    : undefined;
+  if (hint !== undefined) return `${unknown}: ${hint}`;
+  const named = flags.find((flag) => flag.spellings?.includes(spelling));
+  if (named) return `${unknown}: ${options.command ?? "claw"} calls it --${named.name}`;
+  if (!spelling.startsWith("--")) return unknown;
+  const meant = _closest(spelling.slice(2), flags.map((flag) => flag.name));
+  return meant === undefined ? unknown : `${unknown}: did you mean --${meant}?`;
 }
 
 /**
@@ -160,7 +218,7 @@ function convert(flag: Flag, value: string | boolean | string[]): unknown {
         parsed = JSON.parse(text);
       } catch (error) {
         throw new UsageError(
-          `Invalid --${flag.name}: it must be JSON (${(error as Error).message})`,
+          `Invalid --${flag.name}: it must be JSON (${jsonFailure(error)})`,
         );
       }
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

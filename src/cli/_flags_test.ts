@@ -39,8 +39,8 @@ Deno.test("parseFlags reads both value forms, short flags, repeats, and everythi
 });
 
 Deno.test("parseFlags refuses what it cannot read, naming the flag", () => {
-  throws(() => parseFlags(["--nope"], FLAGS), /^UsageError: Unknown option '--nope'$/);
-  throws(() => parseFlags(["-x"], FLAGS), /^UsageError: Unknown option '-x'$/);
+  throws(() => parseFlags(["--nope"], FLAGS), /^UsageError: Unknown option --nope$/);
+  throws(() => parseFlags(["-x"], FLAGS), /^UsageError: Unknown option -x$/);
   throws(() => parseFlags(["--model"], FLAGS), /Option '--model NAME' needs a value$/);
   throws(
     () => parseFlags(["--model", "--partial"], FLAGS),
@@ -115,4 +115,36 @@ Deno.test("flagHelp aligns the flags, with short forms and value names", () => {
     "  --add-dir DIR      Dir",
     "  --partial          Partial",
   ]);
+});
+
+Deno.test("parseFlags names claw's flag for another spelling of it, the hint given, or the flag a typo meant", () => {
+  const flags: Flag[] = [
+    ...FLAGS,
+    { name: "continue", option: "continue", type: "boolean", help: "", spellings: ["-c"] },
+    { name: "max-turns", option: "maxTurns", type: "number", help: "", spellings: ["--turns"] },
+  ];
+  const options = { command: "claw run", hints: { "-p": "claw run always runs claude with -p" } };
+  const refusal = (args: string[]) => {
+    try {
+      parseFlags(args, flags, options);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "accepted";
+  };
+  assertEquals(refusal(["-c"]), "Unknown option -c: claw run calls it --continue");
+  assertEquals(refusal(["--turns=3"]), "Unknown option --turns: claw run calls it --max-turns");
+  assertEquals(refusal(["-p"]), "Unknown option -p: claw run always runs claude with -p");
+  assertEquals(refusal(["--modle", "x"]), "Unknown option --modle: did you mean --model?");
+  assertEquals(
+    refusal(["--max_turns", "3"]),
+    "Unknown option --max_turns: did you mean --max-turns?",
+  );
+  assertEquals(refusal(["--toString"]), "Unknown option --toString");
+  assertEquals(refusal(["-x"]), "Unknown option -x");
+  // Without a command, the message says claw.
+  throws(
+    () => parseFlags(["-c"], flags),
+    /^UsageError: Unknown option -c: claw calls it --continue$/,
+  );
 });

@@ -38,7 +38,10 @@ function resultText(content: string | ContentBlock[] | undefined): string {
   return (content ?? []).map((b) => isContentBlock(b, "text") ? b.text : "").join(" ");
 }
 
-/** What a run or turn spent, as {@linkcode costLine} prints it (a session's `Totals` fit). */
+/**
+ * What a run or turn spent, as {@linkcode costLine} prints it (a session's `Totals` fit). `turns`
+ * is the CLI's `num_turns`: model round trips, not prompts (see {@linkcode costLine}).
+ */
 export interface Spent {
   turns: number;
   durationMs: number;
@@ -47,10 +50,32 @@ export interface Spent {
   outputTokens: number;
 }
 
-/** `2 turns · 1.3 s · $0.0021 · 20 in / 10 out tokens · session …`: the closing line. */
-export function costLine(spent: Spent, sessionId: string | undefined): string {
+/**
+ * `2 round trips · 1.3 s · $0.0021 · 20 in / 10 out tokens · session …`: the closing line of a
+ * run or a turn. In claw a turn is one prompt and its answer; a round trip is one request to the
+ * model (a turn that uses tools takes several). `label` goes first: `turn 2` after a turn of a
+ * session, `3 turns` for a session's totals.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { costLine } from "./_render.ts";
+ *
+ * const spent = { turns: 3, durationMs: 1300, costUsd: 0.0021, inputTokens: 20, outputTokens: 10 };
+ * strictEqual(
+ *   costLine(spent, "s-1", { label: "2 turns" }),
+ *   "2 turns · 3 round trips · 1.3 s · $0.0021 · 20 in / 10 out tokens · session s-1",
+ * );
+ * ```
+ */
+export function costLine(
+  spent: Spent,
+  sessionId: string | undefined,
+  options: { label?: string } = {},
+): string {
   return [
-    `${spent.turns} turn${spent.turns === 1 ? "" : "s"}`,
+    ...(options.label === undefined ? [] : [options.label]),
+    `${spent.turns} round trip${spent.turns === 1 ? "" : "s"}`,
     `${(spent.durationMs / 1000).toFixed(1)} s`,
     `$${spent.costUsd.toFixed(4)}`,
     `${spent.inputTokens} in / ${spent.outputTokens} out tokens`,
@@ -157,7 +182,7 @@ export class TextRenderer {
     this.#endAnswer();
   }
 
-  /** The closing line: turns, time, cost and tokens. */
+  /** The closing line: round trips, time, cost and tokens. */
   summary(result: ResultEvent): void {
     this.#endAnswer();
     const usage = result.usage ?? {};

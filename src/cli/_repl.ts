@@ -2,10 +2,19 @@
  * The interactive side of `claw session`: prompts read line by line, each sent as a turn of one
  * long-lived session, its events rendered as they stream. Ctrl-C interrupts the running turn (or,
  * at the prompt, ends the session), permission prompts are asked on a terminal.
+ *
+ * A turn is one prompt and its answer, numbered from 1 in each REPL (`/rewind N` takes that
+ * number); the model's round trips within a turn (the CLI's `num_turns`) are called round trips.
  */
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
-import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
+import {
+  PERMISSION_MODES,
+  type PermissionMode,
+  VERSIONED_PERMISSION_MODES,
+} from "../process/options.ts";
 import { standIn } from "../process/_live_children.ts";
+import { readCliVersion } from "../process/version.ts";
+import { planSessionLaunch } from "../session/launch.ts";
 import type { CanUseTool } from "../session/permissions.ts";
 import { type ClaudeSession, startSession } from "../session/session.ts";
 import type { SessionOptions } from "../session/session_options.ts";
@@ -21,15 +30,43 @@ import { colourEnabled, styles } from "./_style.ts";
 /** How a REPL picks its session. */
 export type ReplKind = "new" | "resume" | "continue" | "fork";
 
-const SLASH_HELP = `/exit         end the session
+/** The slash commands, with the permission modes the running CLI has. */
+function slashHelp(modes: readonly string[]): string {
+  return `/exit         end the session
 /model NAME   switch the model (no NAME: the default)
-/mode MODE    switch the permission mode (${PERMISSION_MODES.join(", ")})
+/mode MODE    switch the permission mode (${modes.join(", ")})
 /agents       the subagents Claude can delegate to
 /mcp          the MCP servers and their state; /mcp reconnect|enable|disable NAME
 /rewind [N]   put back the files turn N (default: the last) changed
-/cost         what the session cost so far
+/cost         what this REPL's turns cost so far
 /id           the session id
 /help         this list`;
+}
+
+/**
+ * The permission modes Claude Code `version` has (`VERSIONED_PERMISSION_MODES` says which belong
+ * to one line only: `manual` and `auto` to 2.1.x, `delegate` to 2.0.x); all of them when the
+ * version is not known.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { permissionModesOf } from "./_repl.ts";
+ *
+ * assert(permissionModesOf("2.0.76").includes("delegate"));
+ * assert(!permissionModesOf("2.1.332").includes("delegate"));
+ * assert(permissionModesOf("2.1.332").includes("auto"));
+ * ```
+ */
+export function permissionModesOf(version: string | undefined): PermissionMode[] {
+  return PERMISSION_MODES.filter((mode) => {
+    const line = /^(\d+\.\d+)\.x only$/.exec(VERSIONED_PERMISSION_MODES[mode] ?? "")?.[1];
+    return line === undefined || version === undefined || version.startsWith(`${line}.`);
+  });
+}
+
+/** A session id as the CLI makes them. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MCP_ACTIONS = ["reconnect", "enable", "disable"];
 
@@ -49,11 +86,12 @@ export async function runRepl(kind: ReplKind, args: string[]): Promise<number> {
   if (needsId) options.resume = positionals[0]!;
   if (kind === "fork") options.forkSession = true;
   if (kind === "continue") options.continue = true;
-  return await new Repl(options).run();
+  return await new Repl(options, kind).run();
 }
 
 class Repl {
   readonly #options: SessionOptions;
+  readonly #kind: ReplKind;
   readonly #lines = new LineReader();
   readonly #tty = Deno.stdin.isTerminal();
   readonly #out: Write = writer(Deno.stdout, () => {});
@@ -63,6 +101,10 @@ class Repl {
   readonly #alwaysAllowed = new Set<string>();
   #session: ClaudeSession | undefined;
   #turnRunning = false;
+  /** Ctrl-C was pressed during the running turn (said once per turn). */
+  #interrupting = false;
+  /** The running CLI's version, asked once (for `/help` and `/mode`). */
+  #version: Promise<string | undefined> | undefined;
   /** The user message id of each turn sent, for /rewind. */
   readonly #turnIds: string[] = [];
   /** Ends the wait for the next prompt (Ctrl-C at the prompt, SIGTERM). */
@@ -71,7 +113,8 @@ class Repl {
   readonly #terminate = new AbortController();
   #failed = false;
 
-  constructor(options: SessionOptions) {
+  constructor(options: SessionOptions, kind: ReplKind) {
+    this.#kind = kind;
     this.#options = {
       ...options,
       includePartialMessages: true,
@@ -102,9 +145,7 @@ class Repl {
         }
         throw error;
       }
-      if (this.#tty) {
-        this.#err(this.#s.dim("Type a prompt; /help for commands, Ctrl-D to end.") + "\n");
-      }
+      if (this.#tty) this.#err(this.#s.dim(this.#banner()) + "\n");
       await this.#loop(this.#session);
     } finally {
       await this.#session?.close();
@@ -114,6 +155,47 @@ class Repl {
     }
     if (this.#terminate.signal.aborted) return 143; // 128 + SIGTERM, as the signal would have
     return this.#failed ? 1 : 0;
+  }
+
+  /** The first line on a terminal: which session this is, then how to use the REPL. */
+  #banner(): string {
+    const id = this.#options.resume;
+    const which = this.#kind === "resume"
+      ? `Resuming session ${id}. `
+      : this.#kind === "fork"
+      ? `Forking session ${id}: the fork gets its own id with its first prompt. `
+      : this.#kind === "continue"
+      ? "Continuing the most recent session in this folder. "
+      : "";
+    return `${which}Type a prompt; /help for commands, Ctrl-D to end.`;
+  }
+
+  /**
+   * The session's id: the CLI's once a turn has started; before that, the id given to
+   * `resume` (a fork and `continue` learn theirs from the CLI with the first prompt).
+   */
+  #sessionId(session: ClaudeSession): string | undefined {
+    if (session.sessionId !== undefined) return session.sessionId;
+    const id = this.#options.resume;
+    return this.#kind === "resume" && id !== undefined && UUID.test(id) ? id : undefined;
+  }
+
+  /**
+   * The running CLI's version: from its `initialize` answer (2.1.x), else `claude --version`
+   * (2.0.x's answer has none), asked once; `undefined` when neither says.
+   */
+  #cliVersion(session: ClaudeSession): Promise<string | undefined> {
+    this.#version ??= (async () => {
+      const said = session.info.claude_code_version;
+      if (typeof said === "string") return said;
+      const plan = planSessionLaunch(this.#options);
+      return await readCliVersion({
+        cli: plan.request.command,
+        hostEnv: plan.request.env,
+        spawner: plan.spawner,
+      });
+    })().catch(() => undefined);
+    return this.#version;
   }
 
   async #loop(session: ClaudeSession): Promise<void> {
@@ -144,14 +226,18 @@ class Repl {
     const stopSpinner = startSpinner("Waiting for Claude…", this.#tty);
     const turn = session.send(prompt);
     this.#turnIds.push(turn.userMessageId);
+    const label = `turn ${this.#turnIds.length}`;
     this.#turnRunning = true;
+    this.#interrupting = false;
     try {
       for await (const item of turn) {
         stopSpinner();
         renderer.render(item);
       }
       renderer.endAnswer();
-      if (turn.totals) this.#err(this.#s.dim(costLine(turn.totals, session.sessionId)) + "\n");
+      if (turn.totals) {
+        this.#err(this.#s.dim(costLine(turn.totals, session.sessionId, { label })) + "\n");
+      }
     } catch (error) {
       stopSpinner();
       renderer.endAnswer();
@@ -183,9 +269,7 @@ class Repl {
           this.#err(`model: ${argument || "the default"}\n`);
           return;
         case "mode":
-          await session.setPermissionMode(argument as PermissionMode);
-          this.#err(`permission mode: ${argument}\n`);
-          return;
+          return await this.#mode(session, argument);
         case "agents":
           for (const agent of await session.supportedAgents()) {
             this.#err(`${this.#s.bold(agent.name)}  ${firstSentence(agent.description)}\n`);
@@ -195,14 +279,17 @@ class Repl {
           return await this.#mcp(session, argument);
         case "rewind":
           return await this.#rewind(session, argument);
-        case "cost":
-          this.#err(costLine(session.totals, session.sessionId) + "\n");
+        case "cost": {
+          const turns = this.#turnIds.length;
+          const label = `${turns} turn${turns === 1 ? "" : "s"}`;
+          this.#err(costLine(session.totals, this.#sessionId(session), { label }) + "\n");
           return;
+        }
         case "id":
-          this.#out(`${session.sessionId ?? "(none yet: send a prompt first)"}\n`);
+          this.#out(`${this.#sessionId(session) ?? "(none yet: send a prompt first)"}\n`);
           return;
         case "help":
-          this.#err(SLASH_HELP + "\n");
+          this.#err(slashHelp(permissionModesOf(await this.#cliVersion(session))) + "\n");
           return;
         default:
           this.#err(`Unknown command "/${name}": try /help\n`);
@@ -210,6 +297,21 @@ class Repl {
     } catch (error) {
       if (!(error instanceof ClawError)) throw error;
       this.#err(`${this.#s.red(`error[${error.kind}]`)}: ${error.message}\n`);
+    }
+  }
+
+  /** `/mode MODE`: one the running CLI has; without MODE, those it has. */
+  async #mode(session: ClaudeSession, argument: string): Promise<void> {
+    const version = await this.#cliVersion(session);
+    const modes: readonly string[] = permissionModesOf(version);
+    const cli = version === undefined ? "This Claude Code" : `Claude Code ${version}`;
+    if (argument === "") {
+      this.#err(`Permission modes of ${cli}: ${modes.join(", ")}\n`);
+    } else if (!modes.includes(argument)) {
+      this.#err(`Unknown permission mode "${argument}": ${cli} has ${modes.join(", ")}\n`);
+    } else {
+      await session.setPermissionMode(argument as PermissionMode);
+      this.#err(`permission mode: ${argument}\n`);
     }
   }
 
@@ -258,7 +360,9 @@ class Repl {
 
   #onInterrupt(): void {
     if (this.#turnRunning) {
-      this.#err(this.#s.dim("\n^C interrupting…") + "\n");
+      // The terminal has echoed ^C already: say what it does, once per turn.
+      if (!this.#interrupting) this.#err(this.#s.dim("\ninterrupting…") + "\n");
+      this.#interrupting = true;
       this.#session?.interrupt().catch(() => {});
     } else {
       this.#quit.abort();

@@ -1,7 +1,8 @@
 /**
  * The flags that set a run's options (`RunOptions`): claude's own flags and how to start and
  * supervise it. `claw run` is parsed, documented and mapped from this one table; `claw session`
- * will share it.
+ * shares it. Where claude spells a flag otherwise (`-c`, `--include-partial-messages`), the
+ * spelling is listed with the flag, so that it is refused with claw's name for it.
  */
 import { PERMISSION_MODES, VERSIONED_PERMISSION_MODES } from "../process/options.ts";
 import type { RunOptions } from "../session/run_options.ts";
@@ -12,6 +13,21 @@ export const OUTPUTS = ["text", "json", "stream-json"] as const;
 
 /** One of {@linkcode OUTPUTS}. */
 export type Output = typeof OUTPUTS[number];
+
+/**
+ * The run options `_run_checks.ts` checks before the run (files, folders, JSON, model names):
+ * `claw run` loads it only when one of them is given.
+ */
+export const CHECKED_RUN_OPTIONS: readonly (keyof RunOptions)[] = [
+  "model",
+  "fallbackModel",
+  "cwd",
+  "addDirs",
+  "systemPromptFile",
+  "appendSystemPromptFile",
+  "mcpConfig",
+  "settings",
+];
 
 /** A flag that sets one of the run options. */
 export type RunFlag = Flag<keyof RunOptions>;
@@ -31,6 +47,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     type: "string",
     value: "NAME",
     help: "Model alias or full name",
+    spellings: ["-m"],
   },
   {
     name: "fallback-model",
@@ -102,6 +119,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     type: "list",
     value: "LIST",
     help: 'Tools allowed without asking, comma-separated ("Read,Bash(git *)")',
+    spellings: ["--allowedTools"],
   },
   {
     name: "disallowed-tools",
@@ -109,6 +127,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     type: "list",
     value: "LIST",
     help: "Tools denied, comma-separated",
+    spellings: ["--disallowedTools"],
   },
   { name: "max-turns", option: "maxTurns", type: "number", value: "N", help: "Stop after N turns" },
   {
@@ -171,19 +190,22 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     option: "resume",
     type: "string",
     value: "ID",
-    help: "Resume the session with this id",
+    help: "Resume the session with this id, or with this title (one of this folder's sessions)",
+    spellings: ["-r"],
   },
   {
     name: "continue",
     option: "continue",
     type: "boolean",
     help: "Continue the most recent session in the working directory",
+    spellings: ["-c"],
   },
   {
     name: "fork",
     option: "forkSession",
     type: "boolean",
     help: "With --resume or --continue: copy the session into a new id",
+    spellings: ["--fork-session"],
   },
   {
     name: "no-session-persistence",
@@ -224,5 +246,47 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     option: "includePartialMessages",
     type: "boolean",
     help: "Stream text as it is generated (--include-partial-messages)",
+    spellings: ["--include-partial-messages"],
   },
 ];
+
+/**
+ * What to say of `claude`'s own flags that `command` (`claw run`) has no flag for, by spelling:
+ * those it always passes, and those that go to claude after `--`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { claudeFlagHints } from "./_run_flags.ts";
+ *
+ * strictEqual(claudeFlagHints("claw run")["-p"], "claw run always runs claude with -p: drop it");
+ * ```
+ */
+export function claudeFlagHints(command: string): Record<string, string> {
+  const always = (flag: string) => `${command} always runs claude with ${flag}: drop it`;
+  const after = (flag: string) =>
+    `${command} has no flag for it: pass it to claude after --, as in ${command} "PROMPT" -- ${flag}`;
+  const hints: Record<string, string> = {
+    "-p": always("-p"),
+    "--print": always("-p"),
+    "--verbose": always("--verbose"),
+    "--input-format": `${command} takes the PROMPT as an argument, or - to read it from stdin`,
+    "--dangerously-skip-permissions": "use --permission-mode bypassPermissions",
+  };
+  for (
+    const flag of [
+      "-d",
+      "--debug",
+      "--debug-file",
+      "--betas",
+      "--agents",
+      "--agent",
+      "--plugin-dir",
+      "--effort",
+      "-n",
+      "--name",
+      "--include-hook-events",
+    ]
+  ) hints[flag] = after(flag);
+  return hints;
+}

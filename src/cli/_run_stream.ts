@@ -109,10 +109,12 @@ export function failureDetails(error: ClawError): string {
   if (error.requestId) parts.push(`request ${error.requestId}`);
   if (error.sessionId) parts.push(`session ${error.sessionId}`);
   const refused = error.kind === "usage" || error.kind === "cli_usage";
-  if (error.exitCode !== undefined && error.exitCode !== 0 && !refused) {
+  // A fake claude's exit 1 is how its miss travelled, not a failure of its own.
+  const miss = error.kind === "cassette_miss";
+  if (error.exitCode !== undefined && error.exitCode !== 0 && !refused && !miss) {
     parts.push(`exit ${error.exitCode}`);
   }
-  const repeatsMessage = refused || error.kind === "cassette_miss";
+  const repeatsMessage = refused || miss;
   const stderr = error.stderrTail && !repeatsMessage ? `\n${error.stderrTail}` : "";
   return (parts.length ? ` (${parts.join(", ")})` : "") + stderr;
 }

@@ -111,8 +111,11 @@ const FLAGS: Readonly<Record<StoreCommand, readonly Flag[]>> = {
       value: "FILE",
       help: "Write here",
     },
-    // The export is its own format: --json only makes a failure a JSON object on stdout.
-    { ...JSON_FLAG, help: "On failure, print the error as JSON on stdout" },
+    // To stdout the export is the output: --json then only makes a failure a JSON object.
+    {
+      ...JSON_FLAG,
+      help: 'With -o, print {"id","path","format","bytes"} when done; a failure as JSON',
+    },
     MAX_LINE_BYTES_FLAG,
   ],
 };
@@ -173,6 +176,7 @@ export async function runStoreCommand(kind: StoreCommand, args: string[]): Promi
       return await exportTo(sessionId(positionals), {
         format: values.format as string | undefined,
         output: values.output as string | undefined,
+        json: values.json === true,
         reading,
       });
   }
@@ -311,9 +315,44 @@ async function show(
   });
 }
 
+/**
+ * What `claw session export -o FILE --json` prints when it is done: the session, the file, the
+ * format as `--format` names it, and the bytes written.
+ */
+export interface SessionExported {
+  /** The session id. */
+  id: string;
+  /** The file written (as given with `-o`). */
+  path: string;
+  /** `md`, `json` or `ndjson`. */
+  format: "md" | "json" | "ndjson";
+  /** How many bytes the file holds. */
+  bytes: number;
+}
+
+/**
+ * What `claw session export --format json` writes: the session as `claw session list --json`
+ * shows it (snake_case, as every JSON of the CLI), its typed messages, and its cost (`null` when
+ * the CLI stored none). The library's `exportSession(id, "json")` keeps its own camelCase
+ * `SessionInfo`.
+ */
+export interface SessionJsonExport {
+  /** The session, as listed. */
+  info: SessionListing;
+  /** The conversation, as the session store returns it. */
+  messages: SessionMessage[];
+  /** What the session cost, as the CLI stored it. */
+  cost_usd: number | null;
+}
+
 async function exportTo(
   id: string,
-  options: { format: string | undefined; output: string | undefined; reading: Reading },
+  options: {
+    format: string | undefined;
+    output: string | undefined;
+    json: boolean;
+    reading: Reading;
+  },
 ): Promise<number> {
   if (options.format === undefined) {
     throw new UsageError(`Missing --format: use ${FORMAT_NAMES}`);
@@ -324,22 +363,68 @@ async function exportTo(
   if (format === undefined) {
     throw new UsageError(`Invalid --format "${options.format}": use ${FORMAT_NAMES}`);
   }
-  if (options.output !== undefined) await checkOutputPath("-o", options.output);
-  const pieces = await fromStore(id, () => streamSessionExport(id, format, options.reading));
-  if (options.output === undefined) {
+  const path = options.output;
+  if (path !== undefined) await checkOutputPath("-o", path);
+  const pieces = await fromStore(id, () => exportPieces(id, format, options.reading));
+  if (path === undefined) {
     return await toStdout(async (out) => {
       for await (const piece of pieces) await out.write(piece);
     });
   }
+  // Past the checks, a failure to write (a full disk) is an io error that names the file.
+  const failed = (error: unknown): never => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot write "${path}": ${reason}`, { cause: error });
+  };
+  let bytes = 0;
   {
-    using file = await Deno.open(options.output, { write: true, create: true, truncate: true });
-    const out = new TextOut(file);
+    using file = await Deno.open(path, { write: true, create: true, truncate: true })
+      .catch(failed);
+    const out = new TextOut({
+      write: (chunk) =>
+        file.write(chunk).then((written) => {
+          bytes += written;
+          return written;
+        }, failed),
+    });
     for await (const piece of pieces) await out.write(piece);
     await out.flush();
   }
+  if (options.json) {
+    const exported: SessionExported = {
+      id,
+      path,
+      format: format === "markdown" ? "md" : format,
+      bytes,
+    };
+    console.log(JSON.stringify(exported));
+    return 0;
+  }
   const s = styles(colourEnabled(Deno.stderr));
-  console.error(s.dim(`Wrote session ${id} to ${options.output}`));
+  console.error(s.dim(`Wrote session ${id} to ${path}`));
   return 0;
+}
+
+/**
+ * The text of session `id` in `format`, in pieces: the store's export, but for `json`, whose
+ * session info is put as `claw session list --json` prints it ({@linkcode SessionJsonExport}).
+ */
+async function exportPieces(
+  id: string,
+  format: SessionExportFormat,
+  reading: Reading,
+): Promise<AsyncIterable<string>> {
+  if (format !== "json") return await streamSessionExport(id, format, reading);
+  const { info, messages, costUsd } = await streamSession(id, reading);
+  const shape: Omit<SessionJsonExport, "messages"> & { messages: [] } = {
+    info: sessionListing(info),
+    messages: [],
+    cost_usd: costUsd ?? null,
+  };
+  return (async function* () {
+    yield* prettyJson(shape, "messages", messages);
+    yield "\n";
+  })();
 }
 
 /**

@@ -23,7 +23,8 @@ anything runs: a missing or duplicate id, an unknown field or a bad value is nam
 
 A result line: {"id", "status": "ok"|"failed"|"skipped"|"aborted", "error_kind", "error_hint",
 "error_message", "result", "structured_output", "session_id", "cost_usd", "usage", "turns",
-"duration_ms", "attempts", "line"}.
+"duration_ms", "attempts", "line"}. A job is one prompt; "turns" is the CLI's num_turns, the job's
+round trips to the model (a tool call costs one more).
 
 run:
   -o, --output FILE          The results file (required). It must not hold results yet, unless

@@ -134,8 +134,17 @@ export function asksForJson(command: Command, args: readonly string[]): boolean 
   return (end === -1 ? args : args.slice(0, end)).includes(command.json);
 }
 
+/** The commands the top-level help lists: all but the hidden ones. */
+export function visibleCommands(): Command[] {
+  return COMMANDS.filter((command) => !command.hidden);
+}
+
+/** `claw help`'s line in the top-level help (it is `main.ts`'s own, not a command module). */
+const HELP_SUMMARY = "Show the help of a command (claw help run, claw help auth status)";
+
 /**
- * The top-level help: usage, the visible commands with their summaries, options and examples.
+ * The top-level help: usage, the visible commands with their summaries (and `help`), options and
+ * examples.
  *
  * @example
  * ```ts
@@ -143,10 +152,11 @@ export function asksForJson(command: Command, args: readonly string[]): boolean 
  * import { topHelp } from "./commands.ts";
  *
  * match(topHelp("0.1.0"), /\n  run +Run one prompt/);
+ * match(topHelp("0.1.0"), /\n  help +Show the help of a command/);
  * ```
  */
 export function topHelp(version: string): string {
-  const visible = COMMANDS.filter((command) => !command.hidden);
+  const visible = [...visibleCommands(), { name: "help", summary: HELP_SUMMARY }];
   const width = Math.max(...visible.map((command) => command.name.length)) + 3;
   return `claw ${version}: drive the Claude Code CLI from programs, scripts and CI
 

@@ -14,7 +14,8 @@ Behave like the recorded Claude Code CLI: every argument is taken as claude's ow
 CLAW_CASSETTES (folder), CLAW_CASSETTE_MODE (replay|record|auto|passthrough),
 CLAW_CASSETTE_TIMING (instant|recorded|FACTOR) and CLAW_REAL_CLAUDE. claw replay --write-bin
 writes a launcher named claude that runs this. Like claude, it reports a problem in one line on
-stderr ("claw fake-claude: …", or "claw cassette miss: …" when no cassette matches) and exits 1.
+stderr ("claw fake-claude: …") and exits 1; when no cassette matches, it prints
+"error[cassette_miss]: …" and "hint: …", as claw prints every failure.
 
 Example:
   CLAW_CASSETTES=fixtures/cassettes/2.1.332 claw fake-claude -p --output-format=stream-json --verbose -- "Say hello"

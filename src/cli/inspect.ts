@@ -212,7 +212,7 @@ async function open(path: string): Promise<ReadableStream<Uint8Array>> {
 function checkTranscript(name: string, summary: InspectSummary): void {
   if (summary.cassette !== null || summary.events > 0) return;
   const anyJson = summary.diagnostics.some((d) => d.kind !== "not_json");
-  const read = `${summary.lines} line${summary.lines === 1 ? "" : "s"} read`;
+  const read = `${count(summary.lines, "line")} read`;
   const why = summary.lines === 0
     ? "it is empty"
     : `no line of it is ${anyJson ? "a JSON object" : "JSON"} (${read})`;
@@ -257,9 +257,9 @@ export async function run(args: string[]): Promise<number> {
 function render(path: string, summary: InspectSummary): string {
   const s = styles(colourEnabled(Deno.stdout));
   const out = [
-    `${
-      s.bold(path === "-" ? "stdin" : path)
-    }: ${summary.lines} lines, ${summary.events} events, ${summary.diagnostics.length} diagnostics`,
+    `${s.bold(path === "-" ? "stdin" : path)}: ${count(summary.lines, "line")}, ${
+      count(summary.events, "event")
+    }, ${count(summary.diagnostics.length, "diagnostic")}`,
   ];
   const cassette = summary.cassette;
   if (cassette) {
@@ -306,7 +306,9 @@ function render(path: string, summary: InspectSummary): string {
     const cost = r.total_cost_usd === null ? "" : `, $${r.total_cost_usd.toFixed(4)}`;
     const time = r.duration_ms === null ? "" : `, ${(r.duration_ms / 1000).toFixed(1)} s`;
     out.push(
-      `  line ${r.line}: ${r.subtype}, ${outcome}, ${r.num_turns ?? "?"} turns${cost}${time}`,
+      `  line ${r.line}: ${r.subtype}, ${outcome}, ${
+        r.num_turns === null ? "? round trips" : count(r.num_turns, "round trip")
+      }${cost}${time}`,
     );
   }
   const unknown = Object.entries(summary.unknown);
@@ -318,6 +320,11 @@ function render(path: string, summary: InspectSummary): string {
     out.push(s.yellow(`  line ${d.line}: ${d.kind}: ${d.message}`));
   }
   return out.join("\n");
+}
+
+/** `n` and `word`, plural but for one: `1 turn`, `2 turns`. */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function shellWord(arg: string): string {

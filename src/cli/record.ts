@@ -8,6 +8,7 @@ import type { Cassette } from "../cassette/cassette.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
 import { checkCassettePath, recordingCli } from "./_record.ts";
+import type { ClaudeProcess } from "../process/spawn.ts";
 import { bridgeStdio } from "../process/stdio_bridge.ts";
 
 const FLAGS: readonly Flag[] = [
@@ -30,7 +31,8 @@ const FLAGS: readonly Flag[] = [
     name: "json",
     option: "json",
     type: "boolean",
-    help: "After the run, print what was recorded as one JSON line on stdout (stable shape)",
+    help:
+      "Print what was recorded as one JSON line on stdout (stable shape); claude's output goes to stderr",
   },
   { name: "help", short: "h", option: "help", type: "boolean", help: "Show this help" },
 ];
@@ -50,10 +52,13 @@ claw record -o FILE --cli REAL -- "$@" and point the program at it.
 Options:
 ${flagHelp(FLAGS)}
 
-With --json, the last line on stdout (after the CLI's own output) is
-  {"cassette":"/abs/FILE","key":"k2:…","cli_version":"2.1.332","argv":[…],
+Without --json, stdout is the CLI's own. With --json, stdout is claw's alone: the CLI's stdout
+goes to stderr with its stderr (the cassette keeps them apart), and once the run is saved stdout
+gets one line
+  {"cassette":"/abs/FILE","replaced":false,"key":"k2:…","cli_version":"2.1.332","argv":[…],
    "recorded_at":"…","exit":{"code":0,"signal":null},"records":{"stdout":5,"stderr":0,"stdin":0}}
-and a failure before the run is {"error":{"kind":…,"message":…,"hint":…,…}} instead.
+or, when claw fails, {"error":{"kind":…,"message":…,"hint":…,…}} instead. "replaced" is true
+when FILE was there before the run: re-recording replaces the cassette, and says so.
 
 Exit codes: the CLI's own; 1 claw failed (claude not found, the cassette not saved); 2 usage error
 (also: FILE cannot be written).
@@ -64,12 +69,14 @@ Examples:
 `;
 
 /**
- * What `claw record --json` prints once the run is saved: the cassette's absolute path, its
- * header fields, the exit, and how many lines of each stream it holds.
+ * What `claw record --json` prints once the run is saved: the cassette's absolute path, whether
+ * it replaced a file, its header fields, the exit, and how many lines of each stream it holds.
  */
 export interface RecordReport {
   /** The cassette file, absolute. */
   cassette: string;
+  /** Whether a file was at that path before the run (a cassette re-recorded), now replaced. */
+  replaced: boolean;
   /** The matching key. */
   key: string;
   /** The CLI version the run reported, when it did. */
@@ -97,15 +104,20 @@ export interface RecordReport {
  * const report = recordReport("/c/hi.ndjson", {
  *   header,
  *   records: [{ t: 1, stdout_raw: "{}" }, { t: 2, exit: { code: 0, signal: null } }],
- * });
- * deepStrictEqual([report.cassette, report.exit, report.records], [
+ * }, { replaced: false });
+ * deepStrictEqual([report.cassette, report.replaced, report.exit, report.records], [
  *   "/c/hi.ndjson",
+ *   false,
  *   { code: 0, signal: null },
  *   { stdout: 1, stderr: 0, stdin: 0 },
  * ]);
  * ```
  */
-export function recordReport(path: string, cassette: Cassette): RecordReport {
+export function recordReport(
+  path: string,
+  cassette: Cassette,
+  options: { replaced: boolean },
+): RecordReport {
   const records = { stdout: 0, stderr: 0, stdin: 0 };
   let exit: RecordReport["exit"] = null;
   for (const record of cassette.records) {
@@ -115,10 +127,22 @@ export function recordReport(path: string, cassette: Cassette): RecordReport {
     else if ("exit" in record) exit = record.exit;
   }
   const { key, cli_version, argv, recorded_at } = cassette.header;
-  return { cassette: resolve(path), key, cli_version, argv, recorded_at, exit, records };
+  return {
+    cassette: resolve(path),
+    replaced: options.replaced,
+    key,
+    cli_version,
+    argv,
+    recorded_at,
+    exit,
+    records,
+  };
 }
 
-/** Runs `claw record` with `args`; returns the CLI's exit code. */
+/**
+ * Runs `claw record` with `args`; returns the CLI's exit code. With `--json`, stdout is claw's
+ * alone: the CLI's stdout goes to stderr, and the report is the one line on stdout.
+ */
 export async function run(args: string[]): Promise<number> {
   const separator = args.indexOf("--");
   if (separator === -1) throw new UsageError("Missing -- before the claude arguments");
@@ -129,10 +153,11 @@ export async function run(args: string[]): Promise<number> {
   const claudeArgs = args.slice(separator + 1);
   if (!claudeArgs.length) throw new UsageError("Missing the claude arguments after --");
   await checkCassettePath("-o", output);
+  const json = values.json === true;
+  const replaced = await Deno.lstat(output).then(() => true, () => false);
   const env = Deno.env.toObject();
   let saved: Cassette | undefined;
   let interruption: string | undefined;
-  let stdoutClosed = false;
   const cli = values.cli as string | undefined;
   const { cli: found, spawner } = recordingCli(output, {
     ...(cli ? { cli } : {}),
@@ -141,20 +166,46 @@ export async function run(args: string[]): Promise<number> {
     interruption: () => interruption === undefined ? undefined : { reason: interruption },
   });
   const child = await spawner({ command: found, args: claudeArgs, env, cwd: Deno.cwd() });
-  const status = await bridgeStdio(child, {
+  const status = await bridgeStdio(json ? allOnStderr(child) : child, {
     onSignal: (signal) => interruption ??= `claw record got ${signal}`,
-    onStdoutClosed: () => {
-      stdoutClosed = true;
-      interruption ??= "stdout closed";
-    },
+    onStdoutClosed: () => interruption ??= "stdout closed",
   });
-  if (saved) {
-    console.error(
-      `claw: recorded ${output}${interruption ? ` (interrupted: ${interruption})` : ""}`,
-    );
-  }
-  if (values.json && saved && !stdoutClosed) {
-    console.log(JSON.stringify(recordReport(output, saved)));
+  if (!saved) return status.code;
+  const notes = [
+    replaced ? "replaced the file that was there" : "",
+    interruption ? `interrupted: ${interruption}` : "",
+  ].filter(Boolean);
+  console.error(`claw: recorded ${output}${notes.length ? ` (${notes.join("; ")})` : ""}`);
+  if (json) {
+    const line = JSON.stringify(recordReport(output, saved, { replaced }));
+    // A reader of stdout that went away misses the report; the cassette is saved all the same.
+    try {
+      console.log(line);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+    }
   }
   return status.code;
+}
+
+/**
+ * `child` with its stdout sent to stderr with its stderr (`--json`: stdout is claw's). The
+ * recorder around `child` still reads each stream on its own.
+ */
+function allOnStderr(child: ClaudeProcess): ClaudeProcess {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const into = () => new WritableStream<Uint8Array>({ write: (chunk) => writer.write(chunk) });
+  Promise.all([child.stdout.pipeTo(into()), child.stderr.pipeTo(into())])
+    .then(() => writer.close(), (error) => writer.abort(error))
+    .catch(() => {});
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: ReadableStream.from<Uint8Array>([]),
+    stderr: readable,
+    status: child.status,
+    kill: (signal) => child.kill(signal),
+    [Symbol.asyncDispose]: () => child[Symbol.asyncDispose](),
+  };
 }

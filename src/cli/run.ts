@@ -12,7 +12,13 @@ import type { RunOptions } from "../session/run_options.ts";
 import { UsageError } from "./_args.ts";
 import { importLazily } from "./_lazy.ts";
 import { type Flag, flagFor, flagHelp, flagValues, parseFlags } from "./_flags.ts";
-import { type Output, OUTPUTS, RUN_FLAGS } from "./_run_flags.ts";
+import {
+  CHECKED_RUN_OPTIONS,
+  claudeFlagHints,
+  type Output,
+  OUTPUTS,
+  RUN_FLAGS,
+} from "./_run_flags.ts";
 
 /** `claw run`'s own flags, on top of the run options. */
 const OWN_FLAGS: readonly Flag<"output" | "record" | "demo" | "noPreflight">[] = [
@@ -22,6 +28,7 @@ const OWN_FLAGS: readonly Flag<"output" | "record" | "demo" | "noPreflight">[] =
     type: "string",
     value: "FORMAT",
     help: `${OUTPUTS.join(", ")}: the answer (default), the final result, or every event`,
+    spellings: ["--output-format"],
   },
   {
     name: "record",
@@ -63,7 +70,13 @@ ${
   }])
 }
 
-Arguments after -- go to claude as they are (a prompt that starts with a dash can follow -- too).
+After --, claude's own flags and their values go to claude as they are (claw run PROMPT -- --debug);
+a prompt that starts with a dash can follow -- instead, with claude's flags after it. A word where
+claude expects a flag is refused: claude would take it as its prompt, in place of PROMPT.
+
+Paths are checked before claude starts, as claude will read them (a relative one from --cwd):
+--cwd and --add-dir must be folders, the prompt files files, and --mcp-config and --settings JSON
+objects or files of one; a mistake is a usage error that names the flag and the value.
 
 Exit codes: 0 success, 1 the run failed, 2 usage error; 141 when stdout was closed early
 (claw run … | head -1): the run is stopped quietly, like any Unix tool.
@@ -100,7 +113,9 @@ function flagName(option: string): string {
 
 /**
  * The prompt and the arguments for claude itself: `PROMPT [-- ARGS…]`, or `-- PROMPT [ARGS…]`
- * for a prompt that starts with a dash.
+ * for a prompt that starts with a dash. ARGS are claude's flags and their values, so the first of
+ * them must be a flag, and none `--`: claude would take a word there as its prompt, in place of
+ * PROMPT (claw ends claude's arguments with `-- PROMPT` itself), so it is refused, not dropped.
  */
 function splitPositionals(
   positionals: string[],
@@ -113,8 +128,28 @@ function splitPositionals(
       `Expected one PROMPT, got ${before.length}: quote the prompt ("claw run \\"…\\"")`,
     );
   }
-  if (before.length === 1) return { prompt: before[0], extraArgs: after };
-  return { prompt: after[0], extraArgs: after.slice(1) };
+  const given = before.length === 1
+    ? { prompt: before[0], extraArgs: after }
+    : { prompt: after[0], extraArgs: after.slice(1) };
+  checkClaudeArgs(given.prompt, given.extraArgs, before.length === 1);
+  return given;
+}
+
+/** Refuses `extraArgs` that claude would not read as flags (see {@linkcode splitPositionals}). */
+function checkClaudeArgs(prompt: string | undefined, extraArgs: string[], before: boolean): void {
+  if (extraArgs.includes("--")) {
+    throw new UsageError(
+      "Unexpected -- among claude's arguments: claw run ends them with -- PROMPT itself, so claude would take what follows for its prompt; drop it",
+    );
+  }
+  const first = extraArgs[0];
+  if (first === undefined || first.startsWith("-")) return;
+  const shown = `"${prompt!.length > 40 ? `${prompt!.slice(0, 40)}…` : prompt}"`;
+  throw new UsageError(
+    before
+      ? `Unexpected "${first}" after --: claude would take it as the prompt in place of ${shown}; after -- pass only claude's flags (claw run PROMPT -- --debug)`
+      : `Unexpected "${first}" after the PROMPT ${shown}: claude would take it as the prompt instead; quote a prompt of several words as one argument, and pass only claude's flags after it`,
+  );
 }
 
 async function readPrompt(prompt: string | undefined): Promise<string> {
@@ -158,7 +193,10 @@ const DEMO_OPTIONS = new Set([
 
 /** Runs `claw run` with `args`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals, afterDashes } = parseFlags(args, [...RUN_FLAGS, ...OWN_FLAGS]);
+  const { values, positionals, afterDashes } = parseFlags(args, [...RUN_FLAGS, ...OWN_FLAGS], {
+    command: "claw run",
+    hints: claudeFlagHints("claw run"),
+  });
   const own = flagValues(OWN_FLAGS, values) as {
     output?: string;
     record?: string;
@@ -182,6 +220,14 @@ export async function run(args: string[]): Promise<number> {
   } else {
     prompt = await readPrompt(given.prompt);
     if (given.extraArgs.length > 0) options.extraArgs = given.extraArgs;
+    if (CHECKED_RUN_OPTIONS.some((option) => options[option] !== undefined)) {
+      // Loaded only when a path, JSON or model is given: a bare run does not pay for it.
+      const { checkRunOptions } = await importLazily<typeof import("./_run_checks.ts")>(
+        "./_run_checks.ts",
+        import.meta.url,
+      );
+      await checkRunOptions(options);
+    }
   }
   const record = own.record === undefined ? undefined : await prepareRecording(own.record);
 

@@ -26,7 +26,8 @@ export const help = `Usage: claw session list [--cwd DIR] [--all] [--json] [--ma
        claw session archive|unarchive ID [--cwd DIR] [--json]
        claw session delete ID [--yes] [--cwd DIR] [--json]
        claw session new|continue [run options]
-       claw session resume|fork ID [run options]
+       claw session resume ID|TITLE [run options]
+       claw session fork ID [run options]
 
 The Claude Code CLI's stored sessions, and an interactive session on one long-lived claude process.
 
@@ -36,7 +37,9 @@ The Claude Code CLI's stored sessions, and an interactive session on one long-li
              stable array.
   show       One session's conversation: prompts, answers, tool calls and results (long results
              folded; --full unfolds them), thinking dimmed. --json prints the typed messages.
-  export     One session as Markdown, JSON or NDJSON, to stdout or -o FILE.
+  export     One session as Markdown, JSON or NDJSON, to stdout or -o FILE. JSON is
+             {"info","messages","cost_usd"}, info as list --json prints it. With -o, --json
+             prints {"id","path","format","bytes"} once the file is written.
   rename     Gives a session a title, as claude's /rename does: claude --resume "TITLE" then finds
              it (Claude Code 2.1), and the session pickers show it.
   tag        Tags a session (the session pickers show #TAG); --clear or an empty TAG removes it.
@@ -50,8 +53,9 @@ The Claude Code CLI's stored sessions, and an interactive session on one long-li
              running turn, Ctrl-C at an empty prompt or Ctrl-D ends the session. Piped, it takes
              one prompt per line and prints each answer on stdout; tools that need approval are
              denied unless --permission-mode allows them.
-  resume     Goes on with session ID; fork copies it under a new id first; continue goes on with
-             the working directory's most recent session.
+  resume     Goes on with session ID, or with the session of this folder titled TITLE (claw
+             session rename); fork copies it under a new id first; continue goes on with the
+             working directory's most recent session.
 
 list, show and export read each session file a line at a time, so a session of any size is read
 in little memory; a line longer than --max-line-bytes BYTES (default 268435456, 256 MiB) is skipped

@@ -38,7 +38,7 @@ export interface ClawErrorDetails {
  *
  * const error = new ClawError("context_window", "Prompt is too long", { sessionId: "s1" });
  * if (error instanceof ClawError && error.kind === "context_window") {
- *   assert(error.hint.includes("/compact"));
+ *   assert(error.hint.startsWith("Shorten the prompt"));
  * }
  * ```
  */
@@ -190,10 +190,12 @@ export function invalidValue(
 }
 
 /**
- * The prefix of the one stderr line a fake `claude` (a replay in another process) writes when no
- * cassette matches; a run reading that line reports a {@linkcode CassetteMissError}.
+ * The prefix of the stderr line a fake `claude` (a replay in another process) writes when no
+ * cassette matches, as every claw failure is printed: `error[cassette_miss]: <message>`, then
+ * `hint: <hint>`. A run reading those lines reports a {@linkcode CassetteMissError} with that
+ * message and hint.
  */
-export const CASSETTE_MISS_PREFIX = "claw cassette miss: ";
+export const CASSETTE_MISS_PREFIX = "error[cassette_miss]: ";
 
 /**
  * No cassette matches a run in replay mode (kind `cassette_miss`). The message names the nearest

@@ -58,7 +58,7 @@ const HINTS: Record<ErrorKind, string> = {
   rate_limit: "Wait before retrying, or lower the request rate",
   overloaded: "The API is overloaded: retry later or pass a fallback model",
   context_window:
-    "Shorten the prompt, run /compact in the session, or start a fresh session without --resume",
+    "Shorten the prompt, or use a model with a larger context window (--model); a resumed session's history counts too: start a fresh one without --resume",
   provider_internal: "The API failed internally: retry; if it persists, check the provider status",
   api_error: "Check the request (model name, flags) and retry",
   max_turns: "Raise --max-turns or make the task smaller",
@@ -81,17 +81,28 @@ const HINTS: Record<ErrorKind, string> = {
     "Record the run once against the real CLI: set CLAW_CASSETTE_MODE=record (or auto) and rerun",
 };
 
+/** Where a failure happened: a one-shot run (`run()`, `claw run`) or a turn of a session. */
+export type FailureScope = "run" | "session";
+
+/** The hints that differ in a session, where more can be done (`/compact` the conversation). */
+const SESSION_HINTS: Partial<Record<ErrorKind, string>> = {
+  context_window:
+    "Shorten the prompt, run /compact in the session, or start a fresh session without --resume",
+};
+
 /**
- * The standard recovery hint for `kind`.
+ * The standard recovery hint for `kind`, for a failure of a one-shot run or (`scope`
+ * `"session"`) of a session's turn.
  *
- * @example
+ * @example A one-shot run has no conversation to compact
  * ```ts
  * import { ok as assert } from "node:assert";
  * import { hintFor } from "./kinds.ts";
  *
- * assert(hintFor("context_window").includes("/compact"));
+ * assert(!hintFor("context_window").includes("/compact"));
+ * assert(hintFor("context_window", "session").includes("/compact"));
  * ```
  */
-export function hintFor(kind: ErrorKind): string {
-  return HINTS[kind];
+export function hintFor(kind: ErrorKind, scope: FailureScope = "run"): string {
+  return (scope === "session" ? SESSION_HINTS[kind] : undefined) ?? HINTS[kind];
 }

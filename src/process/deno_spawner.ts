@@ -8,7 +8,13 @@ import { PipeReader } from "./_pipe_reader.ts";
 import { OWN_PROCESS_GROUP, signalGroup } from "./_process_group.ts";
 import { settlesWithin } from "./_deadline.ts";
 import { shutdown } from "./shutdown.ts";
-import type { ClaudeProcess, OutputPipe, ProcessStatus, SpawnRequest } from "./spawn.ts";
+import {
+  type ClaudeProcess,
+  type OutputPipe,
+  type ProcessStatus,
+  type SpawnRequest,
+  withCliNeed,
+} from "./spawn.ts";
 
 /**
  * How long the pipes may stay open after the child has exited (something it started still holds
@@ -28,6 +34,9 @@ export const PIPE_LINGER_MS = 300;
  *   still held open after that (by a descendant that left the group with `setsid`, which claw
  *   cannot reach) is let go of, so readers see its end and nothing keeps claw waiting.
  * - If the host receives SIGINT/SIGTERM or unloads, the group is killed.
+ *
+ * It starts the real CLI: `run()` finds it first (its `cli` option, `CLAUDE_CLI_PATH`, `PATH`, the
+ * usual locations) and passes its path as the `command` (see `CliNeed`).
  *
  * @example Run a command and read its output
  * ```ts
@@ -75,6 +84,7 @@ export function denoSpawner(request: SpawnRequest): ClaudeProcess {
   trackChild(process);
   return process;
 }
+withCliNeed(denoSpawner, "always");
 
 /**
  * After the child has exited: reads what is left in its pipes, gives whatever of its group still

@@ -111,7 +111,12 @@ export interface CliFlags {
   sessionId?: string;
   /** `--continue`: continue the most recent session in the working directory. */
   continue?: boolean;
-  /** `--resume`: resume the session with this id. */
+  /**
+   * `--resume`: resume the session with this id, or with this title (as claude 2.1 takes one: the
+   * working directory's session whose last title it is, trimmed and in any case). When the real
+   * CLI runs, claw checks it first and passes the session's id, so a title works on 2.0 too and an
+   * unknown one fails before anything starts (kind `session_not_found`).
+   */
   resume?: string;
   /** `--fork-session`: with `resume`/`continue`, copy into a new session id. */
   forkSession?: boolean;

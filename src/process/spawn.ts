@@ -65,8 +65,79 @@ export interface ClaudeProcess extends AsyncDisposable {
 }
 
 /**
+ * What a spawner needs of an installed `claude`, so that `run()` and `startSession()` know whether
+ * to find one before they start it:
+ * - `"always"`: every run ends in the real CLI (`denoSpawner`, a recording of it, a cassette
+ *   spawner in `record` or `passthrough` mode). The CLI is found first, as without a spawner (the
+ *   `cli` option, `CLAUDE_CLI_PATH`, `PATH`, the usual install locations), and is the request's
+ *   `command`; none is kind `cli_not_found`, before anything starts.
+ * - `"on-miss"`: only a run that was not recorded reaches the real CLI (a cassette spawner in
+ *   `auto` mode). The CLI is the request's `command` when one is found; when none is, the run
+ *   still starts, and only a miss fails (kind `cli_not_found`).
+ * - `"never"`: nothing reaches the real CLI (a replay): nothing is looked for, and the `command`
+ *   is the `cli` option as given, else `"claude"`.
+ *
+ * A spawner that does not say (under {@linkcode NEEDS_CLI}) is treated like `"never"`: its
+ * `command` is the `cli` option as given.
+ */
+export type CliNeed = "always" | "on-miss" | "never";
+
+/**
+ * The key under which a {@linkcode Spawner} says what it needs of an installed `claude` (see
+ * {@linkcode CliNeed}); {@linkcode withCliNeed} sets it. A registered symbol, so that two copies of
+ * claw in one program read each other's spawners.
+ */
+export const NEEDS_CLI: unique symbol = Symbol.for("claw.needsCli");
+
+/**
  * Starts a process for a {@linkcode SpawnRequest}, at once or asynchronously (a replay looks its
  * cassette up first). Throws, or rejects, when it cannot start: a `ClawError` is reported as it is
  * (a `CassetteMissError` reaches the caller of `run()` unchanged), anything else as kind `spawn`.
+ * It may say what it needs of an installed `claude` under {@linkcode NEEDS_CLI}.
  */
-export type Spawner = (request: SpawnRequest) => ClaudeProcess | Promise<ClaudeProcess>;
+export type Spawner = {
+  (request: SpawnRequest): ClaudeProcess | Promise<ClaudeProcess>;
+  /** What it needs of an installed `claude`; unset: like `"never"`, the `cli` option as given. */
+  readonly [NEEDS_CLI]?: CliNeed;
+};
+
+/**
+ * `spawner`, saying that it needs `need` of an installed `claude` (see {@linkcode CliNeed});
+ * `undefined` leaves it unsaid. A spawner that wraps another says what the one it wraps needs:
+ * `withCliNeed(wrapper, cliNeedOf(inner))`.
+ *
+ * @example A spawner of your own that ends in the real CLI gets the CLI found as usual
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { denoSpawner } from "./deno_spawner.ts";
+ * import { cliNeedOf, withCliNeed } from "./spawn.ts";
+ *
+ * const logged = withCliNeed((request) => {
+ *   console.log("starting", request.command);
+ *   return denoSpawner(request);
+ * }, "always");
+ * strictEqual(cliNeedOf(logged), "always");
+ * ```
+ */
+export function withCliNeed<T extends Spawner>(spawner: T, need: CliNeed | undefined): T {
+  if (need !== undefined) Object.defineProperty(spawner, NEEDS_CLI, { value: need });
+  return spawner;
+}
+
+/**
+ * What `spawner` needs of an installed `claude`: what it says under {@linkcode NEEDS_CLI}, else
+ * `undefined` (a spawner of unknown make).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { denoSpawner } from "./deno_spawner.ts";
+ * import { cliNeedOf } from "./spawn.ts";
+ *
+ * strictEqual(cliNeedOf(denoSpawner), "always");
+ * strictEqual(cliNeedOf(() => { throw new Error("not started"); }), undefined);
+ * ```
+ */
+export function cliNeedOf(spawner: Spawner): CliNeed | undefined {
+  return spawner[NEEDS_CLI];
+}

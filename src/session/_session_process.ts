@@ -239,6 +239,7 @@ export class SessionProcess {
       status,
       stderrTail: this.#stderr.text,
       ...(stopReason ? { stopReason } : {}),
+      scope: "session",
     }) ?? new ClawError("no_result", `Claude Code exited with code ${status.code}`);
     this.#channel.close(failure);
     turn?.log.end(failure);
@@ -290,6 +291,7 @@ export class SessionProcess {
       status: undefined,
       stderrTail: this.#stderr.text,
       structuredOutput: this.#options.run.jsonSchema !== undefined,
+      scope: "session",
     }));
   }
 }

@@ -12,7 +12,7 @@ import {
   ClawError,
   type ClawErrorDetails,
 } from "../errors/claw_error.ts";
-import type { ErrorKind } from "../errors/kinds.ts";
+import { type ErrorKind, type FailureScope, hintFor } from "../errors/kinds.ts";
 import type { ProcessFacts, TurnFacts } from "./facts.ts";
 
 /** Why claw itself stopped a run: the error kind, and what happened in words. */
@@ -40,6 +40,11 @@ export interface RunEnding {
    * `structured_output`) instead of passing as plain text.
    */
   structuredOutput?: boolean;
+  /**
+   * A one-shot run (the default) or a turn of a session: a hint says what can be done there (a
+   * session's conversation can be compacted, a one-shot run's cannot).
+   */
+  scope?: FailureScope;
 }
 
 /**
@@ -78,7 +83,7 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
     const requestId = turn.assistantError?.requestId ?? findRequestId(message) ?? turn.requestId;
     return new ClawError(kind, message, {
       ...details,
-      ...(hint === undefined ? {} : { hint }),
+      hint: hint ?? hintFor(kind, ending.scope),
       result,
       ...(requestId === undefined ? {} : { requestId }),
     });
@@ -100,9 +105,8 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
     );
   }
   const stderrLines = (stderrTail ?? "").split("\n");
-  // A fake claude in another process can only say so in text.
-  const miss = stderrLines.find((line) => line.startsWith(CASSETTE_MISS_PREFIX));
-  if (miss) return new CassetteMissError(miss.slice(CASSETTE_MISS_PREFIX.length), details);
+  const miss = cassetteMiss(stderrLines, details);
+  if (miss) return miss;
   const firstStderrLine = stderrLines.find((line) => line.trim() !== "");
   if (status && status.code !== 0 && process.sessionId === undefined && firstStderrLine) {
     return new ClawError(
@@ -118,6 +122,27 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
     }`,
     details,
   );
+}
+
+/** The older fake claude's miss line (before it printed `error[cassette_miss]` and a hint). */
+const LEGACY_MISS_PREFIX = "claw cassette miss: ";
+
+/**
+ * The miss a fake claude in another process printed on stderr (it can only say so in text): its
+ * `error[cassette_miss]: …` line and the `hint: …` line after it, as one `CassetteMissError`.
+ */
+function cassetteMiss(lines: string[], details: ClawErrorDetails): CassetteMissError | undefined {
+  const at = lines.findIndex((line) =>
+    line.startsWith(CASSETTE_MISS_PREFIX) || line.startsWith(LEGACY_MISS_PREFIX)
+  );
+  if (at === -1) return undefined;
+  const line = lines[at]!;
+  const prefix = line.startsWith(CASSETTE_MISS_PREFIX) ? CASSETTE_MISS_PREFIX : LEGACY_MISS_PREFIX;
+  const hint = lines[at + 1]?.startsWith("hint: ") ? lines[at + 1]!.slice("hint: ".length) : "";
+  return new CassetteMissError(line.slice(prefix.length), {
+    ...details,
+    ...(hint === "" ? {} : { hint }),
+  });
 }
 
 /**
@@ -219,7 +244,10 @@ export function classifyResult(result: ResultEvent, context: ResultContext = {})
     case "error_max_structured_output_retries":
       return { kind: "structured_output", message };
     case "error_during_execution": {
-      if (/No conversation found/i.test(message)) return { kind: "session_not_found", message };
+      // 2.0.x and 2.1.x for an unknown id; 2.1.x for a value that is neither an id nor a title.
+      if (/No conversation found|does not match any session title/i.test(message)) {
+        return { kind: "session_not_found", message };
+      }
       if (/^Resume rejected/.test(message)) {
         return {
           kind: "cli_usage",

@@ -2,7 +2,7 @@ import { deepStrictEqual as assertEquals, match, ok, strictEqual } from "node:as
 import { CASSETTE_MISS_PREFIX, CassetteMissError } from "../errors/claw_error.ts";
 import type { ResultEvent } from "../protocol/events.ts";
 import { ProcessFacts, TurnFacts } from "./facts.ts";
-import { classifyRun, isFailedResult } from "./classify.ts";
+import { classifyResult, classifyRun, isFailedResult } from "./classify.ts";
 
 // Result objects carry only the fields classification reads; recorded transcripts exercise the
 // full shapes in tests/fixtures_decode_test.ts and tests/run_e2e_test.ts.
@@ -223,6 +223,30 @@ Deno.test("a fake claude's miss line on stderr becomes a CassetteMissError with 
   });
   ok(error instanceof CassetteMissError);
   assertEquals([error.message, error.exitCode], ['No cassette in "c" matches this run', 1]);
+});
+
+Deno.test("a fake claude's error[cassette_miss] and hint lines become one CassetteMissError with that hint", () => {
+  const error = classifyRun({
+    turn: new TurnFacts(),
+    process: new ProcessFacts(),
+    status: { code: 1, signal: null },
+    stderrTail:
+      `${CASSETTE_MISS_PREFIX}No cassette in "c" matches this run\nhint: Record it first\n`,
+  });
+  ok(error instanceof CassetteMissError);
+  assertEquals([error.message, error.hint], [
+    'No cassette in "c" matches this run',
+    "Record it first",
+  ]);
+});
+
+Deno.test("claude 2.1's refusal of a resume value that is no session id and no title is session_not_found", () => {
+  const refusal =
+    'Error: --resume requires a valid session ID or session title when used with --print. Usage: claude -p --resume <session-id|title>. Provided value "nonexistent-id" is not a UUID and does not match any session title.';
+  const failure = classifyResult(
+    result({ subtype: "error_during_execution", is_error: true, errors: [refusal] }),
+  );
+  assertEquals(failure.kind, "session_not_found");
 });
 
 Deno.test("an interrupt in one turn does not make a later turn of the same process aborted", () => {

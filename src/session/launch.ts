@@ -5,20 +5,23 @@
  *
  * @module
  */
-import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
+import { ClaudeNotFoundError, ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { findClaude } from "../process/discover.ts";
 import { authEnv } from "../auth/launch_auth.ts";
 import { buildEnv } from "../process/env.ts";
 import { buildArgs } from "../process/options.ts";
-import type { ClaudeProcess, Spawner, SpawnRequest } from "../process/spawn.ts";
+import {
+  type ClaudeProcess,
+  type CliNeed,
+  cliNeedOf,
+  type Spawner,
+  type SpawnRequest,
+} from "../process/spawn.ts";
 import { preflightPrompt } from "./preflight.ts";
 import { type RunOptions, validateRunOptions } from "./run_options.ts";
 import { toJsonSchema } from "./standard_schema.ts";
-import { findSessionFile } from "./store.ts";
-
-/** A session id as the CLI makes them; a resume value of another shape is left to the CLI. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { resumedSessionId } from "./_resume.ts";
 
 /** Prompts longer than this many bytes go through stdin instead of argv. */
 export const ARGV_PROMPT_LIMIT = 100_000;
@@ -34,8 +37,9 @@ export interface LaunchPlan {
   /** Stdin stays open for the caller to write (a session's messages), instead of being closed. */
   openStdin?: boolean;
   /**
-   * The session to resume, when the real CLI will look for its file: checked before spawning.
-   * (A custom spawner, such as a replay, has no such file to find.)
+   * The session to resume (an id or a title), when the real CLI will look for its file: checked,
+   * and a title resolved to its session's id, before spawning ({@linkcode resolveResume}). (A
+   * replay has no such file to find.)
    */
   resume?: string;
 }
@@ -105,15 +109,14 @@ function planCommand(
 ): Omit<LaunchPlan, "stdinPrompt"> {
   validateRunOptions(options);
   if (prompt !== undefined && options.preflight !== false) preflightPrompt(prompt, options);
-  // A replay's spawner never reads credentials: only a chosen method touches its environment.
-  const env = options.spawner && !options.auth
-    ? buildEnv(options)
-    : authEnv(buildEnv(options), options);
+  const need = options.spawner ? cliNeedOf(options.spawner) ?? "never" : "always";
+  // Only a run that ends in the real CLI reads credentials (a replay's never does), unless a
+  // method was chosen.
+  const env = need === "always" || options.auth
+    ? authEnv(buildEnv(options), options)
+    : buildEnv(options);
   if (options.enableFileCheckpointing) env.CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING = "true";
-  const command = options.spawner ? options.cli ?? "claude" : findClaude({
-    ...(options.cli === undefined ? {} : { cli: options.cli }),
-    env,
-  }).path;
+  const command = cliCommand(need, options, env);
   const { jsonSchema, ...flags } = options;
   const args = [
     ...head,
@@ -127,10 +130,55 @@ function planCommand(
   return {
     request: { command, args, env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) },
     spawner: options.spawner ?? denoSpawner,
-    ...(!options.spawner && options.resume && UUID.test(options.resume)
-      ? { resume: options.resume }
-      : {}),
+    ...(need === "always" && options.resume !== undefined ? { resume: options.resume } : {}),
   };
+}
+
+/**
+ * The `command` of a run whose spawner needs `need` of an installed `claude` (see `CliNeed`): the
+ * CLI found as usual when it always needs one (or throws `ClaudeNotFoundError`), when it may need
+ * one and there is one, else the `cli` option as given.
+ */
+function cliCommand(need: CliNeed, options: RunOptions, env: Record<string, string>): string {
+  const given = options.cli ?? "claude";
+  if (need === "never") return given;
+  try {
+    return findClaude({ ...(options.cli === undefined ? {} : { cli: options.cli }), env }).path;
+  } catch (error) {
+    // A run that may replay starts without one; only a miss needs it, and says so then.
+    if (need === "on-miss" && error instanceof ClaudeNotFoundError) return given;
+    throw error;
+  }
+}
+
+/**
+ * The plan with the session it resumes checked, before anything starts, where the real CLI will
+ * look for it: a session id must have a file (else kind `session_not_found`); any other value is
+ * taken as a title, as claude 2.1 takes it (`claude -p --resume "<title>"`: the session of the
+ * working directory whose last title it is, trimmed and in any case) and becomes that session's
+ * id, so that every CLI version resumes it. An unknown title is kind `session_not_found`, a title
+ * two sessions share kind `usage` (the message lists their ids). A plan that resumes nothing, or
+ * whose spawner does not end in the real CLI, is returned as it is.
+ *
+ * @example A title no session has
+ * ```ts
+ * import { rejects } from "node:assert";
+ * import { planLaunch, resolveResume } from "./launch.ts";
+ *
+ * // Any executable stands in for claude here: nothing is started.
+ * const plan = planLaunch("Go on", { resume: "nonexistent-id", cli: "/bin/sh", env: { HOME: "/nowhere" } });
+ * await rejects(resolveResume(plan), /No session of ".+" is called "nonexistent-id"/);
+ * ```
+ */
+export async function resolveResume(plan: LaunchPlan): Promise<LaunchPlan> {
+  const { resume } = plan;
+  if (resume === undefined) return plan;
+  const { env, cwd } = plan.request;
+  const id = await resumedSessionId(resume, { env, ...(cwd === undefined ? {} : { cwd }) });
+  if (id === resume) return plan;
+  const args = [...plan.request.args];
+  args[args.indexOf(`--resume=${resume}`)] = `--resume=${id}`;
+  return { ...plan, request: { ...plan.request, args }, resume: id };
 }
 
 /**
@@ -149,13 +197,8 @@ function planCommand(
  * await process.status;
  * ```
  */
-export async function launch(plan: LaunchPlan): Promise<Launched> {
-  if (plan.resume !== undefined) {
-    await findSessionFile(plan.resume, {
-      env: plan.request.env,
-      ...(plan.request.cwd === undefined ? {} : { cwd: plan.request.cwd }),
-    });
-  }
+export async function launch(planned: LaunchPlan): Promise<Launched> {
+  const plan = await resolveResume(planned);
   let process: ClaudeProcess;
   try {
     process = await plan.spawner(plan.request);

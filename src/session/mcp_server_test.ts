@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, ok, strictEqual, throws } from "node:assert";
-// Tests only: deno.json has no import map entry for zod, so the pinned version is inline.
+// Test-only: "zod" comes from tests/imports.json (deno task test|check), not deno.json.
 import { z } from "zod";
 import { type McpServer, mcpServer, type McpTool, tool } from "./mcp_server.ts";
 import type { StandardSchemaV1 } from "./standard_schema.ts";

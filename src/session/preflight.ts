@@ -6,6 +6,7 @@
  * @module
  */
 import { ClawError } from "../errors/claw_error.ts";
+import { type FailureScope, hintFor } from "../errors/kinds.ts";
 import { lookupModel, type ModelInfo } from "./model_registry.ts";
 
 /** Options of {@linkcode preflightPrompt}. */
@@ -14,6 +15,8 @@ export interface PreflightOptions {
   model?: string | undefined;
   /** Called once when the model is unknown, so the prompt's size could not be checked. */
   onWarning?: ((message: string) => void) | undefined;
+  /** The prompt starts a one-shot run (the default) or a session's turn: the hint says so. */
+  scope?: FailureScope | undefined;
 }
 
 /** Models suggested, in this order, when the prompt's model has too small a window. */
@@ -49,6 +52,7 @@ export function estimatePromptTokens(text: string): number {
  * ```ts
  * import { ok as assert, throws } from "node:assert";
  * import { ClawError } from "../errors/claw_error.ts";
+import { type FailureScope, hintFor } from "../errors/kinds.ts";
  * import { preflightPrompt } from "./preflight.ts";
  *
  * preflightPrompt("Say hi", { model: "haiku" });
@@ -80,6 +84,7 @@ export function preflightPrompt(prompt: string, options: PreflightOptions = {}):
     }-token context window of ${describe(options.model, model)}: shorten it${
       larger === undefined ? "" : `, or use a model with a larger window such as "${larger}"`
     }`,
+    { hint: hintFor("context_window", options.scope) },
   );
 }
 

@@ -33,8 +33,11 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
   /** Called with each tool result, as the user message carrying it arrives. */
   onToolResult?: (result: ToolResult) => void;
   /**
-   * The `claude` executable. Without a `spawner` it is found on `CLAUDE_CLI_PATH`, `PATH` or the
-   * usual install locations when absent; a custom `spawner` gets it as it is (default `claude`).
+   * The `claude` executable. When absent it is found on `CLAUDE_CLI_PATH`, `PATH` or the usual
+   * install locations, for a run without a `spawner` and for one whose spawner ends in the real
+   * CLI (`denoSpawner`, `recordingSpawner` over it, a cassette spawner that records); a spawner
+   * that replays, or does not say what it needs (see `CliNeed`), gets it as it is (default
+   * `claude`).
    */
   cli?: string;
   /** The working directory of the run. */
@@ -80,7 +83,10 @@ export interface RunOptions extends Omit<CliFlags, "jsonSchema">, EnvOptions {
    * errors. A callback that throws is not called again.
    */
   stderr?: (line: string) => void;
-  /** Starts the process; the real one by default. Replay and record plug in here. */
+  /**
+   * Starts the process; the real one by default. Replay and record plug in here; what a spawner
+   * says it needs of an installed `claude` (`CliNeed`) decides whether the CLI is found first.
+   */
   spawner?: Spawner;
   /** Receives warnings (CLI version outside the tested range, a CLI that would not exit). */
   onWarning?: (message: string) => void;

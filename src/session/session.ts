@@ -11,7 +11,7 @@ import { versionWarning } from "../process/version.ts";
 import { settlesWithin } from "../process/_deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
 import { TurnLog } from "./_turn_log.ts";
-import { planSessionLaunch } from "./launch.ts";
+import { planSessionLaunch, resolveResume } from "./launch.ts";
 import { preflightPrompt } from "./preflight.ts";
 import { DEFAULT_EXIT_TIMEOUT_MS } from "./run_options.ts";
 import {
@@ -128,11 +128,13 @@ export class ClaudeSession implements AsyncDisposable {
    * resume or a CLI that will not initialize fails here. Called by {@linkcode startSession}.
    */
   async open(): Promise<void> {
-    planSessionLaunch(this.#resolved.run); // the options and the CLI, checked before anything starts
+    // The options and the CLI, checked before anything starts.
+    const plan = planSessionLaunch(this.#resolved.run);
     if (this.#resolved.run.signal?.aborted) {
       throw new ClawError("aborted", "The session was aborted before it started");
     }
     if (this.transport === "stream") await this.#liveProcess();
+    else await resolveResume(plan); // the session to resume too: the first turn starts it
   }
 
   /**
@@ -155,6 +157,7 @@ export class ClaudeSession implements AsyncDisposable {
       preflightPrompt(text, {
         model: this.#model,
         onWarning: (message) => this.#warnOnce(message),
+        scope: "session",
       });
     }
     const uuid = options.uuid ?? crypto.randomUUID();

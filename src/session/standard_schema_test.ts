@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, ok, rejects, strictEqual, throws } from "node:assert";
-// Tests only: deno.json has no import map entry for zod, so the pinned version is inline.
+// Test-only: "zod" comes from tests/imports.json (deno task test|check), not deno.json.
 import { z } from "zod";
 import {
   isStandardSchema,
