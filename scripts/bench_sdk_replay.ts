@@ -15,7 +15,7 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { pinnedCliPath } from "./install_cli.ts";
+import { pinnedCliPath, pinnedSdkModulePath } from "./install_cli.ts";
 import { writeFakeClaude } from "../src/cassette/fake_claude.ts";
 import { type Offline, offline } from "../tests/_offline.ts";
 import {
@@ -64,11 +64,8 @@ try {
   await writeFakeClaude(launcher, { cassettes }); // what claw replay --write-bin writes
 
   const sdkFloor = join(root, "import_sdk.mjs");
-  const sdk = new URL(
-    "../.cache/sdk/0.3.332/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs",
-    import.meta.url,
-  );
-  await Deno.writeTextFile(sdkFloor, `await import(${JSON.stringify(sdk.href)});\n`);
+  const sdk = `file://${pinnedSdkModulePath()}`;
+  await Deno.writeTextFile(sdkFloor, `await import(${JSON.stringify(sdk)});\n`);
   const trivial = join(root, "trivial.ts");
   await Deno.writeTextFile(trivial, "console.log('{}');\n");
   const floors = {

@@ -25,7 +25,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { PINNED_CLI_VERSIONS, PINNED_SDK_VERSION, pinnedCliPath } from "./install_cli.ts";
+import {
+  PINNED_CLI_VERSIONS,
+  PINNED_SDK_VERSION,
+  pinnedCliPath,
+  pinnedSdkModulePath,
+} from "./install_cli.ts";
 import type { FakeScript } from "../src/fake_api/script.ts";
 import { startSession } from "../src/session/session.ts";
 import type { SessionTransport } from "../src/session/session_options.ts";
@@ -172,10 +177,7 @@ async function claw(place: Offline, transport: SessionTransport): Promise<Sample
 }
 
 const sdkProgram = new URL("./_bench/sdk_session.mjs", import.meta.url).pathname;
-const sdkUrl = new URL(
-  `../.cache/sdk/${PINNED_SDK_VERSION}/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs`,
-  import.meta.url,
-).href;
+const sdkUrl = `file://${pinnedSdkModulePath()}`;
 
 async function sdk(place: Offline): Promise<Sample> {
   const start = performance.now();

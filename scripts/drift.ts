@@ -1,162 +1,243 @@
 /**
- * Drift check for whoever bumps the pinned CLI: installs the newest Claude Code from npm (or the
- * `--version` given) into the cache, records every corpus scenario with it, decodes each run
- * strictly, and compares with the corpus of the tested version: line kinds (`type/subtype`, and
- * `stream_event` payload types), the top-level fields of each kind, and the flags `claude --help`
- * lists. Prints what changed; exits 1 on any drift (or on a diagnostic or unknown kind), 0 when
- * the newest CLI prints what the corpus holds.
+ * Drift check: records every corpus scenario with a Claude Code CLI against claw's fake API,
+ * decodes each run strictly, and compares it with a pinned corpus (`fixtures/cassettes/<V>/`):
+ * line kinds and subtypes, the fields of every kind and their types, the control requests and
+ * responses both ways, `--help`'s flags and subcommands, `auth status --json`'s fields, and every
+ * run's exit code (the usage-error scenarios' included). Prints one line per change.
  *
- * Not part of CI: its answer depends on the day's release.
+ * Which CLI: `--cli PATH` (any executable), `--version V` (`@anthropic-ai/claude-code@V`, into
+ * `.cache/claude-code/V/`), `--sdk V` (the CLI bundled in Agent SDK V's platform package for this
+ * machine); with none of them, the newest of both routes: npm's newest `claude-code` and the CLI
+ * inside npm's newest SDK (checked once when they are the same version). `--against V` picks the
+ * pinned corpus (default: the newest pinned). `--only SCENARIO` (repeatable) records and compares
+ * just those scenarios.
+ *
+ * Exit codes: 0 no change, 1 a change (or a line claw cannot decode strictly, or a scenario that
+ * failed to record), 2 it could not run (a bad flag, an install that failed, a CLI that does not
+ * answer `--version`, a corpus that is not pinned). Not part of CI: its answer depends on the
+ * day's release; `examples/drift.yml` runs it daily.
  *
  * @example
  * ```sh
- * deno task drift                          # against @anthropic-ai/claude-code@latest
- * deno run -A scripts/drift.ts --version 2.1.332
+ * deno task drift                                  # the newest CLI by either route
+ * deno task drift --sdk 0.3.337                    # the CLI inside Agent SDK 0.3.337
+ * deno task drift --cli ~/bin/claude --against 2.1.332
  * ```
  *
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readCassetteFile, stdoutText } from "../src/cassette/cassette.ts";
-import { SUPPORTED_CLI } from "../src/process/version.ts";
-import { decodeLine } from "../src/protocol/decode.ts";
-import type { DecodedItem, StreamPayload } from "../src/protocol/events.ts";
-import { kindOf } from "../src/session/summary.ts";
-import { install, pinnedCliPath } from "./install_cli.ts";
+import { compareShapes } from "./_drift/compare.ts";
+import { type Shape, shapeOf } from "./_drift/shape.ts";
+import {
+  claudeCodePath,
+  cliVersionOf,
+  installClaudeCode,
+  installSdkCli,
+  NEWEST_PINNED_CLI,
+} from "./install_cli.ts";
+import { CASSETTES_DIR, SCENARIOS } from "./record_cassettes.ts";
 
-const CORPUS = new URL("../fixtures/cassettes/", import.meta.url).pathname;
 const RECORDER = new URL("./record_cassettes.ts", import.meta.url).pathname;
 
-/** What a set of recorded runs printed, reduced to its shape. */
-export interface Shape {
-  /** Kind → top-level fields seen on it. */
-  fields: Map<string, Set<string>>;
-  /** Lines claw could not decode, or kinds it does not know: `file:line: what`. */
-  problems: string[];
+const USAGE =
+  "Usage: deno task drift [--cli PATH | --version V | --sdk V] [--against V] [--only SCENARIO]…";
+
+/** A CLI to check, and how it was found. */
+interface Target {
+  path: string;
+  /** How the report names it: `@anthropic-ai/claude-code@2.1.337`, `--cli ./claude`, … */
+  source: string;
 }
 
-function shapeKind(item: DecodedItem): string {
-  if (item.type === "stream_event") {
-    const payload = item.event as StreamPayload | undefined;
-    return `stream_event:${payload?.type === "unknown" ? payload.originalType : payload?.type}`;
-  }
-  return kindOf(item);
-}
+/** A failure that stops the check before it can compare: exit 2. */
+class CannotRun extends Error {}
 
-async function shapeOf(dir: string): Promise<Shape> {
-  const shape: Shape = { fields: new Map(), problems: [] };
-  for await (const entry of Deno.readDir(dir)) {
-    if (!entry.name.endsWith(".ndjson")) continue;
-    const cassette = await readCassetteFile(join(dir, entry.name));
-    cassette.records.forEach((record, index) => {
-      if (!("stdout" in record || "stdout_raw" in record)) return;
-      const line = {
-        text: stdoutText(record),
-        lineNumber: index + 2,
-        terminated: true,
-        invalidUtf8: false,
-      };
-      for (const item of decodeLine(line)) {
-        if (item.type === "diagnostic") {
-          shape.problems.push(`${entry.name}:${item.lineNumber}: ${item.kind}: ${item.message}`);
-          continue;
-        }
-        if (item.type === "unknown" || (item.type === "system" && item.subtype === "unknown")) {
-          shape.problems.push(`${entry.name}:${line.lineNumber}: unknown kind ${kindOf(item)}`);
-          continue;
-        }
-        const kind = shapeKind(item);
-        const fields = shape.fields.get(kind) ?? new Set<string>();
-        for (const key of Object.keys(item)) fields.add(key);
-        shape.fields.set(kind, fields);
-      }
-    });
-  }
-  return shape;
-}
-
-async function helpFlags(cli: string): Promise<Set<string>> {
-  const out = await new Deno.Command(cli, {
-    args: ["--help"],
-    env: { DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  return new Set(text.match(/--[a-z][a-z0-9-]*/g) ?? []);
-}
-
-async function latestVersion(): Promise<string> {
+async function npmLatest(name: string): Promise<string> {
   const out = await new Deno.Command("npm", {
-    args: ["view", "@anthropic-ai/claude-code@latest", "version"],
+    args: ["view", `${name}@latest`, "version"],
     stdout: "piped",
-  }).output();
-  const version = new TextDecoder().decode(out.stdout).trim();
-  if (!out.success || !/^\d+\.\d+\.\d+$/.test(version)) {
-    throw new Error("Cannot ask npm for the newest Claude Code: check access to the npm registry");
+    stderr: "piped",
+  }).output().catch(() => undefined);
+  const version = out ? new TextDecoder().decode(out.stdout).trim() : "";
+  if (!out?.success || !/^\d+\.\d+\.\d+$/.test(version)) {
+    throw new CannotRun(`Cannot ask npm for the newest ${name}: check access to the npm registry`);
   }
   return version;
 }
 
-function difference<T>(a: Set<T>, b: Set<T>): T[] {
-  return [...a].filter((x) => !b.has(x)).sort();
+async function installed<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new CannotRun(`Cannot install ${what}: ${(error as Error).message}`);
+  }
 }
 
-/** The changes from `before` to `after`, one line each. */
-export function compareShapes(before: Shape, after: Shape): string[] {
-  const changes: string[] = [];
-  const kinds = (shape: Shape) => new Set(shape.fields.keys());
-  for (const kind of difference(kinds(after), kinds(before))) {
-    changes.push(`new line kind: ${kind}`);
+/** The CLIs the flags ask for. */
+async function targets(
+  values: { cli?: string; version?: string; sdk?: string },
+): Promise<Target[]> {
+  if (values.cli !== undefined) {
+    return [{ path: resolve(values.cli), source: `--cli ${values.cli}` }];
   }
-  for (const kind of difference(kinds(before), kinds(after))) {
-    changes.push(`line kind gone: ${kind}`);
+  if (values.version !== undefined) {
+    const version = values.version;
+    await installed(`Claude Code ${version}`, () => installClaudeCode(version));
+    return [{ path: claudeCodePath(version), source: `@anthropic-ai/claude-code@${version}` }];
   }
-  for (const [kind, fields] of after.fields) {
-    const old = before.fields.get(kind);
-    if (!old) continue;
-    for (const field of difference(fields, old)) changes.push(`new field on ${kind}: ${field}`);
-    for (const field of difference(old, fields)) changes.push(`field gone from ${kind}: ${field}`);
+  if (values.sdk !== undefined) {
+    const sdk = values.sdk;
+    const path = await installed(`Agent SDK ${sdk}'s CLI`, () => installSdkCli(sdk));
+    return [{ path, source: `the CLI inside Agent SDK ${sdk}` }];
   }
-  return changes;
+  const [code, sdk] = await Promise.all([
+    npmLatest("@anthropic-ai/claude-code"),
+    npmLatest("@anthropic-ai/claude-agent-sdk"),
+  ]);
+  await installed(`Claude Code ${code}`, () => installClaudeCode(code));
+  const sdkPath = await installed(`Agent SDK ${sdk}'s CLI`, () => installSdkCli(sdk));
+  return [
+    { path: claudeCodePath(code), source: `npm's newest @anthropic-ai/claude-code` },
+    { path: sdkPath, source: `the CLI inside npm's newest Agent SDK (${sdk})` },
+  ];
+}
+
+/** The step names of the scenarios `only` names (all of them when empty). */
+function stepsOf(only: readonly string[]): Set<string> | undefined {
+  if (only.length === 0) return undefined;
+  const unknown = only.find((name) => !SCENARIOS.some((scenario) => scenario.name === name));
+  if (unknown !== undefined) {
+    throw new CannotRun(
+      `Unknown scenario "${unknown}": choose from ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    );
+  }
+  return new Set(
+    SCENARIOS.filter((s) => only.includes(s.name)).flatMap((s) => s.steps.map((t) => t.name)),
+  );
+}
+
+/** Records the chosen scenarios with `cli` (Claude Code `version`) into `out`. */
+async function record(cli: string, version: string, out: string, only: readonly string[]) {
+  const child = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      RECORDER,
+      "--version",
+      version,
+      "--cli",
+      cli,
+      "--out",
+      out,
+      ...only.flatMap((name) => ["--only", name]),
+    ],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  return child.code;
+}
+
+function count(shape: Shape): string {
+  const fields = [...shape.kinds.values()].reduce((sum, fields) => sum + fields.size, 0);
+  return [
+    `${shape.kinds.size} line kinds`,
+    `${fields} fields`,
+    `${shape.flags?.size ?? 0} --help flags`,
+    `${shape.subcommands?.size ?? 0} subcommands`,
+    `${shape.authStatus?.size ?? 0} auth status fields`,
+    `${shape.exits.size} exit codes`,
+  ].join(", ");
+}
+
+/** The `X.Y.Z` that `path --version` prints, or `undefined`. */
+async function versionOf(path: string): Promise<string | undefined> {
+  return /^(\d+\.\d+\.\d+)/.exec(await cliVersionOf(path) ?? "")?.[1];
+}
+
+/** Checks one CLI; returns its exit code (0 or 1). */
+async function check(
+  target: Target,
+  against: string,
+  only: readonly string[],
+  steps: Set<string> | undefined,
+): Promise<number> {
+  const version = await versionOf(target.path);
+  if (version === undefined) {
+    throw new CannotRun(`${target.path} does not answer --version like Claude Code`);
+  }
+  const out = await Deno.makeTempDir({ prefix: "claw-drift-" });
+  try {
+    console.error(`Recording the corpus scenarios with Claude Code ${version} (${target.source})…`);
+    const code = await record(target.path, version, out, only);
+    if (code === 2) throw new CannotRun("The recorder refused its arguments (see above)");
+    const [before, after] = await Promise.all([
+      shapeOf(join(CASSETTES_DIR, against), steps),
+      shapeOf(join(out, version), steps),
+    ]);
+    const changes = compareShapes(before, after);
+    const problems = after.problems.map((problem) => `not decoded strictly: ${problem}`);
+    if (code !== 0) problems.push("some scenarios failed to record (see above)");
+    console.log(`Claude Code ${version} (${target.source}) against the corpus of ${against}:`);
+    console.log(`  compared ${count(after)}`);
+    for (const line of [...changes, ...problems]) console.log(`  ${line}`);
+    if (changes.length + problems.length === 0) console.log("  no drift");
+    return changes.length + problems.length === 0 ? 0 : 1;
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}
+
+/** The flags of the drift task, as `node:util`'s `parseArgs` takes them. */
+export const DRIFT_FLAGS = {
+  cli: { type: "string" },
+  version: { type: "string" },
+  sdk: { type: "string" },
+  against: { type: "string", default: NEWEST_PINNED_CLI },
+  only: { type: "string", multiple: true, default: [] as string[] },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: DRIFT_FLAGS });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const chosen = (["cli", "version", "sdk"] as const).filter((flag) => values[flag] !== undefined);
+  if (chosen.length > 1) {
+    throw new CannotRun(`Pass one of --cli, --version and --sdk, not ${chosen.join(" and ")}`);
+  }
+  const against = values.against;
+  try {
+    await Deno.stat(join(CASSETTES_DIR, against));
+  } catch {
+    throw new CannotRun(`No pinned corpus for ${against}: fixtures/cassettes has no such folder`);
+  }
+  const steps = stepsOf(values.only);
+  const seen = new Set<string>();
+  let exit = 0;
+  for (const target of await targets(values)) {
+    const version = await versionOf(target.path);
+    if (version !== undefined && seen.has(version)) {
+      console.log(`${target.source} is Claude Code ${version} too, checked above`);
+      continue;
+    }
+    if (version !== undefined) seen.add(version);
+    exit = Math.max(exit, await check(target, against, values.only, steps));
+  }
+  return exit;
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { version: { type: "string" } } });
-  const version = values.version ?? await latestVersion();
-  const tested = SUPPORTED_CLI.tested;
-  await install(version);
-  const cli = pinnedCliPath(version);
-  const out = await Deno.makeTempDir({ prefix: "claw-drift-" });
   try {
-    console.error(`Recording the corpus scenarios with Claude Code ${version}…`);
-    const recorded = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", RECORDER, "--version", version, "--cli", cli, "--out", out],
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
-    const [before, after] = await Promise.all([
-      shapeOf(join(CORPUS, tested)),
-      shapeOf(join(out, version)),
-    ]);
-    const changes = compareShapes(before, after);
-    const [oldFlags, newFlags] = await Promise.all([
-      helpFlags(pinnedCliPath(tested)),
-      helpFlags(cli),
-    ]);
-    for (const flag of difference(newFlags, oldFlags)) changes.push(`new --help flag: ${flag}`);
-    for (const flag of difference(oldFlags, newFlags)) changes.push(`--help flag gone: ${flag}`);
-    const problems = after.problems.map((problem) => `not decoded strictly: ${problem}`);
-    if (!recorded.success) problems.push("some scenarios failed to record (see above)");
-
-    console.log(`Claude Code ${version} against the corpus of ${tested}:`);
-    console.log(`  ${after.fields.size} line kinds, ${newFlags.size} --help flags compared`);
-    for (const line of [...changes, ...problems]) console.log(`  ${line}`);
-    if (changes.length + problems.length === 0) {
-      console.log("  no drift: same line kinds, fields and flags; every line decoded strictly");
-    }
-    Deno.exitCode = changes.length + problems.length === 0 ? 0 : 1;
-  } finally {
-    await Deno.remove(out, { recursive: true });
+    Deno.exitCode = await main(Deno.args);
+  } catch (error) {
+    if (!(error instanceof CannotRun || error instanceof TypeError)) throw error;
+    // parseArgs reports a bad flag with a TypeError.
+    console.error(`drift: ${error.message}`);
+    if (error instanceof TypeError) console.error(USAGE);
+    Deno.exitCode = 2;
   }
 }

@@ -29,7 +29,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseCassette } from "../src/cassette/cassette.ts";
 import { type FakeApi, startFakeApi } from "../src/fake_api/fake_api.ts";
@@ -41,13 +41,15 @@ import { promptTooLongReply } from "../src/fake_api/replies.ts";
 import type { FakeReply, FakeScript } from "../src/fake_api/script.ts";
 import { decodeEvents } from "../src/protocol/decode.ts";
 import type { ControlRequestEvent, DecodedItem } from "../src/protocol/events.ts";
+import { ClawError } from "../src/errors/claw_error.ts";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { buildEnv } from "../src/process/env.ts";
 import { shutdown } from "../src/process/shutdown.ts";
 import type { ClaudeProcess } from "../src/process/spawn.ts";
 import { run } from "../src/session/run.ts";
 import type { RunOptions } from "../src/session/run_options.ts";
-import { startSession } from "../src/session/session.ts";
+import { mcpServer, tool as mcpTool } from "../src/session/mcp_server.ts";
+import { type ClaudeSession, startSession } from "../src/session/session.ts";
 import type { SessionOptions } from "../src/session/session_options.ts";
 import { PINNED_CLI_VERSIONS, pinnedCliPath } from "./install_cli.ts";
 
@@ -61,7 +63,7 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const STEP_TIMEOUT_MS = 90_000;
 
 /** How a step is recorded. */
-export type Via = "claw run" | "run()" | "stdin";
+export type Via = "claw run" | "run()" | "stdin" | "startSession()" | "argv";
 
 /** What a step can see of its scenario's run. */
 export interface StepContext {
@@ -106,13 +108,30 @@ export interface StdinStep extends StepBase {
 /** A step that runs a session through `startSession()` (stream transport: one process). */
 export interface SessionStep extends StepBase {
   via: "startSession()";
-  /** The turns' prompts, sent one after another. */
-  prompts: readonly string[];
+  /** The turns' prompts, sent one after another (when there is no `drive`). */
+  prompts?: readonly string[];
+  /** Plays the host: turns and control requests. */
+  drive?(session: ClaudeSession, context: StepContext & { api: FakeApi }): Promise<void>;
   options?(context: StepContext): SessionOptions;
 }
 
+/**
+ * A step that runs the CLI with exactly `args` and stdin closed: its surface (`--help`,
+ * `auth status --json`) and its usage errors. Its cassette goes to the version's `cli/` folder,
+ * apart from the runs: it has no `result` line, and only the drift check reads it.
+ */
+export interface ArgvStep extends StepBase {
+  via: "argv";
+  args: readonly string[];
+}
+
 /** One recorded run of a scenario. */
-export type Step = ClawRunStep | RunStep | StdinStep | SessionStep;
+export type Step = ClawRunStep | RunStep | StdinStep | SessionStep | ArgvStep;
+
+/** Where a step's cassette lives inside a version's folder. */
+export function stepFile(step: Step): string {
+  return step.via === "argv" ? join("cli", `${step.name}.ndjson`) : `${step.name}.ndjson`;
+}
 
 /** What a scenario's `verify` gets once every step has run. */
 export interface VerifyContext extends StepContext {
@@ -179,6 +198,21 @@ function stdin(
 ): Scenario {
   return { name, steps: [{ name, about, via: "stdin", ...step }], ...rest };
 }
+
+/** A step that runs the CLI with exactly `args`. */
+function argv(name: string, about: string, args: readonly string[]): ArgvStep {
+  return { name, about, via: "argv", args };
+}
+
+/** The in-process MCP server of `control_protocol`: `add` sums two numbers. */
+const CALCULATOR = mcpServer("calc", [
+  mcpTool<{ a: number; b: number }>(
+    "add",
+    "Adds two numbers",
+    { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } },
+    ({ a, b }) => String(a + b),
+  ),
+]);
 
 /** A failing API: the same error reply for every request. */
 function failing(reply: FakeReply): (context: { cwd: string }) => FakeScript {
@@ -626,6 +660,95 @@ export const SCENARIOS: readonly Scenario[] = [
       },
     },
   ),
+  {
+    name: "control_protocol",
+    steps: [{
+      name: "control_protocol",
+      about:
+        "startSession() with a hook, an in-process MCP server and canUseTool: hook_callback, mcp_message and can_use_tool round trips, then every control request the CLI serves, and an interrupt",
+      via: "startSession()",
+      options: () => ({
+        hooks: { PreToolUse: [{ matcher: "Bash", hooks: [() => ({})] }] },
+        mcpServers: { calc: CALCULATOR },
+        canUseTool: (_tool, input) => ({ behavior: "allow", updatedInput: input }),
+        includePartialMessages: true,
+        controlTimeoutMs: 20_000,
+      }),
+      drive: driveControlProtocol,
+    }],
+    setup: (cwd) => Deno.writeTextFile(join(cwd, "notes.txt"), "first note\n"),
+    script: () => ({
+      replies: [
+        tool("Bash", { command: "echo hooked" }),
+        text("It printed hooked."),
+        tool("mcp__calc__add", { a: 2, b: 3 }),
+        text("It is 5."),
+        {
+          content: [{ type: "text", text: "Once upon a time, in a land far away, there was…" }],
+          stall_ms: 20_000,
+        },
+        text("Done."),
+      ],
+    }),
+  },
+  stdin(
+    "local_command",
+    "stream-json input: the slash commands /model sonnet and /cost, answered by the CLI itself",
+    {
+      args: [],
+      drive: async (session) => {
+        for (const command of ["/model sonnet", "/cost"]) {
+          await session.user(command);
+          await session.until(isResult, `the result of ${command}`);
+        }
+      },
+    },
+    { script: () => ({ replies: [] }) },
+  ),
+  {
+    name: "cli_surface",
+    steps: [
+      argv("cli_help", "claude --help: the flags and subcommands", ["--help"]),
+      argv("usage_unknown_flag", "an unknown flag", ["-p", "--no-such-flag", "hi"]),
+      argv("usage_bad_output_format", "--output-format yaml", [
+        "-p",
+        "--output-format",
+        "yaml",
+        "hi",
+      ]),
+      argv("usage_stream_input_text_output", "--input-format stream-json without stream output", [
+        "-p",
+        "--input-format",
+        "stream-json",
+        "hi",
+      ]),
+      argv("usage_bad_permission_mode", "--permission-mode sometimes", [
+        "-p",
+        "--permission-mode",
+        "sometimes",
+        "hi",
+      ]),
+      argv("usage_bad_max_turns", "--max-turns abc (2.0.76 takes it and runs)", [
+        "-p",
+        "--max-turns",
+        "abc",
+        "hi",
+      ]),
+    ],
+    script: () => ({ replies: [text("ok")], when_exhausted: "repeat_last" }),
+  },
+  {
+    name: "cli_auth_status",
+    steps: [
+      argv("cli_auth_status", "claude auth status --json with an API key", [
+        "auth",
+        "status",
+        "--json",
+      ]),
+    ],
+    script: () => ({ replies: [] }),
+    skip: { "2.0.76": "2.0.x has no auth subcommand: `auth status` is taken as a prompt" },
+  },
   clawRun(
     "error_400_prompt_too_long",
     "HTTP 400 'prompt is too long': not retried, kind context_window",
@@ -867,6 +990,62 @@ function isControlResponse(item: DecodedItem, id: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// the control protocol through startSession()
+
+/** Waits until the fake API has answered `count` scripted requests. */
+async function answered(api: FakeApi, count: number): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (api.requests.filter((request) => request.reply !== null).length < count) {
+    if (Date.now() > deadline) throw new Error(`The fake API never got request ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The host's side of `control_protocol`: a Bash turn (the PreToolUse `hook_callback`, then
+ * `can_use_tool`), an MCP turn (`mcp_message` round trips, `can_use_tool`), every control request
+ * a session sends, and a streamed turn interrupted at its first words. A request the CLI refuses is
+ * recorded as refused; one claw refuses up front on 2.0.x (which never answers it) is skipped.
+ */
+async function driveControlProtocol(
+  session: ClaudeSession,
+  { api, cwd }: StepContext & { api: FakeApi },
+): Promise<void> {
+  const first = session.send("Run echo hooked");
+  await first.result();
+  await session.send("Add 2 and 3").result();
+  const ask = async (request: () => Promise<unknown>) => {
+    try {
+      await request();
+    } catch (error) {
+      const kind = error instanceof ClawError ? error.kind : undefined;
+      if (kind !== "unsupported" && kind !== "control_refused") throw error;
+    }
+  };
+  await ask(() => session.setModel("sonnet"));
+  await ask(() => session.setPermissionMode("acceptEdits"));
+  await ask(() => session.setMaxThinkingTokens(2048));
+  await ask(() => session.mcpServerStatus());
+  await ask(() => session.getContextUsage());
+  await ask(() => session.getSettings());
+  await ask(() => session.applyFlagSettings({ effortLevel: "low" }));
+  await ask(() => session.readFile(join(cwd, "notes.txt")));
+  await ask(() => session.seedReadState(join(cwd, "notes.txt"), 0));
+  await ask(() => session.reloadPlugins());
+  await ask(() => session.reloadSkills());
+  await ask(() => session.reloadOutputStyles());
+  await ask(() => session.rewindFiles(first.userMessageId, { dryRun: true }));
+  await ask(() => session.stopTask("no-such-task"));
+  await ask(() => session.backgroundTasks());
+  await ask(() => session.reinitialize());
+  const story = session.send("Tell a long story");
+  await answered(api, 5);
+  await session.interrupt();
+  await story.result().catch(() => undefined);
+  await session.send("Now just say done").result();
+}
+
+// ---------------------------------------------------------------------------------------------
 // stdin-driven sessions
 
 /** How {@linkcode driveSessionTape} plays the host's part. */
@@ -1041,8 +1220,10 @@ async function denoDir(): Promise<string> {
 
 /** Records one step into the staging folder. */
 async function recordStep(step: Step, place: Place): Promise<void> {
-  const cassette = join(place.staging, `${step.name}.ndjson`);
+  const cassette = join(place.staging, stepFile(step));
   switch (step.via) {
+    case "argv":
+      return await recordArgv(step, place, cassette);
     case "claw run":
       return await recordClawRun(step, place, cassette);
     case "run()":
@@ -1059,7 +1240,30 @@ async function recordSession(step: SessionStep, place: Place, cassette: string):
     ...recordingOptions(place, cassette),
     ...step.options?.(place),
   });
-  for (const prompt of step.prompts) await session.send(prompt).result();
+  if (step.drive) await step.drive(session, place);
+  for (const prompt of step.prompts ?? []) await session.send(prompt).result();
+}
+
+async function recordArgv(step: ArgvStep, place: Place, cassette: string): Promise<void> {
+  await Deno.mkdir(join(cassette, ".."), { recursive: true });
+  const spawn = recordingSpawner(denoSpawner, { save: saveCassette(cassette) });
+  const process = await spawn({
+    command: place.cli,
+    args: [...step.args],
+    env: place.env,
+    cwd: place.cwd,
+  });
+  await process.stdin.close();
+  const timer = setTimeout(() => shutdown(process, { graceMs: 1000 }), STEP_TIMEOUT_MS);
+  try {
+    await Promise.all([
+      new Response(process.stdout).arrayBuffer(),
+      new Response(process.stderr).arrayBuffer(),
+      process.status,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function recordClawRun(step: ClawRunStep, place: Place, cassette: string): Promise<void> {
@@ -1185,8 +1389,11 @@ async function stepSessionId(name: string): Promise<string> {
   }`;
 }
 
-/** The session id and exit code a staged cassette recorded. */
-async function cassetteFacts(path: string): Promise<{ sessionId?: string; code: number }> {
+/** The session id and exit code a staged cassette recorded; a run must have printed a result. */
+async function cassetteFacts(
+  path: string,
+  run: boolean,
+): Promise<{ sessionId?: string; code: number }> {
   const cassette = parseCassette(await Deno.readTextFile(path), path);
   let sessionId: string | undefined;
   let code: number | undefined;
@@ -1199,10 +1406,19 @@ async function cassetteFacts(path: string): Promise<{ sessionId?: string; code: 
   }
   assert(code !== undefined, `${path} has an exit record`);
   assert(
-    cassette.records.some((r) => "stdout" in r && r.stdout.type === "result"),
+    !run || cassette.records.some((r) => "stdout" in r && r.stdout.type === "result"),
     `${path} recorded a result line`,
   );
   return sessionId === undefined ? { code } : { sessionId, code };
+}
+
+/** Copies the files under `from` into `to`, folders included. */
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyTree(join(from, entry.name), join(to, entry.name));
+    else await Deno.copyFile(join(from, entry.name), join(to, entry.name));
+  }
 }
 
 /** Records every step of `scenario` with `version` into `outDir`; throws when a check fails. */
@@ -1246,15 +1462,12 @@ async function recordScenario(
     };
     for (const step of scenario.steps) {
       await recordStep(step, place);
-      const facts = await cassetteFacts(join(staging, `${step.name}.ndjson`));
+      const facts = await cassetteFacts(join(staging, stepFile(step)), step.via !== "argv");
       if (facts.sessionId) place.sessions.set(step.name, facts.sessionId);
       place.codes.set(step.name, facts.code);
     }
     await scenario.verify?.(place);
-    await Deno.mkdir(outDir, { recursive: true });
-    for await (const entry of Deno.readDir(staging)) {
-      await Deno.copyFile(join(staging, entry.name), join(outDir, entry.name));
-    }
+    await copyTree(staging, outDir);
     const requests = api.requests.length;
     const codes = [...place.codes].map(([name, code]) => `${name} exit ${code}`).join(", ");
     console.error(`${version} ${scenario.name}: ${codes}; ${requests} requests`);
@@ -1270,18 +1483,18 @@ const TABLE_START = "<!-- scenarios: written by scripts/record_cassettes.ts -->"
 const TABLE_END = "<!-- end of scenarios -->";
 
 /** The CLI's exit code in a cassette, and `claw run`'s when its golden says another. */
-async function exitCode(version: string, step: string): Promise<string> {
+async function exitCode(version: string, step: Step): Promise<string> {
   const dir = join(CASSETTES_DIR, version);
   let code: string;
   try {
-    const text = await Deno.readTextFile(join(dir, `${step}.ndjson`));
+    const text = await Deno.readTextFile(join(dir, stepFile(step)));
     const exit = parseCassette(text).records.findLast((record) => "exit" in record);
     code = exit && "exit" in exit ? String(exit.exit.code) : "?";
   } catch {
     return "missing";
   }
   try {
-    const golden = JSON.parse(await Deno.readTextFile(join(dir, `${step}.claw-run.json`)));
+    const golden = JSON.parse(await Deno.readTextFile(join(dir, `${step.name}.claw-run.json`)));
     if (String(golden.code) !== code) code += ` (claw run ${golden.code})`;
   } catch {
     // no golden: not recorded through claw run
@@ -1301,7 +1514,7 @@ async function scenarioTable(): Promise<string> {
     for (const step of scenario.steps) {
       const codes = await Promise.all(PINNED_CLI_VERSIONS.map((version) => {
         const why = scenario.skip?.[version];
-        return why === undefined ? exitCode(version, step.name) : Promise.resolve("skipped");
+        return why === undefined ? exitCode(version, step) : Promise.resolve("skipped");
       }));
       const golden = step.via === "claw run" ? " (+ golden)" : "";
       rows.push(
@@ -1372,7 +1585,7 @@ async function main(args: string[]): Promise<number> {
 
   let failed = 0;
   for (const version of versions) {
-    const cli = values.cli ?? pinnedCliPath(version);
+    const cli = values.cli === undefined ? pinnedCliPath(version) : resolve(values.cli);
     if (!await exists(cli)) {
       console.error(`Cannot find Claude Code ${version}: install it with deno task setup`);
       return 1;

@@ -2,7 +2,12 @@
  * Test support for auth: a throwaway HOME with credentials planted on demand, and the planted
  * values, so a test can ask which one the CLI used and scan output for every one of them.
  */
-import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../scripts/install_cli.ts";
+import {
+  NEWEST_PINNED_CLI,
+  OLDEST_PINNED_CLI,
+  PINNED_CLI_VERSIONS,
+  pinnedCliPath,
+} from "../scripts/install_cli.ts";
 
 /** A distinct fake secret per source: what a test plants, and what no output may contain. */
 export const PLANTED = {
@@ -102,4 +107,4 @@ exec '${pinnedCliPath(version)}' "$@"
   return path;
 }
 
-export { PINNED_CLI_VERSIONS, pinnedCliPath };
+export { NEWEST_PINNED_CLI, OLDEST_PINNED_CLI, PINNED_CLI_VERSIONS, pinnedCliPath };

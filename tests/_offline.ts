@@ -1,7 +1,12 @@
 /**
  * Test support: the real pinned `claude` CLIs running offline against claw's fake Messages API.
  */
-import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../scripts/install_cli.ts";
+import {
+  NEWEST_PINNED_CLI,
+  OLDEST_PINNED_CLI,
+  PINNED_CLI_VERSIONS,
+  pinnedCliPath,
+} from "../scripts/install_cli.ts";
 import { type FakeApi, startFakeApi } from "../src/fake_api/fake_api.ts";
 import { offlineEnv } from "../src/fake_api/offline_env.ts";
 import type { FakeScript } from "../src/fake_api/script.ts";
@@ -9,7 +14,7 @@ import { recordingSpawner, saveCassette } from "../src/cassette/recorder.ts";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import type { RunOptions } from "../src/session/run_options.ts";
 
-export { PINNED_CLI_VERSIONS, pinnedCliPath };
+export { NEWEST_PINNED_CLI, OLDEST_PINNED_CLI, PINNED_CLI_VERSIONS, pinnedCliPath };
 
 /** Whether the pinned CLI `version` is installed (`deno task setup`). */
 export function hasCli(version: string): boolean {

@@ -3,7 +3,7 @@
  * the host program `_programs/sdk_scenarios.mjs`, for the SDK tests and the SDK replay benchmark.
  */
 import { join } from "node:path";
-import { pinnedSdkTypesPath } from "../scripts/install_cli.ts";
+import { pinnedSdkModulePath, pinnedSdkTypesPath } from "../scripts/install_cli.ts";
 import type { FakeScript } from "../src/fake_api/script.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -45,7 +45,7 @@ export async function runSdk(
   place: { cwd: string; env: Record<string, string> },
 ): Promise<SdkMessage[]> {
   const out = await new Deno.Command("node", {
-    args: [DRIVER, scenario, claude],
+    args: [DRIVER, scenario, claude, pinnedSdkModulePath()],
     cwd: place.cwd,
     env: place.env,
     clearEnv: true,

@@ -7,7 +7,8 @@ import { ProcessMarker } from "../src/process/_process_marker.ts";
 import {
   authHome,
   loggingShim,
-  PINNED_CLI_VERSIONS,
+  NEWEST_PINNED_CLI,
+  OLDEST_PINNED_CLI,
   pinnedCliPath,
   PLANTED,
 } from "./_auth_home.ts";
@@ -15,7 +16,7 @@ import { cachedDenoDir, claw } from "./_claw.ts";
 import { hasCli } from "./_offline.ts";
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
-const [TESTED, OLDEST] = PINNED_CLI_VERSIONS as unknown as [string, string];
+const [TESTED, OLDEST] = [NEWEST_PINNED_CLI, OLDEST_PINNED_CLI];
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 for (const flow of ["login", "token"]) {

@@ -12,6 +12,8 @@ import {
   authHome,
   type Combination,
   loggingShim,
+  NEWEST_PINNED_CLI,
+  OLDEST_PINNED_CLI,
   PINNED_CLI_VERSIONS,
   pinnedCliPath,
   PLANTED,
@@ -19,7 +21,7 @@ import {
 import { claw } from "./_claw.ts";
 import { hasCli } from "./_offline.ts";
 
-const [TESTED, OLDEST] = PINNED_CLI_VERSIONS as unknown as [string, string];
+const [TESTED, OLDEST] = [NEWEST_PINNED_CLI, OLDEST_PINNED_CLI];
 
 /** Runs `check` on each entry, two at a time (the machine has two cores), as named steps. */
 async function inPairs<T extends [string, unknown]>(

@@ -26,7 +26,13 @@ import { getSessionMessages } from "../src/session/stored_messages.ts";
 import { getSubagentMessages, listSubagents } from "../src/session/subagents.ts";
 import { FAKE_API_KEY } from "../src/fake_api/offline_env.ts";
 import { cachedDenoDir, claw, type ClawOutput } from "./_claw.ts";
-import { type Offline, offline, pinnedCliPath } from "./_offline.ts";
+import {
+  NEWEST_PINNED_CLI,
+  type Offline,
+  offline,
+  OLDEST_PINNED_CLI,
+  pinnedCliPath,
+} from "./_offline.ts";
 import { hasNodeAndSdk } from "./_sdk.ts";
 import {
   forEachCli,
@@ -39,8 +45,9 @@ import {
 } from "./_session.ts";
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
-const NEW = "2.1.332";
-const OLD = "2.0.76";
+/** Whether `version` is a 2.1.x CLI, whose session registry and title resume claw reads. */
+const is21 = (version: string) => version.startsWith("2.1.");
+const OLD = OLDEST_PINNED_CLI;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 if (!hasTmux()) {
@@ -84,7 +91,7 @@ forEachCli(
   "claw session rename, tag, archive, fork and delete change sessions the CLI then reads back",
   async (version) => {
     const marker = new ProcessMarker();
-    const withAgent = version === NEW;
+    const withAgent = is21(version);
     await using env = await offline({
       replies: [
         text("Noted apple."),
@@ -154,7 +161,7 @@ forEachCli(
       new RegExp(`^Session ${apple}\nApple talk #fruit \\(archived\\) · ${env.cwd} · 1 prompt · `),
     );
 
-    if (version === NEW && hasNodeAndSdk()) {
+    if (version === NEWEST_PINNED_CLI && hasNodeAndSdk()) {
       // The official SDK reads what claw wrote.
       const sdk = await sdkSessionInfo(env.home, apple);
       assertEquals([sdk.customTitle, sdk.tag, sdk.archived], ["Apple talk", "fruit", true]);
@@ -162,7 +169,7 @@ forEachCli(
 
     // The CLI reads the title back: 2.1 resumes a session by it. A prompt sent in an archived
     // session unarchives it.
-    const resumed = version === NEW
+    const resumed = is21(version)
       ? JSON.parse(
         (await claude(env, version, marker, [
           "-p",
@@ -177,7 +184,7 @@ forEachCli(
     assertEquals([resumed.session_id, resumed.result], [apple, "You said apple."]);
     ok(mentions(scripted(env.api).at(-1), "Remember apple"), "the resumed request carries turn 1");
     assertEquals((await info(apple))?.archived, false);
-    if (version === NEW) {
+    if (is21(version)) {
       // 2.1 read claw's archived mark: it unarchived the session itself when the prompt came.
       const mark = JSON.parse(
         await Deno.readTextFile(join(appleFile.replace(/\.jsonl$/, ""), "archived.json")),
@@ -240,7 +247,7 @@ forEachCli(
       const busy = await session("rename", apple, "While open");
       assertEquals([busy.code, busy.stdout], [1, ""]);
       // 2.1 says which session it has open (its registry); 2.0.x only where it runs.
-      const why = version === NEW
+      const why = is21(version)
         ? "has it open"
         : "that does not say which session it has open \\(Claude Code 2\\.0\\.x\\)";
       const said = new RegExp(
@@ -297,8 +304,9 @@ Deno.test({
   async fn() {
     const marker = new ProcessMarker();
     await using env = await offline({ replies: [text("Noted.")] });
-    const id = (await run("Remember apple", env.options(NEW, { env: marker.env })).result())
-      .session_id;
+    const id =
+      (await run("Remember apple", env.options(NEWEST_PINNED_CLI, { env: marker.env })).result())
+        .session_id;
     const path = (await getSessionInfo(id, { cwd: env.cwd, env: { HOME: env.home } }))!.path;
     const ask = async (answer: string) => {
       await using tty = await TmuxSession.start(

@@ -7,7 +7,7 @@
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { claw } from "./_claw.ts";
-import { offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
+import { NEWEST_PINNED_CLI, offline } from "./_offline.ts";
 import {
   ECHO_SERVER,
   exists,
@@ -22,7 +22,7 @@ import {
 import { hasTmux, TmuxSession } from "./_tmux.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const [TESTED] = PINNED_CLI_VERSIONS;
+const TESTED = NEWEST_PINNED_CLI;
 
 if (!hasTmux()) console.log("cli_session_tty_test: skipped, tmux is not installed");
 

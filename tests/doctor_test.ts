@@ -7,11 +7,18 @@ import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
 import type { Check } from "../src/doctor/check.ts";
 import { CHECK_IDS } from "../src/doctor/doctor.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
-import { authHome, loggingShim, PINNED_CLI_VERSIONS, pinnedCliPath } from "./_auth_home.ts";
+import {
+  authHome,
+  loggingShim,
+  NEWEST_PINNED_CLI,
+  OLDEST_PINNED_CLI,
+  PINNED_CLI_VERSIONS,
+  pinnedCliPath,
+} from "./_auth_home.ts";
 import { claw } from "./_claw.ts";
 import { hasCli } from "./_offline.ts";
 
-const [TESTED, OLDEST] = PINNED_CLI_VERSIONS as unknown as [string, string];
+const [TESTED, OLDEST] = [NEWEST_PINNED_CLI, OLDEST_PINNED_CLI];
 
 interface DoctorJson {
   ok: boolean;

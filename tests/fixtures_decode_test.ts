@@ -7,7 +7,15 @@
  */
 import { deepStrictEqual as assertEquals, match as assertMatch, ok } from "node:assert";
 import { join, relative } from "node:path";
-import { allSteps, CASSETTES_DIR, scenariosFor } from "../scripts/record_cassettes.ts";
+import {
+  allSteps,
+  CASSETTES_DIR,
+  scenariosFor,
+  type Step,
+  stepFile,
+} from "../scripts/record_cassettes.ts";
+import { shapeOf } from "../scripts/_drift/shape.ts";
+import { compareVersions } from "../src/process/version.ts";
 import { PINNED_CLI_VERSIONS } from "../scripts/install_cli.ts";
 import { stdoutText } from "../src/cassette/cassette.ts";
 import { type CorpusEntry, readCorpus } from "./_corpus.ts";
@@ -50,6 +58,7 @@ const SYSTEM_SUBTYPES = [
   "session_state_changed",
   "informational",
   "thinking_tokens",
+  "background_tasks_changed",
 ] satisfies (keyof SystemEventMap)[] as string[];
 const BLOCK_TYPES = [
   "text",
@@ -497,6 +506,38 @@ const EXPECTATIONS: Record<string, (decoded: Decoded) => void> = {
     ok(responses[0]?.response.response !== undefined, "initialize answers with the session info");
     succeeds(decoded, "Hi.");
   },
+  control_protocol(decoded) {
+    assertEquals(decoded.results.map((r) => r.result ?? r.subtype), [
+      "It printed hooked.",
+      "It is 5.",
+      "error_during_execution",
+      "Done.",
+    ]);
+    const asked = decoded.items.filter((item) => item.type === "control_request");
+    assertEquals([...new Set(asked.map((r) => r.request.subtype))].sort(), [
+      "can_use_tool",
+      "hook_callback",
+      "mcp_message",
+    ]);
+    const flushed = asked.filter((r) => r.request.subtype !== "can_use_tool").map((r) => r.flush);
+    const flushes = compareVersions(decoded.recorded.version, "2.1.337") >= 0;
+    assertEquals(new Set(flushed), new Set([flushes ? true : undefined]), "flush from 2.1.337");
+    const answers = decoded.items.filter((item) => item.type === "control_response");
+    ok(answers.length >= 6 && answers.every((r) => r.response.subtype === "success"));
+  },
+  local_command(decoded) {
+    assertEquals(decoded.results.map((r) => r.is_error), [false, false]);
+    const ran = decoded.assistants.flatMap((a) => a.local_command_run ?? []);
+    if (!decoded.is21) {
+      // 2.0.76 answers /model with an empty result and echoes /cost's output as a user line.
+      ok(decoded.userTexts().some((text) => text.startsWith("<local-command-stdout>Total cost")));
+      return assertEquals(ran, []);
+    }
+    assertMatch(decoded.results[0]?.result ?? "", /^Set model to /);
+    assertEquals(ran.map((run) => `${run.command} ${run.args}`), ["model sonnet", "usage "]);
+    const form = compareVersions(decoded.recorded.version, "2.1.337") >= 0 ? "note" : undefined;
+    assertEquals(ran[0]?.form, form, "local_command_run.form from 2.1.337");
+  },
   session_tape(decoded) {
     assertEquals(decoded.results.map((r) => r.result ?? r.subtype), [
       "Hi.",
@@ -598,14 +639,18 @@ const EXPECTATIONS: Record<string, (decoded: Decoded) => void> = {
 
 const corpus = readRecorded();
 
+/** The steps whose cassettes are runs; the others (`argv`) are the CLI's surface, in `cli/`. */
+const isRun = (step: Step) => step.via !== "argv";
+
 Deno.test("corpus holds every step of every scenario for every pinned CLI version", () => {
   const expected = PINNED_CLI_VERSIONS.flatMap((version) =>
     scenariosFor(version).flatMap((scenario) =>
-      scenario.steps.map((step) => `cassettes/${version}/${step.name}.ndjson`)
+      scenario.steps.filter(isRun).map((step) => `cassettes/${version}/${stepFile(step)}`)
     )
   ).sort();
   assertEquals(corpus.map((recorded) => recorded.path), expected);
-  assertEquals(Object.keys(EXPECTATIONS).sort(), allSteps().map((step) => step.name).sort());
+  const runs = allSteps().filter(isRun).map((step) => step.name);
+  assertEquals(Object.keys(EXPECTATIONS).sort(), runs.sort());
   const goldens = corpus.filter((recorded) => recorded.golden !== undefined).map((r) => r.name);
   const clawRunSteps = new Set(allSteps().filter((s) => s.via === "claw run").map((s) => s.name));
   ok(goldens.every((name) => clawRunSteps.has(name)), "goldens only for claw run steps");
@@ -639,7 +684,9 @@ for (const recorded of corpus) {
 
     const decoded = new Decoded(recorded, items);
     ok(decoded.results.length >= 1, "at least one result");
-    assertEquals(items.at(-1)?.type, "result", "the result is the last line");
+    // 2.1.x may close a session with a command_lifecycle line after its last result.
+    const last = items.findLast((item) => item.type !== "command_lifecycle");
+    assertEquals(last?.type, "result", "the result is the last line");
     const failed = isFailedResult(decoded.result);
     // 2.0.76 ends error_* subtypes with is_error false and exit code 0.
     assertEquals(recorded.code, decoded.result.is_error ? 1 : 0, "exit code");
@@ -703,4 +750,21 @@ Deno.test("cassette corpus stays small", () => {
   let total = 0;
   for (const path of walk(CASSETTES_DIR)) total += Deno.statSync(path).size;
   ok(total < 3_000_000, `the corpus is ${total} bytes`);
+});
+
+Deno.test("the CLI surface cassettes (cli/) hold --help, auth status --json and the usage errors of every pinned CLI", async () => {
+  for (const version of PINNED_CLI_VERSIONS) {
+    const surface = await shapeOf(join(CASSETTES_DIR, version), undefined);
+    const expected = scenariosFor(version).flatMap((s) => s.steps.filter((t) => !isRun(t)));
+    for (const step of expected) ok(surface.exits.has(step.name), `${version}: ${step.name}`);
+    ok(surface.flags?.has("--print") && surface.flags.has("--output-format"), version);
+    ok(surface.subcommands?.has("mcp") && surface.subcommands.has("doctor"), version);
+    assertEquals(surface.subcommands?.has("accept-program"), version === "2.1.337", version);
+    const usage = [...surface.exits].filter(([name]) => name.startsWith("usage_"));
+    // 2.0.76 takes --max-turns abc and runs; every other usage error exits 1.
+    const runs = version.startsWith("2.0.") ? ["usage_bad_max_turns"] : [];
+    assertEquals(usage.filter(([, code]) => code === 0).map(([name]) => name), runs, version);
+    assertEquals(usage.length, 5, version);
+    if (!version.startsWith("2.0.")) ok(surface.authStatus?.has("loggedIn"), version);
+  }
 });

@@ -6,11 +6,11 @@
  */
 import { ok as assert } from "node:assert";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
-import { authHome, PINNED_CLI_VERSIONS, pinnedCliPath, PLANTED } from "./_auth_home.ts";
+import { authHome, NEWEST_PINNED_CLI, pinnedCliPath, PLANTED } from "./_auth_home.ts";
 import { claw } from "./_claw.ts";
 import { hasCli } from "./_offline.ts";
 
-const [TESTED] = PINNED_CLI_VERSIONS as unknown as [string];
+const TESTED = NEWEST_PINNED_CLI;
 
 const EXTRA = {
   settingsEnv: "sk-ant-api03-plantedSettingsEnvValue5Rk2",

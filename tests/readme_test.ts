@@ -17,7 +17,7 @@ import { join, relative } from "node:path";
 import { denoSpawner } from "../src/process/deno_spawner.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { shutdown } from "../src/process/shutdown.ts";
-import { hasCli } from "./_offline.ts";
+import { hasCli, NEWEST_PINNED_CLI } from "./_offline.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -30,6 +30,7 @@ const PAGES = [
   "docs/doctor.md",
   "docs/batch.md",
   "docs/record-replay.md",
+  "docs/drift.md",
   "docs/library.md",
   "docs/sdk.md",
 ];
@@ -225,7 +226,7 @@ Deno.test("the README's offline recipe comes before its first run, on the port t
 
 Deno.test({
   name: "every shell command the README and docs print works as printed on a fresh machine",
-  ignore: !hasCli("2.1.332"),
+  ignore: !hasCli(NEWEST_PINNED_CLI),
   fn: async () => {
     ok(
       await portFree(RECIPE_PORT, 180_000),

@@ -130,7 +130,8 @@ function versionCheck(path: string, version: string | undefined): Check {
         id: "cli_version",
         status: "warn",
         detail: `Claude Code ${version} is newer than claw was tested with (${range})`,
-        fix: "Usually fine; if something breaks, run claw doctor --live and report it",
+        fix: `Usually fine: claw doctor --live proves the pipeline; to list what changed, run ` +
+          `deno task drift --cli ${path} in a claw checkout`,
       };
     default:
       return { id: "cli_version", status: "ok", detail: `Claude Code ${version} (${range})` };

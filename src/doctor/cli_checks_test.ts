@@ -1,4 +1,5 @@
 import { ok as assert, strictEqual } from "node:assert";
+import { SUPPORTED_CLI } from "../process/version.ts";
 import { checkCli } from "./cli_checks.ts";
 
 /** Stand-ins: the checks only run `--version`, and the versions must differ on demand. */
@@ -29,7 +30,7 @@ Deno.test("two claude executables on PATH with different versions are a warning"
   }
 });
 
-Deno.test("a version newer than tested is a warning, not a failure", async () => {
+Deno.test("a version newer than tested is a warning that names the drift command", async () => {
   const root = await Deno.makeTempDir({ prefix: "claw-cli-checks-" });
   try {
     const path = await standIn(root, "9.0.0");
@@ -37,6 +38,8 @@ Deno.test("a version newer than tested is a warning, not a failure", async () =>
     const version = checks.find((check) => check.id === "cli_version");
     strictEqual(version?.status, "warn");
     assert(version?.detail.startsWith("Claude Code 9.0.0 is newer than claw was tested with"));
+    assert(version?.detail.includes(`tested up to ${SUPPORTED_CLI.tested}`), version?.detail);
+    assert(version?.fix?.includes(`deno task drift --cli ${path}`), version?.fix);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

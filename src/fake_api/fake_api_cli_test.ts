@@ -5,15 +5,11 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PINNED_CLI_VERSIONS, pinnedCliPath } from "../../scripts/install_cli.ts";
 import { type RecordedRequest, startFakeApi } from "./fake_api.ts";
 import type { FakeScript } from "./script.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function cliPath(version: string): string {
-  return join(root, ".cache", "claude", version, "node_modules", ".bin", "claude");
-}
+const cliPath = pinnedCliPath;
 
 /** `ignore` for a version whose binary is missing, after saying why. */
 function missing(version: string): boolean {
@@ -114,7 +110,7 @@ const toolScript: FakeScript = {
   ],
 };
 
-for (const version of ["2.1.332", "2.0.76"]) {
+for (const version of PINNED_CLI_VERSIONS) {
   const ignore = missing(version);
 
   Deno.test({

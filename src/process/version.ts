@@ -9,7 +9,7 @@ import { shutdown } from "./shutdown.ts";
 import type { ClaudeProcess, Spawner } from "./spawn.ts";
 
 /** The oldest CLI version claw supports, and the newest it was tested with. */
-export const SUPPORTED_CLI = { minimum: "2.0.76", tested: "2.1.332" } as const;
+export const SUPPORTED_CLI = { minimum: "2.0.76", tested: "2.1.337" } as const;
 
 /**
  * Parses `X.Y.Z (Claude Code)` (or a bare `X.Y.Z`) into numbers; `undefined` when it is not one.

@@ -27,14 +27,14 @@ Deno.test("versionStanding places versions against the supported range", () => {
   assertEquals(versionStanding("2.0.76"), "supported");
   assertEquals(versionStanding("2.1.0"), "supported");
   assertEquals(versionStanding(SUPPORTED_CLI.tested), "supported");
-  assertEquals(versionStanding("2.1.333"), "newer_than_tested");
+  assertEquals(versionStanding("2.1.338"), "newer_than_tested");
   assertEquals(versionStanding("dev"), "unknown");
 });
 
 Deno.test("versionWarning speaks only of versions outside the range", () => {
   assertEquals(versionWarning("2.1.0"), undefined);
   assertEquals(versionWarning("dev"), undefined);
-  ok(versionWarning("2.1.333")?.includes("newer than the tested version"));
+  ok(versionWarning("2.1.338")?.includes("newer than the tested version"));
 });
 
 /** A stand-in claude as `sh -c script`, started through the real spawner; requests are kept. */

@@ -156,6 +156,8 @@ export interface SystemEventBase {
   type: "system";
   session_id: string;
   uuid?: string;
+  /** When the CLI wrote the line, as an ISO timestamp (2.1.337 and later). */
+  written_at?: string;
 }
 
 /** `system/init`: printed before the first model request of every turn. */
@@ -673,6 +675,13 @@ export interface AssistantEvent {
   task_description?: string;
   thinking_duration_ms?: number;
   thinking_display?: string;
+  /** On the synthetic answer to a local slash command: the command's output, in tags. */
+  local_command_source?: string;
+  /**
+   * On the synthetic answer to a local slash command, which command ran:
+   * `{ command: "model", args: "sonnet" }`; `form` (2.1.337 and later) says how it is shown.
+   */
+  local_command_run?: { command: string; args: string; form?: string };
 }
 
 /** The message inside a `user` line. */
@@ -707,6 +716,11 @@ export interface UserEvent {
   tool_result_meta?: ToolResultMeta[];
   isSynthetic?: boolean;
   isReplay?: boolean;
+  /**
+   * On the replayed line that echoes a slash command's `<local-command-stdout>` (2.1.337 and
+   * later): which command ran.
+   */
+  local_command_run?: { command: string; args: string; form?: string };
   refused_message_id?: string;
   agent_id?: string;
   subagent_type?: string;
@@ -879,6 +893,8 @@ export interface ResultEvent {
   modelUsage: Record<string, ModelUsage>;
   permission_denials: PermissionDenial[];
   uuid?: string;
+  /** When the CLI wrote the line, as an ISO timestamp (2.1.337 and later). */
+  written_at?: string;
   /** The final text, or the error text when `is_error`; absent on `error_*` subtypes. */
   result?: string;
   /** On `error_*` subtypes. */
@@ -1006,6 +1022,11 @@ export interface ActiveGoalEvent {
 export interface ControlRequestEvent {
   type: "control_request";
   request_id: string;
+  /**
+   * On `hook_callback` and `mcp_message` (2.1.337 and later): the CLI flushed what it printed
+   * before asking.
+   */
+  flush?: boolean;
   request: {
     subtype: OpenString<"can_use_tool" | "hook_callback" | "mcp_message" | "elicitation">;
     tool_name?: string;
@@ -1052,6 +1073,10 @@ export interface CommandLifecycleEvent {
   state: OpenString<"queued" | "started" | "completed">;
   uuid?: string;
   session_id?: string;
+  /** Whether the CLI is idle after the command (2.1.337 and later). */
+  idle?: boolean;
+  /** When the CLI wrote the line, as an ISO timestamp (2.1.337 and later). */
+  written_at?: string;
 }
 
 /**

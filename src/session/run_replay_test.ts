@@ -4,11 +4,12 @@
  */
 import { deepStrictEqual as assertEquals } from "node:assert";
 import { z } from "zod";
+import { PINNED_CLI_VERSIONS } from "../../scripts/install_cli.ts";
 import { replaySpawner } from "../cassette/testing.ts";
 import { captureClawError } from "../errors/_capture.ts";
 import { run } from "./run.ts";
 
-const VERSIONS = ["2.1.332", "2.0.76"];
+const VERSIONS = PINNED_CLI_VERSIONS;
 const fixture = (version: string, name: string) =>
   new URL(`../../fixtures/cassettes/${version}/${name}.ndjson`, import.meta.url);
 

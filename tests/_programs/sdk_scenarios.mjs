@@ -3,7 +3,9 @@
  * (`@anthropic-ai/claude-agent-sdk`, pinned under .cache/sdk) through one scenario against the
  * `claude` at CLAUDE_PATH, and prints every message the SDK yields as one JSON line on stdout.
  *
- *     node sdk_scenarios.mjs SCENARIO CLAUDE_PATH
+ *     node sdk_scenarios.mjs SCENARIO CLAUDE_PATH SDK_MODULE
+ *
+ * SDK_MODULE is the SDK's `sdk.mjs` (`pinnedSdkModulePath()` in scripts/install_cli.ts).
  *
  * The working directory and the environment are the caller's (`process.cwd()`, `process.env`):
  * the caller points ANTHROPIC_BASE_URL at a fake API serving `sdk/<SCENARIO>.api.json`. Nothing
@@ -13,12 +15,6 @@
  * a message received, never on a timer. See sdk/README.md for the scenarios.
  */
 import process from "node:process";
-
-const SDK_VERSION = "0.3.332";
-const sdkUrl = new URL(
-  `../../.cache/sdk/${SDK_VERSION}/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs`,
-  import.meta.url,
-);
 
 const SCENARIOS = ["text", "bash", "allow", "deny", "two_turns", "interrupt"];
 
@@ -47,13 +43,15 @@ function diag(text) {
 }
 
 async function main(args) {
-  const [scenario, claudePath] = args;
-  if (args.length !== 2 || !SCENARIOS.includes(scenario)) {
+  const [scenario, claudePath, sdkModule] = args;
+  if (args.length !== 3 || !SCENARIOS.includes(scenario)) {
     throw new Error(
-      `usage: node sdk_scenarios.mjs SCENARIO CLAUDE_PATH (SCENARIO: ${SCENARIOS.join(", ")})`,
+      `usage: node sdk_scenarios.mjs SCENARIO CLAUDE_PATH SDK_MODULE (SCENARIO: ${
+        SCENARIOS.join(", ")
+      })`,
     );
   }
-  const { query } = await import(sdkUrl.href);
+  const { query } = await import(new URL(`file://${sdkModule}`).href);
 
   const options = {
     pathToClaudeCodeExecutable: claudePath,
