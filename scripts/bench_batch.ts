@@ -3,10 +3,12 @@
  *
  * - Throughput: the same prompts (40 by default) at concurrency 2 and 4, through
  *   `claw batch run jobs.jsonl -o out.jsonl --concurrency N --cli <pinned claude>` (a whole
- *   `deno run -A main.ts` process) and through bare `claude -p --output-format stream-json
- *   --verbose PROMPT` under `xargs -P N`, one process per prompt, both against one fake API, in
- *   alternating order, each run in a fresh HOME. Prints the median wall times and the throughput
- *   ratio claw/xargs (target ≥ 0.95×). claw gives each worker its own CLAUDE_CONFIG_DIR and TMPDIR;
+ *   `deno run -A main.ts` process), the same with `--prewarm` (each worker starts its next job's
+ *   CLI while the current job runs), and through bare `claude -p --output-format stream-json
+ *   --verbose PROMPT` under `xargs -P N`, one process per prompt, all against one fake API, in
+ *   alternating order, each run in a fresh HOME. Prints the median wall times, the CPU time spent
+ *   (user + system, children included, from `/usr/bin/time` where it is installed) and the
+ *   throughput ratios against xargs (target ≥ 0.95×). claw gives each worker its own CLAUDE_CONFIG_DIR and TMPDIR;
  *   the xargs baseline is the plain way, every CLI in the one fresh HOME, unless
  *   `--xargs-config-dirs`, which gives each prompt's CLI a fresh CLAUDE_CONFIG_DIR of its own.
  * - Memory: claw's own peak RSS for a batch of `--jobs` jobs and one ten times as large, replayed
@@ -22,6 +24,7 @@
  * ```sh
  * deno run -A scripts/bench_batch.ts --runs 3
  * deno run -A scripts/bench_batch.ts --runs 1 --jobs 20 --xargs-config-dirs
+ * deno run -A scripts/bench_batch.ts --runs 3 --version 2.0.76 --throughput-only
  * ```
  *
  * @module
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "40" },
     version: { type: "string", default: PINNED_CLI_VERSIONS[0] },
     "xargs-config-dirs": { type: "boolean", default: false },
+    "throughput-only": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
@@ -103,12 +107,24 @@ async function freshEnv(folder: string): Promise<Record<string, string>> {
   };
 }
 
-/** Runs `program` to its end in `cwd` and returns its wall time in ms; a failure throws. */
+/** A run's wall time, and its CPU time (user + system, children included) where measured. */
+interface Timing {
+  ms: number;
+  cpuMs: number | undefined;
+}
+
+/**
+ * Runs `program` to its end in `cwd` and returns its wall time in ms, and its CPU time when
+ * `/usr/bin/time` can measure it; a failure throws.
+ */
 async function timed(
   program: string,
   args: string[],
   options: { cwd: string; env: Record<string, string> },
-): Promise<number> {
+): Promise<Timing> {
+  const cpuFile = join(options.cwd, "cpu.txt");
+  const cpu = await hasGnuTime();
+  if (cpu) [program, args] = ["/usr/bin/time", ["-f", "%U %S", "-o", cpuFile, program, ...args]];
   const started = performance.now();
   const child = new Deno.Command(program, {
     args,
@@ -127,7 +143,9 @@ async function timed(
       const said = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-5).join("\n");
       throw new Error(`${program} ${args.join(" ")} failed (exit ${out.code}): ${said}`);
     }
-    return ms;
+    if (!cpu) return { ms, cpuMs: undefined };
+    const [user, system] = (await Deno.readTextFile(cpuFile)).trim().split(/\s+/).map(Number);
+    return { ms, cpuMs: (user! + system!) * 1000 };
   } finally {
     running.delete(child);
   }
@@ -158,20 +176,20 @@ async function folder(label: string): Promise<string> {
   return path;
 }
 
-/** `claw batch run` of `count` prompts at `concurrency`; its wall time. */
-async function clawBatch(count: number, concurrency: number): Promise<number> {
-  const cwd = await folder(`claw-${concurrency}`);
+/** `claw batch run` of `count` prompts at `concurrency` (with `--prewarm`); its timing. */
+async function clawBatch(count: number, concurrency: number, prewarm = false): Promise<Timing> {
+  const cwd = await folder(`claw-${concurrency}${prewarm ? "-prewarm" : ""}`);
   await writeJobs(join(cwd, "jobs.jsonl"), count, (i) => `${PROMPT} ${i + 1}`);
   const args = ["run", "-A", main, "batch", "run", "jobs.jsonl", "-o", "out.jsonl"];
-  args.push("--concurrency", String(concurrency), "--cli", cli);
-  const ms = await timed(Deno.execPath(), args, { cwd, env: await freshEnv(cwd) });
+  args.push("--concurrency", String(concurrency), "--cli", cli, ...(prewarm ? ["--prewarm"] : []));
+  const timing = await timed(Deno.execPath(), args, { cwd, env: await freshEnv(cwd) });
   const ok = await okResults(join(cwd, "out.jsonl"));
   if (ok !== count) throw new Error(`claw batch: ${ok} of ${count} jobs ok, in ${cwd}`);
-  return ms;
+  return timing;
 }
 
-/** The same prompts through bare `claude -p` under `xargs -P`; its wall time. */
-async function xargsBatch(count: number, concurrency: number): Promise<number> {
+/** The same prompts through bare `claude -p` under `xargs -P`; its timing. */
+async function xargsBatch(count: number, concurrency: number): Promise<Timing> {
   const cwd = await folder(`xargs-${concurrency}`);
   const prompts = Array.from({ length: count }, (_, i) => `${PROMPT} ${i + 1}`);
   await Deno.writeTextFile(join(cwd, "prompts.txt"), prompts.join("\n") + "\n");
@@ -196,7 +214,15 @@ async function peakRss(args: string[], cwd: string, v8: string[] = []): Promise<
   const deno = [Deno.execPath(), "run", "-A", ...v8, main, ...args];
   if (await hasGnuTime()) {
     const report = join(cwd, "time.txt");
-    await timed("/usr/bin/time", ["-v", "-o", report, ...deno], { cwd, env });
+    await new Deno.Command("/usr/bin/time", {
+      args: ["-v", "-o", report, ...deno],
+      cwd,
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
     const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(await Deno.readTextFile(report));
     if (!kib) throw new Error(`No peak RSS in ${report}`);
     return Number(kib[1]);
@@ -239,26 +265,8 @@ function hasGnuTime(): Promise<boolean> {
   return gnuTime;
 }
 
-try {
-  // Warm-up: file caches, Deno's module cache for main.ts, the CLI's first start.
-  await clawBatch(2, 2);
-  await xargsBatch(2, 2);
-
-  const claw: Record<number, number[]> = {};
-  const xargs: Record<number, number[]> = {};
-  for (let run = 0; run < runs; run++) {
-    for (const concurrency of CONCURRENCIES) {
-      const measure = [
-        async () => (claw[concurrency] ??= []).push(await clawBatch(jobCount, concurrency)),
-        async () => (xargs[concurrency] ??= []).push(await xargsBatch(jobCount, concurrency)),
-      ];
-      // Alternate which goes first, so drift and a warm cache favour neither.
-      if (run % 2 === 1) measure.reverse();
-      for (const fn of measure) await fn();
-    }
-  }
-
-  // Memory: record one job, copy its cassette for every id, replay small and large batches.
+/** Memory: record one job, copy its cassette for every id, replay small and large batches. */
+async function memory(): Promise<void> {
   const recorded = await folder("record");
   await writeJobs(join(recorded, "one.jsonl"), 1, () => PROMPT);
   await timed(
@@ -295,25 +303,6 @@ try {
   const capped = await replayed(sizes[1]!, [`--v8-flags=--max-old-space-size=${OLD_SPACE_MIB}`])
     .catch(() => undefined);
 
-  const xargsHow = configDirs ? "a fresh CLAUDE_CONFIG_DIR per prompt" : "all in one fresh HOME";
-  console.log(
-    `claw batch: claude ${values.version}, ${jobCount} jobs, ${runs} alternating run(s), fake API on 127.0.0.1`,
-  );
-  console.log(
-    `throughput, median wall time (xargs: one bare claude -p per prompt, ${xargsHow}):`,
-  );
-  for (const concurrency of CONCURRENCIES) {
-    const c = median(claw[concurrency]!);
-    const x = median(xargs[concurrency]!);
-    const rate = (ms: number) => `${(jobCount / (ms / 1000)).toFixed(2)} jobs/s`;
-    console.log(
-      `  concurrency ${concurrency}: claw batch ${(c / 1000).toFixed(2)} s (${
-        rate(c)
-      }), xargs -P ${concurrency} ${(x / 1000).toFixed(2)} s (${rate(x)}); throughput claw/xargs ${
-        (x / c).toFixed(3)
-      }× (target ≥ 0.95×)`,
-    );
-  }
   const how = (await hasGnuTime()) ? "/usr/bin/time -v" : "VmHWM polled";
   const [small, large] = sizes.map((size) => median(rss[size]!)) as [number, number];
   console.log(`memory, claw's peak RSS with --replay (no CLI runs; ${how}, median):`);
@@ -330,6 +319,58 @@ try {
         : `${(capped / 1024).toFixed(1)} MiB, all ok: the batch keeps less than that alive`
     }`,
   );
+}
+
+try {
+  // Warm-up: file caches, Deno's module cache for main.ts, the CLI's first start.
+  await clawBatch(2, 2);
+  await xargsBatch(2, 2);
+
+  const claw: Record<number, Timing[]> = {};
+  const prewarmed: Record<number, Timing[]> = {};
+  const xargs: Record<number, Timing[]> = {};
+  for (let run = 0; run < runs; run++) {
+    for (const concurrency of CONCURRENCIES) {
+      const measure = [
+        async () => (claw[concurrency] ??= []).push(await clawBatch(jobCount, concurrency)),
+        async () =>
+          (prewarmed[concurrency] ??= []).push(await clawBatch(jobCount, concurrency, true)),
+        async () => (xargs[concurrency] ??= []).push(await xargsBatch(jobCount, concurrency)),
+      ];
+      // Alternate which goes first, so drift and a warm cache favour neither.
+      if (run % 2 === 1) measure.reverse();
+      for (const fn of measure) await fn();
+    }
+  }
+
+  const xargsHow = configDirs ? "a fresh CLAUDE_CONFIG_DIR per prompt" : "all in one fresh HOME";
+  console.log(
+    `claw batch: claude ${values.version}, ${jobCount} jobs, ${runs} alternating run(s), fake API on 127.0.0.1`,
+  );
+  console.log(
+    `throughput, median wall time and CPU time (xargs: one bare claude -p per prompt, ${xargsHow}):`,
+  );
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const timing = (all: Timing[]) => {
+    const ms = median(all.map((t) => t.ms));
+    const cpu = all.every((t) => t.cpuMs !== undefined)
+      ? `, CPU ${seconds(median(all.map((t) => t.cpuMs!)))}`
+      : "";
+    return { ms, text: `${seconds(ms)} (${(jobCount / (ms / 1000)).toFixed(2)} jobs/s${cpu})` };
+  };
+  for (const concurrency of CONCURRENCIES) {
+    const [c, p, x] = [claw, prewarmed, xargs].map((all) => timing(all[concurrency]!));
+    console.log(`  concurrency ${concurrency}:`);
+    console.log(`    xargs -P ${concurrency}        ${x!.text}`);
+    console.log(
+      `    claw batch         ${c!.text}; throughput /xargs ${(x!.ms / c!.ms).toFixed(3)}×`,
+    );
+    console.log(
+      `    claw batch --prewarm ${p!.text}; throughput /xargs ${(x!.ms / p!.ms).toFixed(3)}×, ` +
+        `/claw batch ${(c!.ms / p!.ms).toFixed(3)}× (target ≥ 0.95× xargs)`,
+    );
+  }
+  if (!values["throughput-only"]) await memory();
 } finally {
   stop();
   Deno.removeSignalListener("SIGINT", stop);

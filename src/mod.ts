@@ -49,6 +49,12 @@ export type {
 } from "./session/control_answers.ts";
 export { ClaudeTurn } from "./session/turn.ts";
 export {
+  type ClaimOptions,
+  prewarm,
+  type PrewarmOptions,
+  SpareSession,
+} from "./session/prewarm.ts";
+export {
   DEFAULT_CONTROL_TIMEOUT_MS,
   type McpServerConfig,
   type ResolvedSession,

@@ -10,10 +10,11 @@ import type { FakeReply } from "../src/fake_api/script.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { writeLogin } from "./_auth_home.ts";
 import { cachedDenoDir } from "./_claw.ts";
-import { PINNED_CLI_VERSIONS, pinnedCliPath } from "./_offline.ts";
+import { NEWEST_PINNED_CLI, OLDEST_PINNED_CLI, pinnedCliPath } from "./_offline.ts";
 
 /** The newest and the oldest pinned CLI. */
-export const [TESTED, OLDEST] = PINNED_CLI_VERSIONS as unknown as [string, string];
+/** The newest pinned CLI and the oldest supported. */
+export const [TESTED, OLDEST] = [NEWEST_PINNED_CLI, OLDEST_PINNED_CLI];
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 /** A reply that echoes the prompt: every job's answer is its own. */
 export const ECHO: FakeReply = { content: [{ type: "text", text: "Answer to: {{prompt}}" }] };

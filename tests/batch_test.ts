@@ -289,3 +289,49 @@ async function sessionFiles(dir: string): Promise<number> {
   }
   return count;
 }
+
+for (const version of [TESTED, OLDEST]) {
+  Deno.test({
+    name:
+      `--prewarm: each worker's next claude starts while its job runs, at most two per worker, every answer its own (CLI ${version})`,
+    ignore: !hasCli(version),
+    async fn() {
+      await using at = await place([{ ...ECHO, delay_ms: 300 }]);
+      const jobs = await at.jobs(8);
+      const out = `${at.dir}/results.jsonl`;
+      // The processes claw started (the CLIs, not what they start), sampled while the batch runs.
+      const read = (pid: number, file: string) => {
+        try {
+          return Deno.readTextFileSync(`/proc/${pid}/${file}`);
+        } catch {
+          return ""; // gone meanwhile
+        }
+      };
+      const parentOf = (pid: number) => {
+        const stat = read(pid, "stat");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      };
+      const clis = () => {
+        const pids = at.marker.pids();
+        const claw = pids.find((pid) => read(pid, "cmdline").includes("main.ts"));
+        return pids.filter((pid) => parentOf(pid) === claw).length;
+      };
+      let most = 0;
+      const sampling = setInterval(() => most = Math.max(most, clis()), 20);
+      const run = await at.batch(version, [
+        ...["run", jobs, "-o", out, "--concurrency", "2", "--prewarm", "--json"],
+      ]).finally(() => clearInterval(sampling));
+      strictEqual(run.code, 0, run.stderr);
+      strictEqual(JSON.parse(run.stdout).ok, 8);
+      const lines = await results(out);
+      for (const result of lines) {
+        strictEqual(result.status, "ok", JSON.stringify(result));
+        strictEqual(result.result, `Answer to: Token ${result.id}`);
+      }
+      strictEqual(new Set(lines.map((r) => r.session_id)).size, 8, "8 distinct sessions");
+      // A job's claude and a spare per worker: never more.
+      assert(most > 2, `spares ran beside the jobs (at most ${most} claude at once)`);
+      assert(most <= 2 * 2, `at most two claude per worker (${most} at once)`);
+    },
+  });
+}

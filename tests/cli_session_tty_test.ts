@@ -106,6 +106,37 @@ forEachCli(
   },
 );
 
+forEachCli(
+  "the session REPL shows its prompt at once and starts the CLI while the user types",
+  async (version) => {
+    if (!hasTmux()) return;
+    const marker = new ProcessMarker();
+    await using env = await offline({ replies: [text("Started meanwhile.")] });
+    await using dir = await tempFolder("claw-repl-slow-");
+    // A CLI whose start-up takes 6 s (its --version, which claw checks first, does not).
+    const slow = `${dir.path}/claude`;
+    await Deno.writeTextFile(
+      slow,
+      `#!/bin/sh\n[ "$1" = --version ] || sleep 6\nexec '${env.options(version).cli}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const started = Date.now();
+    await using tty = await TmuxSession.start(
+      [Deno.execPath(), "run", "-A", MAIN, "session", "new", "--cli", slow],
+      { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" } },
+    );
+    await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
+    ok(Date.now() - started < 5000, "the prompt did not wait for the CLI's start-up");
+    await tty.type("Say something");
+    await tty.sendKeys("Enter");
+    await tty.waitFor("Started meanwhile.", { timeoutMs: 30_000 });
+    await tty.sendKeys("C-d");
+    assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
+    await marker.assertNoneLeft();
+  },
+  [TESTED],
+);
+
 for (const key of ["C-c", "C-d"]) {
   forEachCli(
     `${key} at an empty prompt ends the session REPL cleanly, reaping the CLI`,
@@ -118,7 +149,11 @@ for (const key of ["C-c", "C-d"]) {
         { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" } },
       );
       await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
-      ok(marker.pids().length > 1, "claw and its claude are running");
+      // The banner comes first; the CLI starts while the user types.
+      for (const deadline = Date.now() + 30_000; marker.pids().length < 2;) {
+        ok(Date.now() < deadline, "claw and its claude are running");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await tty.sendKeys(key);
       assertEquals(await tty.exited({ timeoutMs: 20_000 }), 0);
       await marker.assertNoneLeft();

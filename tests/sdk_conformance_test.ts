@@ -86,6 +86,7 @@ const SESSION_OPTIONS = [
   "verbatimPrompts",
   "planModeInstructions",
   "controlTimeoutMs",
+  "prewarm",
 ] as const satisfies readonly (keyof SessionOptions)[];
 
 // Fails to type-check, naming the option, when SessionOptions gains one this list lacks.

@@ -12,6 +12,10 @@ import type { ResultEvent } from "../protocol/events.ts";
 import type { Spawner } from "../process/spawn.ts";
 import { type ClaudeRun, run } from "../session/run.ts";
 import type { RunOptions } from "../session/run_options.ts";
+import { type ClaudeSession, startSession } from "../session/session.ts";
+import type { SessionOptions } from "../session/session_options.ts";
+import type { ClaudeTurn } from "../session/turn.ts";
+import { WorkerSpares } from "./_spares.ts";
 import { WorkerDirs } from "./_worker_dirs.ts";
 import type { BatchJob } from "./job.ts";
 import { type BatchResult, emptyUsage, type JobStatus } from "./result.ts";
@@ -67,6 +71,13 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** The spawner of a job (record or replay); the real `claude` when it returns undefined. */
   spawnerFor?: (job: BatchJob) => Spawner | undefined;
+  /**
+   * Each worker starts its next job's process while the current job runs (a parked spare, see
+   * `prewarm()`), so that the next job does not wait for the CLI's start-up: at most two processes
+   * per worker. A job whose own options a started process cannot take starts cold. Not for jobs
+   * that `spawnerFor` records or replays (their process is the cassette's). Default `false`.
+   */
+  prewarm?: boolean;
   /** Called after each job, and when the batch stops starting jobs. */
   onProgress?: (progress: BatchProgress) => void;
   /** Receives warnings (a stored login shared by workers, a rate-limit pause). */
@@ -105,6 +116,12 @@ export async function* runBatch(
 ): AsyncGenerator<BatchResult> {
   const pool = new Pool(options);
   await using dirs = await WorkerDirs.create(options, pool.concurrency);
+  await using spares = new WorkerSpares();
+  if (options.prewarm) {
+    for (let slot = 0; slot < pool.concurrency; slot++) {
+      spares.fill(slot, pool.options(dirs.env(slot)));
+    }
+  }
   const finished: BatchResult[] = [];
   let wake = Promise.withResolvers<void>();
   const running = new Set<Promise<void>>();
@@ -133,7 +150,8 @@ export async function* runBatch(
           continue;
         }
         const slot = free.shift()!;
-        const work = pool.run(job, dirs.env(slot)).then((result) => {
+        const spare = options.prewarm ? { spares, slot } : undefined;
+        const work = pool.run(job, dirs.env(slot), spare).then((result) => {
           finished.push(result);
           free.push(slot);
           running.delete(work);
@@ -150,6 +168,21 @@ export async function* runBatch(
     await Promise.allSettled(running);
     await source.return?.();
   }
+}
+
+/** A worker's spare: `BatchOptions.prewarm`. */
+interface WorkerSpare {
+  spares: WorkerSpares;
+  slot: number;
+}
+
+/** A job's answer: a `run()`, or the turn of a session. */
+type Answer = ClaudeRun | ClaudeTurn;
+
+/** What an attempt ended with, and how it failed. */
+interface Outcome {
+  result: ResultEvent | undefined;
+  failure: { error: unknown } | undefined;
 }
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
@@ -215,8 +248,29 @@ class Pool {
     return blank(job, "skipped", 0, failure);
   }
 
-  /** Runs `job` until it succeeds, fails for good, or runs out of attempts. */
-  async run(job: BatchJob, env: Record<string, string | undefined>): Promise<BatchResult> {
+  /**
+   * The options of a job (or, without `job`, of every job) of the worker whose environment is
+   * `env`: the defaults, the job's own, then the worker's environment and the batch's signal.
+   */
+  options(env: Record<string, string | undefined>, job?: BatchJob): SessionOptions {
+    return {
+      ...this.#options.defaults,
+      ...job?.options,
+      env: { ...this.#options.defaults?.env, ...env },
+      signal: this.#abort.signal,
+      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
+    };
+  }
+
+  /**
+   * Runs `job` until it succeeds, fails for good, or runs out of attempts; on the worker's spare
+   * when it has `spare`.
+   */
+  async run(
+    job: BatchJob,
+    env: Record<string, string | undefined>,
+    spare?: WorkerSpare,
+  ): Promise<BatchResult> {
     this.#running++;
     this.#progress();
     const started = performance.now();
@@ -224,7 +278,7 @@ class Pool {
     let outcome: BatchResult | undefined;
     try {
       for (let attempt = 1;; attempt++) {
-        outcome = await this.#attempt(job, env, attempt);
+        outcome = await this.#attempt(job, env, attempt, spare);
         outcome.duration_ms = Math.round(performance.now() - started);
         const retry = outcome.status === "failed" && attempt <= retries &&
           RETRYABLE_KINDS.has(outcome.error_kind as ErrorKind) && !this.#abort.signal.aborted;
@@ -251,33 +305,13 @@ class Pool {
     job: BatchJob,
     env: Record<string, string | undefined>,
     attempt: number,
+    spare: WorkerSpare | undefined,
   ): Promise<BatchResult> {
-    let answer: ClaudeRun | undefined;
-    let failure: { error: unknown } | undefined;
-    try {
-      const spawner = this.#options.spawnerFor?.(job);
-      answer = run(job.prompt, {
-        ...this.#options.defaults,
-        ...job.options,
-        env: { ...this.#options.defaults?.env, ...env },
-        signal: this.#abort.signal,
-        ...(spawner ? { spawner } : {}),
-        ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
-      });
-      for await (const item of answer) {
-        if (item.type === "rate_limit_event") this.#rateLimited(item.rate_limit_info);
-      }
-      await answer.result();
-    } catch (error) {
-      failure = { error };
-    }
-    try {
-      await answer?.[Symbol.asyncDispose]();
-    } catch (error) {
-      failure ??= { error };
-    }
-    // A failed run may still have ended with a result: its cost and usage count.
-    const result = answer?.lastResult;
+    const spawner = this.#options.spawnerFor?.(job);
+    const options = this.options(env, job);
+    const { result, failure } = spare && !spawner
+      ? await this.#inSession(job, options, spare, env)
+      : await this.#oneShot(job.prompt, spawner ? { ...options, spawner } : options);
     if (result) this.#spend(result);
     if (!failure && result) return fromResult(job, "ok", attempt, result);
     const error = failure?.error;
@@ -293,6 +327,58 @@ class Pool {
         (kind === "io" ? ioHint(error) : "This is a bug in claw: report it"),
       session_id: base.session_id ?? known?.sessionId ?? null,
     };
+  }
+
+  /** `prompt` as one `run()`: what it ended with, and how it failed. */
+  #oneShot(prompt: string, options: RunOptions): Promise<Outcome> {
+    let answer: ClaudeRun | undefined;
+    return this.#drain(
+      () => Promise.resolve(answer = run(prompt, options)),
+      async () => await answer?.[Symbol.asyncDispose](),
+    );
+  }
+
+  /** `job` as the one turn of a session on the worker's spare (or a cold one when it has none). */
+  #inSession(
+    job: BatchJob,
+    options: SessionOptions,
+    { spares, slot }: WorkerSpare,
+    env: Record<string, string | undefined>,
+  ): Promise<Outcome> {
+    let session: ClaudeSession | undefined;
+    return this.#drain(
+      async () => {
+        session = await spares.claim(slot, job.options ?? {}, this.options(env)) ??
+          await startSession(options);
+        return session.send(job.prompt);
+      },
+      async () => await session?.close(),
+    );
+  }
+
+  /**
+   * Reads the answer `start` gives (a run, or a session's turn) to its result, noting rate
+   * limits, then `end`s it, whatever happened. A failed answer may still have ended with a result:
+   * its cost and usage count.
+   */
+  async #drain(start: () => Promise<Answer>, end: () => Promise<void>): Promise<Outcome> {
+    let answer: Answer | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      answer = await start();
+      for await (const item of answer) {
+        if (item.type === "rate_limit_event") this.#rateLimited(item.rate_limit_info);
+      }
+      await answer.result();
+    } catch (error) {
+      failure = { error };
+    }
+    try {
+      await end();
+    } catch (error) {
+      failure ??= { error };
+    }
+    return { result: answer?.lastResult, failure };
   }
 
   #rateLimited(info: { status: string; resetsAt?: number }): void {

@@ -138,6 +138,8 @@ function recording(inner: Spawner, options: RecordOptions): Spawner {
         }
         process.kill(signal);
       },
+      unref: () => process.unref?.(),
+      ref: () => process.ref?.(),
       [Symbol.asyncDispose]: async () => {
         if (!exited) recorded.kill("SIGTERM");
         await process[Symbol.asyncDispose]();

@@ -31,6 +31,7 @@ type Own =
   | "record"
   | "replay"
   | "batchDir"
+  | "prewarm"
   | "json";
 
 /** The run options a job may default: not the session ones (jobs never share a session). */
@@ -51,6 +52,7 @@ const OWN_FLAGS: readonly Flag<Own>[] = [
   { name: "record", option: "record", type: "string", value: "DIR", help: "" },
   { name: "replay", option: "replay", type: "string", value: "DIR", help: "" },
   { name: "batch-dir", option: "batchDir", type: "string", value: "DIR", help: "" },
+  { name: "prewarm", option: "prewarm", type: "boolean", help: "" },
   { name: "json", option: "json", type: "boolean", help: "" },
 ];
 
@@ -132,6 +134,11 @@ export async function runBatchCommand(args: string[]): Promise<number> {
   if (own.record !== undefined && own.replay !== undefined) {
     throw new UsageError("Choose --record or --replay, not both");
   }
+  if (own.prewarm === true && (own.record !== undefined || own.replay !== undefined)) {
+    throw new UsageError(
+      "--prewarm starts the next job's claude early, but with --record or --replay a job's process is its cassette's: drop --prewarm",
+    );
+  }
   await checkInputFile("", jobsPath, "a JOBS file (one JSON job per line)");
   await checkOutputPath("-o", output);
   if (typeof own.replay === "string") {
@@ -180,6 +187,7 @@ export async function runBatchCommand(args: string[]): Promise<number> {
       ...(typeof own.batchDir === "string" ? { batchDir: own.batchDir } : {}),
       signal: stop.signal,
       spawnerFor: spawnerFor(own.record as string | undefined, own.replay as string | undefined),
+      ...(own.prewarm === true ? { prewarm: true } : {}),
       onProgress: (state) => {
         stopped = state.stopped;
         progress.update(state);

@@ -136,19 +136,15 @@ class Repl {
     };
     Deno.addSignalListener("SIGINT", onInterrupt);
     Deno.addSignalListener("SIGTERM", onTerminate);
+    // The session's process starts while the user types the first prompt.
+    const starting = this.#start();
+    starting.catch(() => {}); // awaited below, and by the loop
     try {
-      try {
-        this.#session = await startSession(this.#options);
-      } catch (error) {
-        if (error instanceof InvalidOptionError) {
-          throw new UsageError(error.describe((option) => flagFor(RUN_FLAGS, option) ?? option));
-        }
-        throw error;
-      }
       if (this.#tty) this.#err(this.#s.dim(this.#banner()) + "\n");
-      await this.#loop(this.#session);
+      await this.#loop(starting);
+      await starting; // a start that failed is reported even when no prompt came
     } finally {
-      await this.#session?.close();
+      await (await starting.catch(() => undefined))?.close();
       Deno.removeSignalListener("SIGINT", onInterrupt);
       Deno.removeSignalListener("SIGTERM", onTerminate);
       release();
@@ -198,16 +194,33 @@ class Repl {
     return this.#version;
   }
 
-  async #loop(session: ClaudeSession): Promise<void> {
+  async #start(): Promise<ClaudeSession> {
+    try {
+      this.#session = await startSession(this.#options);
+      return this.#session;
+    } catch (error) {
+      if (error instanceof InvalidOptionError) {
+        throw new UsageError(error.describe((option) => flagFor(RUN_FLAGS, option) ?? option));
+      }
+      throw error;
+    }
+  }
+
+  /** Reads prompts until the end of input; a start that fails meanwhile ends it at once. */
+  async #loop(starting: Promise<ClaudeSession>): Promise<void> {
+    const failed = starting.then(() => new Promise<never>(() => {}));
+    let session: ClaudeSession | undefined;
     while (true) {
       if (this.#tty) this.#err(this.#s.bold("> "));
-      const line = await this.#lines.next(this.#quit.signal);
+      const next = this.#lines.next(this.#quit.signal);
+      const line = session ? await next : await Promise.race([next, failed]);
       if (line === null) {
         if (this.#tty) this.#err("\n");
         return;
       }
       const prompt = line.trim();
       if (prompt === "") continue;
+      session ??= await starting;
       if (prompt.startsWith("/")) {
         if (await this.#command(session, prompt) === "exit") return;
         continue;

@@ -44,6 +44,10 @@ run:
                              too long for a file name is shortened and hashed)
   --batch-dir DIR            Keep the workers' dirs (and their sessions) here (default: a
                              temporary folder, removed at the end)
+  --prewarm                  Each worker starts its next job's claude while the current job
+                             runs (at most two per worker), hiding the CLI's start-up; a job
+                             with its own options it cannot take starts cold. Not with --record
+                             or --replay
   --json                     Print a summary object at the end
   Any claw run option (--model, --max-turns, --allowed-tools, …) is a default for every job.
 

@@ -31,6 +31,7 @@ export const ERROR_KINDS = [
   "results_in_use",
   "unsupported",
   "control_refused",
+  "spare_unusable",
   "cassette_miss",
 ] as const;
 
@@ -77,6 +78,8 @@ const HINTS: Record<ErrorKind, string> = {
     "This Claude Code version or session transport cannot do it: upgrade Claude Code (claude --version says which one runs) or use the stream transport",
   control_refused:
     "Claude Code refused the control request: check its value (a model name, a permission mode)",
+  spare_unusable:
+    "Claim with the spare's own options (a claim may change only the model, permissionMode and maxThinkingTokens), prewarm a spare for these, or claim with fallback: true",
   cassette_miss:
     "Record the run once against the real CLI: set CLAW_CASSETTE_MODE=record (or auto) and rerun",
 };

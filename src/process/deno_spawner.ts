@@ -76,6 +76,8 @@ export function denoSpawner(request: SpawnRequest): ClaudeProcess {
     kill(name: Deno.Signal = "SIGTERM") {
       if (!settled) signal(name);
     },
+    unref: () => child.unref(),
+    ref: () => child.ref(),
     async [Symbol.asyncDispose]() {
       await shutdown(process);
       await Promise.allSettled([cancelUnread(process.stdout), cancelUnread(process.stderr)]);

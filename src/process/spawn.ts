@@ -62,6 +62,14 @@ export interface ClaudeProcess extends AsyncDisposable {
    * nothing once the process has exited and been cleaned up after.
    */
   kill(signal?: Deno.Signal): void;
+  /**
+   * Lets the host end while this process idles (a parked spare): its exit and its pipes no longer
+   * keep the event loop alive, and when the host ends it is killed (see `_live_children.ts`).
+   * Absent where there is no OS process.
+   */
+  unref?(): void;
+  /** Undoes {@linkcode ClaudeProcess.unref}: the process keeps the host alive again. */
+  ref?(): void;
 }
 
 /**

@@ -65,6 +65,7 @@ export class SessionProcess {
   #between: DecodedItem[] = [];
   #costSoFar = 0;
   #ended = false;
+  #parked = false;
 
   private constructor(process: ClaudeProcess, options: SessionProcessOptions) {
     this.#process = process;
@@ -116,6 +117,24 @@ export class SessionProcess {
     return !this.#ended;
   }
 
+  /**
+   * Parks the idle process as a spare: it no longer keeps the host alive, and dies with it
+   * (`ClaudeProcess.unref`). Undone by {@linkcode SessionProcess.unpark}, and by the next turn; a
+   * process running a turn is never parked.
+   */
+  park(): void {
+    if (this.#turn || this.#parked) return;
+    this.#parked = true;
+    this.#process.unref?.();
+  }
+
+  /** Takes the process out of the park: it keeps the host alive again while it runs. */
+  unpark(): void {
+    if (!this.#parked) return;
+    this.#parked = false;
+    this.#process.ref?.();
+  }
+
   /** The CLI version, from `initialize` (2.1.x) or `system/init`. */
   get cliVersion(): string | undefined {
     return this.initializedVersion ?? this.facts.cliVersion;
@@ -131,6 +150,7 @@ export class SessionProcess {
       log.end(new ClawError("cli_crashed", "Claude Code's session process has exited"));
       return;
     }
+    this.unpark(); // a turn keeps the host alive until it ends
     this.#turn = {
       log,
       uuid: message.uuid,
@@ -147,8 +167,9 @@ export class SessionProcess {
     }).catch(() => {});
   }
 
-  /** Sends a control request, answered within `timeoutMs`. */
+  /** Sends a control request, answered within `timeoutMs` (a parked process is unparked). */
   request(request: Json & { subtype: string }, timeoutMs: number): Promise<Json> {
+    this.unpark(); // the answer keeps the host alive until it comes
     return this.#channel.request(request, timeoutMs);
   }
 

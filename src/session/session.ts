@@ -57,6 +57,15 @@ export type StreamedMessage =
   | UserContent
   | { type: "user"; message: { content: UserContent }; uuid?: string };
 
+/** Starts the session's process now and parks it as a spare (see `prewarm.ts`). */
+export const PARK: unique symbol = Symbol("park");
+
+/**
+ * Takes the parked process out of the park; `false` when it is no longer running (it died, or
+ * the session was closed).
+ */
+export const UNPARK: unique symbol = Symbol("unpark");
+
 /** The session settings a control request changed, which a new process gets as flags. */
 interface Settings {
   /** `undefined`: back to the default model. */
@@ -76,6 +85,8 @@ export class ClaudeSession implements AsyncDisposable {
   readonly #resolved: ResolvedSession;
   readonly #observer: ToolObserver;
   #process: SessionProcess | undefined;
+  /** A process being started, which every other start waits for. */
+  #starting: Promise<SessionProcess> | undefined;
   #queue: Promise<void> = Promise.resolve();
   #turns: TurnLog[] = [];
   #settings: Settings = {};
@@ -134,7 +145,22 @@ export class ClaudeSession implements AsyncDisposable {
       throw new ClawError("aborted", "The session was aborted before it started");
     }
     if (this.transport === "stream") await this.#liveProcess();
-    else await resolveResume(plan); // the session to resume too: the first turn starts it
+    else {
+      await resolveResume(plan); // the session to resume too: the first turn starts it
+      if (this.#resolved.run.prewarm) this.#startSpare(); // … or the spare started now
+    }
+  }
+
+  /** Starts the process now, even on `per-turn`, and parks it: see `prewarm()`. */
+  async [PARK](): Promise<void> {
+    (await this.#liveProcess()).park();
+  }
+
+  /** See {@linkcode UNPARK}. */
+  [UNPARK](): boolean {
+    const running = this.#running;
+    running?.unpark();
+    return running !== undefined && !this.#closing;
   }
 
   /**
@@ -546,6 +572,7 @@ export class ClaudeSession implements AsyncDisposable {
       // A turn already written to the process ends with it; the others never start.
       if (!turn.isPlaced) turn.end(new ClawError("aborted", `${reason} before the turn started`));
     }
+    await this.#starting?.catch(() => {}); // a spare being started is killed as it comes up
     const process = this.#process;
     if (process) {
       await (now ? process.kill() : process.close(this.#exitTimeoutMs));
@@ -573,12 +600,35 @@ export class ClaudeSession implements AsyncDisposable {
     if (log.totals) this.#totals = addTotals(this.#totals, log.totals);
     if (this.transport === "per-turn" && process) {
       await process.close(this.#exitTimeoutMs);
+      if (this.#resolved.run.prewarm && !this.#closing) this.#startSpare();
     }
   }
 
-  /** The running process, or a new one that resumes the session when there is none (or it died). */
+  /** Starts the next turn's process now and parks it; a failure is the next turn's to report. */
+  #startSpare(): void {
+    this.#liveProcess().then((process) => process.park(), () => {});
+  }
+
+  /**
+   * The running process (taken out of the park), or a new one that resumes the session when there
+   * is none (or it died). A process being started is waited for, never started twice.
+   */
   async #liveProcess(): Promise<SessionProcess> {
-    if (this.#running) return this.#running;
+    while (this.#starting) await this.#starting.catch(() => {});
+    const running = this.#running;
+    if (running) {
+      running.unpark();
+      return running;
+    }
+    this.#starting = this.#startProcess();
+    try {
+      return await this.#starting;
+    } finally {
+      this.#starting = undefined;
+    }
+  }
+
+  async #startProcess(): Promise<SessionProcess> {
     if (this.#closing) throw new ClawError("aborted", "The session was closed");
     this.#noteProcess();
     const run = await this.#processOptions();

@@ -63,6 +63,13 @@ export interface SessionOptions extends RunOptions {
    */
   planModeInstructions?: string;
   /**
+   * On the `per-turn` transport: at the start and after each turn, start the next turn's process
+   * (resuming the session) while the caller reads and thinks, so that the next `send()` finds it
+   * up and initialized. At most one spare, reaped with the session; it does not keep the program alive.
+   * No effect on `stream`, whose one process stays up anyway.
+   */
+  prewarm?: boolean;
+  /**
    * The time box of a control request (`setModel()`, `interrupt()`, …), in ms; default
    * {@linkcode DEFAULT_CONTROL_TIMEOUT_MS}. An interrupted turn that has not ended by then is
    * ended by shutting its process down.
@@ -114,6 +121,9 @@ export function resolveSession(options: SessionOptions): ResolvedSession {
     !(typeof controlTimeoutMs === "number" && controlTimeoutMs > 0)
   ) {
     throw invalidValue("controlTimeoutMs", controlTimeoutMs, "a positive number of milliseconds");
+  }
+  if (options.prewarm !== undefined && typeof options.prewarm !== "boolean") {
+    throw invalidValue("prewarm", options.prewarm, "true or false");
   }
   for (const option of ["canUseTool", "onElicitation"] as const) {
     const value = options[option];

@@ -255,13 +255,21 @@ Deno.test("streamSession gives what readSession gives, a message at a time, and 
   assertEquals(session.info, transcript.info);
   assertEquals(session.costUsd, 0.25);
   assertEquals(await Array.fromAsync(session.messages), transcript.messages);
-  const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
-  const before = openFiles();
+  // The descriptors open on the session's file (other tests' files and pipes do not count).
+  const openOnSession = () =>
+    [...Deno.readDirSync("/proc/self/fd")].filter((fd) => {
+      try {
+        return Deno.readLinkSync(`/proc/self/fd/${fd.name}`).endsWith(`/${id}.jsonl`);
+      } catch {
+        return false; // closed meanwhile
+      }
+    }).length;
   for await (const message of (await streamSession(id, options)).messages) {
     assertEquals(message.role, "user");
+    assertEquals(openOnSession(), 1, "the reader holds the file while it reads");
     break;
   }
-  assertEquals(openFiles(), before, "a reader that stops early lets go of the file");
+  assertEquals(openOnSession(), 0, "a reader that stops early lets go of the file");
   const json = await Array.fromAsync(await streamSessionExport(id, "json", options));
   ok(json.length > 4, "written in pieces");
   assertEquals(json.join(""), JSON.stringify(transcript, null, 2) + "\n");
