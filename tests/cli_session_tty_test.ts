@@ -113,11 +113,11 @@ forEachCli(
     const marker = new ProcessMarker();
     await using env = await offline({ replies: [text("Started meanwhile.")] });
     await using dir = await tempFolder("claw-repl-slow-");
-    // A CLI whose start-up takes 6 s (its --version, which claw checks first, does not).
+    // A CLI whose start-up takes 10 s (its --version, which claw checks first, does not).
     const slow = `${dir.path}/claude`;
     await Deno.writeTextFile(
       slow,
-      `#!/bin/sh\n[ "$1" = --version ] || sleep 6\nexec '${env.options(version).cli}' "$@"\n`,
+      `#!/bin/sh\n[ "$1" = --version ] || sleep 10\nexec '${env.options(version).cli}' "$@"\n`,
       { mode: 0o755 },
     );
     const started = Date.now();
@@ -126,7 +126,7 @@ forEachCli(
       { cwd: env.cwd, env: { ...env.vars(version), ...marker.env, NO_COLOR: "1" } },
     );
     await tty.waitFor("Type a prompt", { timeoutMs: 30_000 });
-    ok(Date.now() - started < 5000, "the prompt did not wait for the CLI's start-up");
+    ok(Date.now() - started < 8000, "the prompt did not wait for the CLI's start-up");
     await tty.type("Say something");
     await tty.sendKeys("Enter");
     await tty.waitFor("Started meanwhile.", { timeoutMs: 30_000 });
