@@ -281,6 +281,7 @@ forEachCli(
     await tty.type("What did I say?");
     await tty.sendKeys("Enter");
     await tty.waitFor("You said apple.", { timeoutMs: 30_000 });
+    await tty.waitFor("turn 1 ·", { timeoutMs: 30_000 }); // the turn has ended: type at the prompt
     await tty.type("/id");
     await tty.sendKeys("Enter");
     await tty.waitFor(new RegExp(`^${id}$`, "m"), { count: 2 });
