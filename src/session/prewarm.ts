@@ -54,7 +54,9 @@ export class SpareSession implements AsyncDisposable {
   readonly #options: PrewarmOptions;
   readonly #session: ClaudeSession;
   readonly #idleTimer: ReturnType<typeof setTimeout>;
+  /** Why the spare can no longer be claimed: claimed, reaped, closed. */
   #gone: string | undefined;
+  #claimed = false;
   #fallbackReason: string | undefined;
 
   /** A spare around `session`, started with `options`; use {@linkcode prewarm}. */
@@ -63,7 +65,7 @@ export class SpareSession implements AsyncDisposable {
     this.#options = options;
     const idleMs = options.idleMs ?? DEFAULT_SPARE_IDLE_MS;
     this.#idleTimer = setTimeout(() => {
-      this.#reap(`it was reaped after ${idleMs} ms unclaimed (the idleMs option)`);
+      this.#reap(`it was reaped after ${idleMs} ms unclaimed (the idleMs option)`).catch(() => {});
     }, idleMs);
     Deno.unrefTimer(this.#idleTimer);
   }
@@ -93,9 +95,10 @@ export class SpareSession implements AsyncDisposable {
       this.#fallbackReason = why;
       const { idleMs: _idle, warmContext: _warm, ...fresh } = { ...this.#options, ...overlay };
       fresh.onWarning?.(`The spare was not used (${why}): a fresh session started`);
-      if (this.#gone === undefined) await this.close();
+      await this.close();
       return await startSession(fresh);
     }
+    this.#claimed = true;
     this.#gone = "it was claimed already";
     clearTimeout(this.#idleTimer);
     const session = this.#session;
@@ -118,8 +121,7 @@ export class SpareSession implements AsyncDisposable {
 
   /** Reaps the spare unless it was claimed (the claimed session is the caller's to close). */
   async close(): Promise<void> {
-    if (this.#gone === "it was claimed already") return;
-    await this.#reap("it was closed");
+    if (!this.#claimed) await this.#reap("it was closed");
   }
 
   /** Reaps the spare; see {@linkcode SpareSession.close}. */
