@@ -29,6 +29,7 @@
  *
  * @module
  */
+import { hasGnuTime, median } from "./_bench/stats.ts";
 import { cachedDenoDir } from "../tests/_claw.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -202,12 +203,6 @@ async function xargsBatch(count: number, concurrency: number): Promise<Timing> {
   return await timed("xargs", args, { cwd, env: await freshEnv(cwd) });
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /** Peak RSS, in KiB, of `deno run -A [...v8] main.ts ...args` run to its end in `cwd`. */
 async function peakRss(args: string[], cwd: string, v8: string[] = []): Promise<number> {
   const env = await freshEnv(cwd);
@@ -252,17 +247,6 @@ async function peakRss(args: string[], cwd: string, v8: string[] = []): Promise<
   running.delete(child);
   if (!(await status).success) throw new Error(`claw ${args.join(" ")} failed in ${cwd}`);
   return peak;
-}
-
-let gnuTime: Promise<boolean> | undefined;
-function hasGnuTime(): Promise<boolean> {
-  gnuTime ??= new Deno.Command("/usr/bin/time", {
-    args: ["-v", "-o", "/dev/null", "true"],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output().then((out) => out.success, () => false);
-  return gnuTime;
 }
 
 /** Memory: record one job, copy its cassette for every id, replay small and large batches. */

@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { lines, median } from "./_bench/stats.ts";
 import { parseArgs } from "node:util";
 import { PINNED_CLI_VERSIONS, pinnedCliPath, pinnedSdkModulePath } from "./install_cli.ts";
 import { prewarm, type PrewarmOptions } from "../src/session/prewarm.ts";
@@ -103,15 +104,14 @@ async function bareFirstTurn(
   const stdin = child.stdin.getWriter();
   const write = (line: unknown) =>
     stdin.write(new TextEncoder().encode(JSON.stringify(line) + "\n"));
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(splitLines());
-  const reader = lines.getReader();
+  const output = lines(child.stdout);
+  // Read by hand: leaving a for-await loop would end the generator.
   const next = async (type: string) => {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`The CLI ended before a ${type} line`);
-      const event = JSON.parse(value);
+    for (let line = await output.next(); !line.done; line = await output.next()) {
+      const event = JSON.parse(line.value);
       if (event.type === type) return event;
     }
+    throw new Error(`The CLI ended before a ${type} line`);
   };
   try {
     await write({ type: "control_request", request_id: "i1", request: { subtype: "initialize" } });
@@ -124,20 +124,9 @@ async function bareFirstTurn(
     return { ms, cliMs: result.duration_ms, sessionId: result.session_id };
   } finally {
     await stdin.close().catch(() => {});
-    await reader.cancel().catch(() => {});
+    await output.return(undefined);
     await child.status;
   }
-}
-
-function splitLines(): TransformStream<string, string> {
-  let pending = "";
-  return new TransformStream({
-    transform(chunk, controller) {
-      const parts = (pending + chunk).split("\n");
-      pending = parts.pop()!;
-      for (const line of parts) if (line.trim() !== "") controller.enqueue(line);
-    },
-  });
 }
 
 // ---- 1. the first answer after idle ------------------------------------------------------------
@@ -257,12 +246,6 @@ async function measure(variants: Record<string, Variant>): Promise<Map<string, S
       [name, all],
     ) => [name, { ms: median(all.map((s) => s.ms)), cliMs: median(all.map((s) => s.cliMs)) }]),
   );
-}
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function report(title: string, medians: Map<string, Sample>, base: string): void {

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { median } from "./_bench/stats.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cassetteKey, type CassetteRecord, serializeCassette } from "../src/cassette/cassette.ts";
@@ -91,11 +92,6 @@ try {
     samples.library.push(await time(library));
   }
 
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
   const base = median(samples.floor);
   console.log(`Cross-process replay, ${runs} runs each, median wall time per run`);
   for (

@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { median } from "./_bench/stats.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFakeApi } from "../src/fake_api/fake_api.ts";
@@ -115,12 +116,6 @@ async function time(fn: () => Promise<void>): Promise<number> {
   await fn();
   return performance.now() - start;
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 // Warm up: file caches, Deno's module cache for main.ts and the floor.
 for (const fn of Object.values(measured)) await fn();

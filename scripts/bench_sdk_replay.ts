@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { median } from "./_bench/stats.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pinnedCliPath, pinnedSdkModulePath } from "./install_cli.ts";
@@ -38,11 +39,6 @@ if (!hasNodeAndSdk()) {
 }
 
 const root = await Deno.makeTempDir({ prefix: "claw-bench-sdk-" });
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const time = async (fn: () => Promise<unknown>) => {
   const start = performance.now();
   await fn();

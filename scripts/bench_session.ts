@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { lines, median } from "./_bench/stats.ts";
 import { parseArgs } from "node:util";
 import {
   PINNED_CLI_VERSIONS,
@@ -83,22 +84,6 @@ const envOf = (place: Offline): Record<string, string> => ({
   PATH: Deno.env.get("PATH") ?? "",
   ...place.vars(version),
 });
-
-/** Splits a byte stream into lines, keeping a partial line's chunks in an array. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let pending: string[] = [];
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    let from = 0;
-    for (let at = chunk.indexOf("\n"); at !== -1; at = chunk.indexOf("\n", from)) {
-      pending.push(chunk.slice(from, at));
-      yield pending.join("");
-      pending = [];
-      from = at + 1;
-    }
-    if (from < chunk.length) pending.push(chunk.slice(from));
-  }
-  if (pending.length) yield pending.join("");
-}
 
 async function floor(place: Offline): Promise<Sample> {
   const encoder = new TextEncoder();
@@ -214,12 +199,6 @@ async function measure(name: string): Promise<Sample> {
   await using place = await offline(SCRIPT);
   return await variants[name]!(place);
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 // Warm up, untimed: the CLI's files in the page cache, Node's and the SDK's too.
 for (const name of names) await measure(name);

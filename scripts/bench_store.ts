@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { hasGnuTime, median } from "./_bench/stats.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeBulkySession } from "../src/session/_synthetic_sessions.ts";
@@ -61,11 +62,6 @@ if (!numbers.every((n) => Number.isFinite(n) && n > 0) || !Number.isInteger(runs
 const MiB = 1024 * 1024;
 const main = new URL("../main.ts", import.meta.url).pathname;
 const cwd = "/work/project"; // the working directory the synthetic sessions ran in
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 const size = (bytes: number) => bytes < MiB ? `${(bytes / 1024).toFixed(1)} KiB` : mib(bytes);
@@ -95,7 +91,6 @@ for (const folder of Deno.readDirSync(Deno.args[0])) {
 }`,
 };
 
-let gnuTime: Promise<boolean> | undefined;
 const root = await Deno.makeTempDir({ prefix: "claw-bench-store-" });
 try {
   const floorPaths = {
@@ -242,20 +237,8 @@ function uuid(i: number): string {
 /** Runs `deno ...args` to its end (its output thrown away) and returns its wall time in ms. */
 async function timed(args: string[], env: Record<string, string>): Promise<number> {
   const started = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - started;
-  if (!out.success) {
-    const said = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-5).join("\n");
-    throw new Error(`deno ${args.join(" ")} failed (exit ${out.code}): ${said}`);
-  }
-  return ms;
+  await runQuietly(Deno.execPath(), args, env);
+  return performance.now() - started;
 }
 
 /** Peak RSS, in bytes, of `deno ...args` run to its end, its output thrown away. */
@@ -304,14 +287,4 @@ async function runQuietly(program: string, args: string[], env: Record<string, s
     const said = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-5).join("\n");
     throw new Error(`${program} ${args.join(" ")} failed (exit ${out.code}): ${said}`);
   }
-}
-
-function hasGnuTime(): Promise<boolean> {
-  gnuTime ??= new Deno.Command("/usr/bin/time", {
-    args: ["-v", "-o", "/dev/null", "true"],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output().then((out) => out.success, () => false);
-  return gnuTime;
 }

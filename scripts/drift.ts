@@ -38,6 +38,7 @@ import {
   NEWEST_PINNED_CLI,
 } from "./install_cli.ts";
 import { CASSETTES_DIR, SCENARIOS } from "./record_cassettes.ts";
+import { parseCliVersion } from "../src/process/version.ts";
 
 const RECORDER = new URL("./record_cassettes.ts", import.meta.url).pathname;
 
@@ -153,7 +154,7 @@ function count(shape: Shape): string {
 
 /** The `X.Y.Z` that `path --version` prints, or `undefined`. */
 async function versionOf(path: string): Promise<string | undefined> {
-  return /^(\d+\.\d+\.\d+)/.exec(await cliVersionOf(path) ?? "")?.[1];
+  return parseCliVersion(await cliVersionOf(path) ?? "")?.join(".");
 }
 
 /** Checks one CLI; returns its exit code (0 or 1). */

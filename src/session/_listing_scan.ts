@@ -601,9 +601,9 @@ type Pending =
   | "counted" // its start settled it: its bytes are only counted
   | "too long"; // over the limit: its bytes are only counted
 
-/** One pass over a transcript: {@linkcode ListingScan.read}, then its `facts`. */
-class ListingScan {
-  facts: ListingFacts = {
+/** The facts of a transcript of `size` bytes before any line was read. */
+export function noFacts(size: number): ListingFacts {
+  return {
     cwd: null,
     turns: 0,
     firstPrompt: null,
@@ -612,8 +612,13 @@ class ListingScan {
     title: undefined,
     tag: undefined,
     costUsd: undefined,
-    size: 0,
+    size,
   };
+}
+
+/** One pass over a transcript: {@linkcode ListingScan.read}, then its `facts`. */
+class ListingScan {
+  facts: ListingFacts = noFacts(0);
   /** Whether the last activity is to be found by reading every line again. */
   lastActivityUnknown = false;
 

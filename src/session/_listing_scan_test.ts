@@ -8,6 +8,7 @@ import {
   type LineVerdict,
   lineVerdict,
   type ListingFacts,
+  noFacts,
   scanListing,
 } from "./_listing_scan.ts";
 import {
@@ -441,17 +442,7 @@ Deno.test("lineEnds finds every LF, with WebAssembly's compares and without", ()
 
 /** What a listing reads of the transcript at `path`, each line decoded and parsed. */
 async function everyLine(path: string, reading: TranscriptReading): Promise<ListingFacts> {
-  const facts: ListingFacts = {
-    cwd: null,
-    turns: 0,
-    firstPrompt: null,
-    lastPromptAt: undefined,
-    lastActivity: null,
-    title: undefined,
-    tag: undefined,
-    costUsd: undefined,
-    size: (await Deno.stat(path)).size,
-  };
+  const facts = noFacts((await Deno.stat(path)).size);
   for await (const line of transcriptLines(path, reading)) {
     const record = parseRecord(line);
     if (!record) continue;
