@@ -31,7 +31,11 @@ export interface Place extends AsyncDisposable {
   /** Starts `claw batch …` against the fake API with the pinned CLI `version`. */
   start(version: string, args: string[]): Deno.ChildProcess;
   /** Runs `claw batch …` to the end. */
-  batch(version: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  batch(
+    version: string,
+    args: string[],
+    env?: Record<string, string>,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 /**
@@ -62,7 +66,7 @@ export async function place(
   const vars = Object.fromEntries(
     Object.entries(offline).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  const start = (version: string, args: string[]) =>
+  const start = (version: string, args: string[], extra: Record<string, string> = {}) =>
     new Deno.Command(Deno.execPath(), {
       args: [
         ...["run", "-A", MAIN, "batch", ...args],
@@ -75,6 +79,7 @@ export async function place(
         NO_COLOR: "1",
         ...marker.env,
         ...vars,
+        ...extra,
       },
       clearEnv: true,
       stdin: "null",
@@ -97,8 +102,8 @@ export async function place(
       return path;
     },
     start,
-    async batch(version, args) {
-      const out = await start(version, args).output();
+    async batch(version, args, env) {
+      const out = await start(version, args, env).output();
       const decoder = new TextDecoder();
       return {
         code: out.code,

@@ -225,7 +225,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a batch recorded with --record replays with --replay, no API needed",
+  name:
+    "a batch recorded with --record replays with --replay, no API needed, and with injected faults",
   ignore: !hasCli(OLDEST),
   async fn() {
     await using at = await place();
@@ -254,6 +255,22 @@ Deno.test({
     const answers = async (path: string) =>
       (await results(path)).map((r) => [r.id, r.result]).sort();
     deepStrictEqual(await answers(`${at.dir}/b.jsonl`), await answers(`${at.dir}/a.jsonl`));
+
+    // Faults injected into every replayed run: an overloaded API is retried, a refused key not.
+    for (const [error, attempts] of [["overloaded", 2], ["auth", 1]] as const) {
+      const out = `${at.dir}/${error}.jsonl`;
+      const faulted = await at.batch(
+        OLDEST,
+        ["run", jobs, "-o", out, "--replay", cassettes, "--retries", "1", "--retry-delay", "0.01"],
+        { CLAW_CASSETTE_FAULTS: `api-error:${error}` },
+      );
+      strictEqual(faulted.code, 1, faulted.stderr);
+      deepStrictEqual(
+        (await results(out)).map((r) => [r.status, r.error_kind, r.attempts]),
+        [["failed", error, attempts], ["failed", error, attempts], ["failed", error, attempts]],
+      );
+    }
+    strictEqual(at.api.requests.length, requests, "the replays asked the API nothing");
   },
 });
 

@@ -396,6 +396,59 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
     ];
   },
 
+  cassette(fx) {
+    const demo = new URL("../fixtures/demo/demo.ndjson", import.meta.url).pathname;
+    return Promise.resolve([
+      {
+        what: "an unknown subcommand",
+        args: ["matches", demo],
+        code: 2,
+        first: /^Unknown subcommand "matches": use match, usage, refresh$/,
+      },
+      {
+        what: "match: a cassette that does not exist",
+        args: ["match", MISSING, "--times", "1"],
+        code: 2,
+        first: /^Cannot read "\/nonexistent\/claw-bad-input": no such file/,
+      },
+      {
+        what: "match: a file that is not a cassette",
+        args: ["match", fx.notes, "--times", "1"],
+        code: 2,
+        first: /^Cannot read cassette ".*notes.txt": line 1 is not JSON/,
+      },
+      {
+        what: "match: a regex that does not compile, refused before the file is written",
+        args: ["match", demo, "--prompt-regex", "(unclosed"],
+        code: 2,
+        first: /^Invalid rule: prompt: the regex "\(unclosed" does not compile/,
+      },
+      {
+        what: "match: a times that is not a number",
+        args: ["match", demo, "--times", "twice"],
+        code: 2,
+        first: /^Invalid --times "twice": it must be a whole number$/,
+      },
+      {
+        what: "usage: no --cassettes",
+        args: ["usage", fx.empty],
+        code: 2,
+        first: /^Missing --cassettes DIR: name the folder of cassettes the log is about$/,
+      },
+      {
+        what: "usage: a --cassettes folder that does not exist",
+        args: ["usage", fx.empty, "--cassettes", MISSING],
+        code: 2,
+        first: /^Cannot use --cassettes "\/nonexistent\/claw-bad-input": no such folder/,
+      },
+      {
+        what: "usage: a log that does not exist",
+        args: ["usage", MISSING, "--cassettes", fx.folder],
+        code: 2,
+        first: /^Cannot read "\/nonexistent\/claw-bad-input": no such file/,
+      },
+    ]);
+  },
   replay(fx) {
     const bin = join(fx.dir, "bin", "claude");
     const write = ["--write-bin", bin];
@@ -432,6 +485,13 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
         args: ["--cassettes", fx.folder, "--write-bin", fx.folder],
         code: 2,
         first: /^Cannot write --write-bin ".*": it is a folder/,
+      },
+      {
+        what: "a bad --fault: refused before the launcher is written",
+        args: ["--cassettes", fx.folder, "--fault", "crash-after:soon", ...write],
+        code: 2,
+        first: /^Invalid fault "crash-after:soon" in --fault: N must be a whole number >= 0: use /,
+        unwritten: [bin],
       },
       {
         what: "record mode without a real claude",

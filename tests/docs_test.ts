@@ -31,7 +31,7 @@ const PAGES = [
 ];
 
 /** Pages kept as they were written before this rule: wide tables, mapped row by row. */
-const WIDE_PAGES = new Set(["docs/sdk.md"]);
+const WIDE_PAGES = new Set(["docs/sdk.md", "docs/harness.md"]); // comparison tables
 
 const read = (page: string) => Deno.readTextFileSync(join(ROOT, page));
 

@@ -31,6 +31,7 @@ const PAGES = [
   "docs/batch.md",
   "docs/record-replay.md",
   "docs/drift.md",
+  "docs/harness.md",
   "docs/library.md",
   "docs/sdk.md",
 ];

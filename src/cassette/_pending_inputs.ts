@@ -39,6 +39,22 @@ export interface InputCursor {
   readonly ahead: Set<number>;
   /** The run's pairing of client ids. */
   readonly ids: ClientIds;
+  /**
+   * The recorded stdin lines (by record index) a header rule matches instead of equality (see
+   * `stdinChecks` in `matchers.ts`): each says why it refuses a live line, else `undefined`.
+   */
+  readonly checks?: ReadonlyMap<number, (live: string) => string | undefined>;
+}
+
+/**
+ * Why the recorded stdin line at `at` does not take the host's line `live` (redacted), or
+ * `undefined` when it does (pairing their client ids): its header rule when it has one, else
+ * equality with the client's per-run ids set aside.
+ */
+export function stdinDifference(cursor: InputCursor, at: number, live: string): string | undefined {
+  const check = cursor.checks?.get(at);
+  if (check) return check(live);
+  return cursor.ids.match((cursor.records[at] as { stdin: string }).stdin, live);
 }
 
 /** Whether a record is something the host did (a stdin line, closing stdin, a signal). */
@@ -66,19 +82,19 @@ export function matchStdin(
 ): { at: number } | { nearest: number | undefined } {
   const start = firstPending(cursor);
   if (start === undefined) return { nearest: undefined };
-  const { records, ids } = cursor;
+  const { records } = cursor;
   const answers = controlResponseId(live);
   if (answers !== undefined) {
     for (let i = start; i < records.length; i++) {
       const record = records[i]!;
       if (!("stdin" in record) || cursor.ahead.has(i)) continue;
       if (controlResponseId(record.stdin) !== answers) continue;
-      return ids.match(record.stdin, live) === undefined ? { at: i } : { nearest: i };
+      return stdinDifference(cursor, i, live) === undefined ? { at: i } : { nearest: i };
     }
   }
   const concurrent = concurrentLines(cursor, start);
   for (const i of concurrent) {
-    if (ids.match((records[i] as { stdin: string }).stdin, live) === undefined) return { at: i };
+    if (stdinDifference(cursor, i, live) === undefined) return { at: i };
   }
   const type = typeOf(live);
   const alike = concurrent.find((i) => typeOf((records[i] as { stdin: string }).stdin) === type);

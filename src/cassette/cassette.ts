@@ -29,6 +29,8 @@ import { fileURLToPath } from "node:url";
 import { LineStream } from "../protocol/line_stream.ts";
 import { canonicalArgv } from "./canonical_argv.ts";
 import { recordKind, RecordOrder, recordProblem } from "./_record_checks.ts";
+import { type MatchRules, matchRulesProblem } from "./matchers.ts";
+import { type Times, timesProblem } from "./times.ts";
 
 /** The cassette format version this claw writes and reads. */
 export const CASSETTE_FORMAT = 1;
@@ -83,6 +85,13 @@ export interface CassetteHeader {
   interrupted?: { signal: string; t: number; reason?: string };
   /** The batch job the run was, for a cassette `claw batch run --record` saved. */
   job_id?: string;
+  /**
+   * How the cassette matches a run beyond its canonical argv: flags to ignore, patterns for the
+   * prompt, flag values and stdin lines (see `matchers.ts`). `claw cassette match` edits it.
+   */
+  match?: MatchRules;
+  /** How many runs the cassette may answer (see `times.ts`); every matching run without it. */
+  times?: Times;
 }
 
 /** The optional header fields, as {@linkcode cassetteHeader} takes them. */
@@ -491,6 +500,17 @@ function checkHeader(value: unknown, source: string, lineNumber: number): Casset
   ) {
     throw new CassetteFormatError(
       `Cannot read cassette "${source}": the header has no key or argv, or one of another type ("key" and "input" are strings, "argv" a list of strings); re-record it with claw record`,
+      source,
+      lineNumber,
+    );
+  }
+  const rules = header.match === undefined ? undefined : matchRulesProblem(header.match);
+  const times = header.times === undefined ? undefined : timesProblem(header.times);
+  if (rules || times) {
+    throw new CassetteFormatError(
+      `Cannot read cassette "${source}": its header's ${
+        rules ? `"match" is wrong: ${rules}` : `"times" is wrong: ${times}`
+      }; fix it with claw cassette match`,
       source,
       lineNumber,
     );

@@ -16,6 +16,9 @@ import {
 } from "../process/spawn.ts";
 import { parseArgv } from "./canonical_argv.ts";
 import type { CassetteHeader } from "./cassette.ts";
+import { faultInjector, type FaultsOption } from "./faults.ts";
+import type { MatchRequest } from "./matchers.ts";
+import { UsageLog } from "./usage_log.ts";
 import { inputText } from "./run_input.ts";
 import { CassetteStore } from "./cassette_store.ts";
 import { recordingSpawner, type RecordOptions, saveCassette } from "./recorder.ts";
@@ -50,6 +53,52 @@ export interface CassetteOptions {
   cliVersion?: string;
   /** Why a recorded run was signalled, when the caller knows: see `RecordOptions.interruption`. */
   interruption?: RecordOptions["interruption"];
+  /**
+   * Faults injected into every replayed run (not into `--version` probes, recordings or
+   * passthrough): a fault list (see `parseFaults`), the faults, or a function that picks each
+   * run's. Default: `CLAW_CASSETTE_FAULTS`, checked when the spawner is made.
+   */
+  faults?: FaultsOption;
+  /**
+   * Decides instead of the argv and the header's match rules whether a cassette answers a run
+   * (see `match` in `matchers.ts`, which it may call). The stdin rules still apply.
+   */
+  match?: (request: MatchRequest, cassette: CassetteHeader) => boolean;
+  /**
+   * Cassettes of the folder (paths relative to it) that answer, in order, the runs that match
+   * them: a retry loop's calls get one recording each. Default: `CLAW_CASSETTE_PLAYLIST`, a
+   * comma-separated list.
+   */
+  playlist?: readonly string[];
+  /**
+   * A file every replay appends what it served and what missed to (see `usage_log.ts`), for
+   * `claw cassette usage`. Default: `CLAW_CASSETTE_USAGE`.
+   */
+  usage?: string;
+  /**
+   * Count the runs served for `times` and the playlist from the usage log, across processes, not
+   * only this spawner's runs: what the fake `claude`, a new process per run, does.
+   */
+  sharedCounts?: boolean;
+}
+
+/**
+ * The playlist in `CLAW_CASSETTE_PLAYLIST`: cassette paths, relative to the folder, separated by
+ * commas.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { playlistFromEnv } from "./cassette_spawner.ts";
+ *
+ * deepStrictEqual(playlistFromEnv({ CLAW_CASSETTE_PLAYLIST: "fail.ndjson, ok.ndjson" }), ["fail.ndjson", "ok.ndjson"]);
+ * ```
+ */
+export function playlistFromEnv(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): string[] | undefined {
+  const list = env.CLAW_CASSETTE_PLAYLIST?.split(",").map((name) => name.trim()).filter(Boolean);
+  return list?.length ? list : undefined;
 }
 
 /**
@@ -171,7 +220,15 @@ const realClaude: Spawner = withCliNeed((request: SpawnRequest) => {
 /** {@linkcode cassetteSpawner}'s spawner, before it says what it needs. */
 function cassettes(mode: CassetteMode, real: Spawner, options: CassetteOptions): Spawner {
   const timing = options.timing ?? parseTiming(Deno.env.get("CLAW_CASSETTE_TIMING"));
+  const playlist = options.playlist ?? playlistFromEnv();
+  const inject = faultInjector(options.faults);
   let store: Promise<CassetteStore> | undefined;
+  const usageFile = options.usage ?? Deno.env.get("CLAW_CASSETTE_USAGE");
+  const usage = new UsageLog({
+    dir: options.dir,
+    ...(usageFile ? { file: usageFile } : {}),
+    shared: options.sharedCounts ?? false,
+  });
 
   const record = (request: SpawnRequest) =>
     recordingSpawner(real, {
@@ -182,23 +239,36 @@ function cassettes(mode: CassetteMode, real: Spawner, options: CassetteOptions):
       ...(options.interruption ? { interruption: options.interruption } : {}),
     })(request);
 
-  // Whether the store can answer the request: a run by its key, a --version probe by any version.
-  const answers = async (store: CassetteStore, request: SpawnRequest) =>
-    asksVersion(request.args)
-      ? await store.cliVersion() !== null
-      : store.find((await requestKey(request)).key).length > 0;
+  // Whether the store can answer the request: a run by its argv, a --version probe by any version.
+  const answers = async (store: CassetteStore, request: SpawnRequest) => {
+    if (asksVersion(request.args)) return await store.cliVersion() !== null;
+    const { key, argv } = await requestKey(request);
+    try {
+      return store.matching(key, argv, {
+        counts: await usage.counts(),
+        ...(options.match ? { match: options.match } : {}),
+      }).length > 0;
+    } catch {
+      return false;
+    }
+  };
 
   return async (request) => {
     if (mode === "passthrough") return real(request);
     if (mode === "record") return record(request); // a --version probe passes through unrecorded
-    const opened = await (store ??= CassetteStore.open(options.dir));
+    const opened = await (store ??= CassetteStore.open(options.dir, playlist ? { playlist } : {}));
     if (mode === "auto" && !await answers(opened, request)) return record(request);
     const replayed = await replayRequest(request, opened, {
       timing,
       ...(options.cliVersion === undefined ? {} : { cliVersion: options.cliVersion }),
       ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+      ...(options.match ? { match: options.match } : {}),
+      usage,
     });
     // The recordings of this argv may all differ in the input still to come on stdin.
-    return mode === "auto" ? replayOrRecord(replayed, () => record(request)) : replayed;
+    const faulted = asksVersion(request.args)
+      ? replayed
+      : inject(replayed, request.args, await opened.cliVersion());
+    return mode === "auto" ? replayOrRecord(faulted, () => record(request)) : faulted;
   };
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { CassetteMissError } from "../errors/claw_error.ts";
 import {
   type Cassette,
@@ -18,6 +18,8 @@ import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import type { ReplayCandidate } from "./replay.ts";
 import type { CassetteSource } from "./replay_request.ts";
 import { commonEnds } from "./_common_ends.ts";
+import { argvRefusal, type MatchRequest } from "./matchers.ts";
+import { describeTimes, timesBounds } from "./times.ts";
 
 /** A cassette file found in a store. */
 export interface StoredCassette {
@@ -77,13 +79,22 @@ export class CassetteStore implements CassetteSource {
   readonly dir: string;
   readonly #byKey: Map<string, StoredCassette>;
   readonly #byArgv: Map<string, StoredCassette[]>;
+  /** The cassettes with match rules, which no key finds: each is asked. */
+  readonly #ruled: StoredCassette[] = [];
+  readonly #playlist: StoredCassette[];
   readonly #cassettes = new Map<string, Promise<Cassette>>();
 
-  private constructor(dir: string, cassettes: StoredCassette[]) {
+  private constructor(dir: string, cassettes: StoredCassette[], playlist: StoredCassette[]) {
     this.dir = dir;
     this.#byKey = new Map();
     this.#byArgv = new Map();
+    this.#playlist = playlist;
     for (const cassette of cassettes) {
+      if (playlist.includes(cassette)) continue; // played in its turn, never by key
+      if (cassette.header.match) {
+        this.#ruled.push(cassette);
+        continue;
+      }
       const other = this.#byKey.get(cassette.key);
       if (other) throw new DuplicateCassetteError(dir, cassette.key, [other.path, cassette.path]);
       this.#byKey.set(cassette.key, cassette);
@@ -92,8 +103,30 @@ export class CassetteStore implements CassetteSource {
     }
   }
 
-  /** Indexes the cassettes under `dir` (a missing folder is an empty store). */
-  static async open(dir: string): Promise<CassetteStore> {
+  /**
+   * Indexes the cassettes under `dir` (a missing folder is an empty store). `playlist` names
+   * cassettes of the folder (paths relative to it) that answer, in that order, the runs that
+   * match them: a retry loop's three calls get three recordings (one may be named twice).
+   */
+  static async open(dir: string, options: CassetteStoreOptions = {}): Promise<CassetteStore> {
+    const found = await CassetteStore.list(dir);
+    const playlist = (options.playlist ?? []).map((name) => {
+      const stored = found.find(({ path }) => resolve(path) === resolve(dir, name));
+      if (!stored) {
+        throw new TypeError(
+          `The playlist names "${name}", which is not a cassette in "${dir}": name cassettes by their path in the folder`,
+        );
+      }
+      return stored;
+    });
+    return new CassetteStore(dir, found, playlist);
+  }
+
+  /**
+   * The cassettes under `dir` (recursively, `*.ndjson` files that start with a cassette header),
+   * by path, without indexing them: two that record the same run are both listed.
+   */
+  static async list(dir: string): Promise<StoredCassette[]> {
     const found: StoredCassette[] = [];
     for (const path of await walk(dir)) {
       const header = await readHeader(path);
@@ -104,12 +137,12 @@ export class CassetteStore implements CassetteSource {
         : await cassetteKey(header.argv, header.input);
       found.push({ path, header, key, argvKey });
     }
-    return new CassetteStore(dir, found);
+    return found;
   }
 
   /** Every cassette in the store. */
   get cassettes(): StoredCassette[] {
-    return [...this.#byKey.values()];
+    return [...new Set([...this.#byKey.values(), ...this.#ruled, ...this.#playlist])];
   }
 
   /** The CLI version the store's cassettes were recorded with (the first one known), else `null`. */
@@ -118,18 +151,66 @@ export class CassetteStore implements CassetteSource {
     return Promise.resolve(version ?? null);
   }
 
-  /** The cassettes recorded with the argv whose key is `argvKey`, first by path. */
-  find(argvKey: string): StoredCassette[] {
-    return this.#byArgv.get(argvKey) ?? [];
+  /**
+   * The cassettes that may answer a run with `argv` (whose key is `argvKey`), first by path: the
+   * playlist's next one when the run matches it, else those recorded with that argv and those
+   * whose match rules take it (or, with `options.match`, those it takes), less those used up
+   * (their `times` counted in `options.counts`). Throws {@linkcode CassetteMissError} that
+   * explains why when there is none.
+   */
+  matching(
+    argvKey: string,
+    argv: readonly string[],
+    options: CandidateOptions = {},
+  ): StoredCassette[] {
+    const counts = options.counts ?? new Map<string, number>();
+    const served = (stored: StoredCassette) => counts.get(resolve(stored.path)) ?? 0;
+    const takes = options.match
+      ? (stored: StoredCassette) => options.match!({ argv }, stored.header)
+      : (stored: StoredCassette) => argvRefusal(argv, stored.header) === undefined;
+    if (this.#playlist.some(takes)) {
+      const played = [...new Set(this.#playlist)].reduce((sum, stored) => sum + served(stored), 0);
+      const next = this.#playlist[played];
+      if (next && takes(next)) return [next];
+      throw new CassetteMissError(
+        next
+          ? `The playlist's recording ${played + 1} of ${this.#playlist.length}, "${
+            relative(this.dir, next.path)
+          }", does not match this run: it differs at ${this.#refusal(next, argv)}`
+          : `The playlist in "${this.dir}" has served its ${this.#playlist.length} recordings: this is run ${
+            played + 1
+          }; add a recording to it, or start a new count (a new spawner or usage log)`,
+      );
+    }
+    const found = options.match
+      ? this.cassettes.filter((stored) => !this.#playlist.includes(stored) && takes(stored))
+      : [...this.#byArgv.get(argvKey) ?? [], ...this.#ruled.filter(takes)];
+    found.sort((a, b) => a.path < b.path ? -1 : 1);
+    const left = found.filter((stored) => served(stored) < timesBounds(stored.header.times).max);
+    if (left.length > 0) return left;
+    const used = found[0];
+    if (used) {
+      throw new CassetteMissError(
+        `The cassette "${relative(this.dir, used.path)}" in "${this.dir}" allows ${
+          describeTimes(used.header.times!)
+        } and has served ${
+          served(used)
+        }: raise its times (claw cassette match --times), or record another`,
+      );
+    }
+    throw new CassetteMissError(this.explainMiss(argvKey, argv));
   }
 
   /**
-   * Reads the cassettes recorded with the argv whose key is `argvKey`, first by path; throws
+   * Reads the cassettes {@linkcode matching} finds for a run with `argv`; throws
    * {@linkcode CassetteMissError} when there is none.
    */
-  async candidates(argvKey: string, argv: readonly string[]): Promise<ReplayCandidate[]> {
-    const stored = this.find(argvKey);
-    if (stored.length === 0) throw new CassetteMissError(this.explainMiss(argvKey, argv));
+  async candidates(
+    argvKey: string,
+    argv: readonly string[],
+    options: CandidateOptions = {},
+  ): Promise<ReplayCandidate[]> {
+    const stored = this.matching(argvKey, argv, options);
     return await Promise.all(stored.map(async ({ path }) => ({
       path,
       cassette: await this.#cassette(path),
@@ -142,7 +223,7 @@ export class CassetteStore implements CassetteSource {
    * (by path), which names the file and the line.
    */
   async check(): Promise<void> {
-    for (const { path } of [...this.#byKey.values()].sort((a, b) => a.path < b.path ? -1 : 1)) {
+    for (const { path } of this.cassettes.sort((a, b) => a.path < b.path ? -1 : 1)) {
       await readCassetteFile(path);
     }
   }
@@ -168,16 +249,40 @@ export class CassetteStore implements CassetteSource {
     const start = `No cassette in "${this.dir}" matches this run (key ${key})`;
     const run = parseArgv(argv);
     let best: { stored: StoredCassette; distance: ArgvDistance } | undefined;
-    const byPath = [...this.#byKey.values()].sort((a, b) => a.path < b.path ? -1 : 1);
+    const byPath = this.cassettes.sort((a, b) => a.path < b.path ? -1 : 1);
     for (const stored of byPath) {
       const distance = argvDistance(parseArgv(stored.header.argv), run);
       if (!best || closer(distance, best.distance)) best = { stored, distance };
     }
     if (!best) return `${start}: the folder holds no cassettes`;
     return `${start}: the nearest is "${relative(this.dir, best.stored.path)}", which differs at ${
-      argvDifference(best.stored.header.argv, argv)
+      this.#refusal(best.stored, argv)
     }`;
   }
+
+  /** Where a cassette and a run's argv differ: by its match rules when it has some. */
+  #refusal(stored: StoredCassette, argv: readonly string[]): string {
+    return stored.header.match
+      ? argvRefusal(argv, stored.header) ?? "nothing in its argv (a custom match refused it)"
+      : argvDifference(stored.header.argv, argv);
+  }
+}
+
+/** Options for {@linkcode CassetteStore.open}. */
+export interface CassetteStoreOptions {
+  /**
+   * Cassettes (paths relative to the folder) that answer, in order, the runs that match them:
+   * the first matching run gets the first, and so on; a run past the end misses.
+   */
+  playlist?: readonly string[];
+}
+
+/** Options for {@linkcode CassetteStore.matching}: what a replay knows beyond the argv. */
+export interface CandidateOptions {
+  /** How many runs each cassette (by absolute path) has served: for `times` and playlists. */
+  counts?: ReadonlyMap<string, number>;
+  /** Decides instead of the argv and the header's rules whether a cassette answers a run. */
+  match?: (request: MatchRequest, cassette: CassetteHeader) => boolean;
 }
 
 /** How far a run's argv is from a recorded one; smaller is nearer, compared field by field. */

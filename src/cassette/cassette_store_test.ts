@@ -54,7 +54,10 @@ Deno.test("the store indexes cassettes in nested folders and skips other files",
       join(dir, "2.1.332", "tools", "bash.ndjson"),
       join(dir, "hello.ndjson"),
     ]);
-    assertEquals(store.find(hello).map((c) => c.path), [join(dir, "hello.ndjson")]);
+    assertEquals(
+      store.matching(hello, [...BASE, "--", "Say hello"]).map((c) => c.path),
+      [join(dir, "hello.ndjson")],
+    );
     const [loaded] = await store.candidates(nested, []);
     assertEquals(loaded?.path, join(dir, "2.1.332", "tools", "bash.ndjson"));
     assertEquals(loaded?.cassette.header.key, nested);

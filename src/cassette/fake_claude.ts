@@ -9,6 +9,9 @@
  * | `CLAW_CASSETTE_MODE` | `replay` (default under CI), `record`, `auto` (default elsewhere), `passthrough` |
  * | `CLAW_CASSETTE_TIMING` | `instant` (default), `recorded`, or a factor such as `0.5` |
  * | `CLAW_REAL_CLAUDE` | the real CLI, for `record`, `auto` and `passthrough` |
+ * | `CLAW_CASSETTE_USAGE` | a usage log every run appends to (see `usage_log.ts`); runs are counted from it, for `times` and playlists |
+ * | `CLAW_CASSETTE_PLAYLIST` | cassettes (paths in the folder, comma-separated) that answer the runs that match them in order; needs `CLAW_CASSETTE_USAGE` |
+ * | `CLAW_CASSETTE_FAULTS` | faults injected into every replayed run, such as `crash-after:2` or `api-error:overloaded` (see `faults.ts`) |
  *
  * @module
  */
@@ -19,8 +22,14 @@ import { isExecutableFile } from "../process/discover.ts";
 import type { ClaudeProcess, ProcessStatus, Spawner, SpawnRequest } from "../process/spawn.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { bridgeStdio } from "../process/stdio_bridge.ts";
-import { type CassetteMode, cassetteModeFromEnv, cassetteSpawner } from "./cassette_spawner.ts";
+import {
+  type CassetteMode,
+  cassetteModeFromEnv,
+  cassetteSpawner,
+  playlistFromEnv,
+} from "./cassette_spawner.ts";
 import { parseTiming, type ReplayTiming } from "./timing.ts";
+import { faultsFromEnv } from "./faults.ts";
 
 /** What the fake claude needs to know, read from the environment by {@linkcode fakeClaudeConfig}. */
 export interface FakeClaudeConfig {
@@ -43,6 +52,12 @@ export function fakeClaudeConfig(
   }
   cassetteModeFromEnv(env);
   parseTiming(env.CLAW_CASSETTE_TIMING);
+  faultsFromEnv(env);
+  if (playlistFromEnv(env) && !env.CLAW_CASSETTE_USAGE) {
+    throw new TypeError(
+      "CLAW_CASSETTE_PLAYLIST is set but CLAW_CASSETTE_USAGE is not: each run of the fake claude is a new process, so it counts the playlist's runs in the usage log; set CLAW_CASSETTE_USAGE to a file",
+    );
+  }
   return { dir, env };
 }
 
@@ -92,6 +107,10 @@ export async function runFakeClaude(
     mode: cassetteModeFromEnv(config.env),
     timing: parseTiming(config.env.CLAW_CASSETTE_TIMING),
     real: realSpawner(config.env),
+    ...(config.env.CLAW_CASSETTE_USAGE ? { usage: config.env.CLAW_CASSETTE_USAGE } : {}),
+    ...(playlistFromEnv(config.env) ? { playlist: playlistFromEnv(config.env)! } : {}),
+    sharedCounts: true,
+    faults: faultsFromEnv(config.env),
     interruption: () => interruption === undefined ? undefined : { reason: interruption },
   });
   const request: SpawnRequest = { command: "claude", args, env: config.env, cwd: Deno.cwd() };
@@ -138,6 +157,12 @@ export interface FakeClaudeLauncher {
   timing?: ReplayTiming;
   /** The real CLI, for `record`, `auto` and `passthrough` (made absolute). */
   realClaude?: string;
+  /** Faults injected into every replayed run: a fault list (see `parseFaults` in `faults.ts`). */
+  faults?: string;
+  /** The usage log every run appends to (made absolute). */
+  usage?: string;
+  /** The playlist: cassettes of the folder that answer matching runs in order (needs `usage`). */
+  playlist?: readonly string[];
 }
 
 /**
@@ -161,6 +186,9 @@ export function launcherEnv(launcher: FakeClaudeLauncher): Record<string, string
     CLAW_CASSETTE_MODE: launcher.mode ?? "replay",
     ...(launcher.timing === undefined ? {} : { CLAW_CASSETTE_TIMING: String(launcher.timing) }),
     ...(launcher.realClaude ? { CLAW_REAL_CLAUDE: resolve(launcher.realClaude) } : {}),
+    ...(launcher.faults ? { CLAW_CASSETTE_FAULTS: launcher.faults } : {}),
+    ...(launcher.usage ? { CLAW_CASSETTE_USAGE: resolve(launcher.usage) } : {}),
+    ...(launcher.playlist?.length ? { CLAW_CASSETTE_PLAYLIST: launcher.playlist.join(",") } : {}),
   };
 }
 

@@ -33,10 +33,22 @@ export {
 } from "./cassette.ts";
 export {
   argvDifference,
+  type CandidateOptions,
   CassetteStore,
+  type CassetteStoreOptions,
   DuplicateCassetteError,
   type StoredCassette,
 } from "./cassette_store.ts";
+export { match, type MatchRequest, type MatchRules, type Pattern } from "./matchers.ts";
+export { type Times } from "./times.ts";
+export { readUsageLog, type UsageEntry, UsageLog, type UsageLogOptions } from "./usage_log.ts";
+export {
+  type TimesBreach,
+  type UsageMiss,
+  type UsageReport,
+  usageReport,
+  type UsageReportOptions,
+} from "./usage_report.ts";
 export {
   CASSETTE_MODES,
   type CassetteMode,
@@ -44,6 +56,7 @@ export {
   type CassetteOptions,
   cassetteSpawner,
   parseCassetteMode,
+  playlistFromEnv,
 } from "./cassette_spawner.ts";
 export { recordingSpawner, type RecordOptions, saveCassette } from "./recorder.ts";
 export {
@@ -55,8 +68,37 @@ export {
 export { type CassetteSource, replayRequest, type ReplayRequestOptions } from "./replay_request.ts";
 export { asksVersion, placesOf, requestKey, requestRules } from "./request.ts";
 export { parseTiming, type ReplayTiming } from "./timing.ts";
+export {
+  API_ERROR_KINDS,
+  type ApiErrorKind,
+  type Fault,
+  FAULT_KINDS,
+  faultInjector,
+  type FaultRun,
+  faultsFromEnv,
+  type FaultsOption,
+  parseFaults,
+  type ParseFaultsOptions,
+  withFaults,
+  type WithFaultsOptions,
+} from "./faults.ts";
 export { inputText, runInput } from "./run_input.ts";
 export { placeRestorer } from "./restore.ts";
+export {
+  type CassetteMeaning,
+  cassetteMeaning,
+  meaningChanges,
+  type MeaningOptions,
+} from "./meaning.ts";
+export {
+  refreshCassette,
+  refreshFolder,
+  type RefreshFolderOptions,
+  type RefreshOptions,
+  type RefreshOutcome,
+  type RefreshReport,
+  type RefreshResult,
+} from "./refresh.ts";
 export {
   escapePath,
   type RedactionRule,

@@ -5,7 +5,7 @@
  */
 import { CassetteMissError } from "../errors/claw_error.ts";
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
-import { type Cassette, type CassetteRecord, stdoutText } from "./cassette.ts";
+import { type Cassette, stdoutText } from "./cassette.ts";
 import { ClientIds } from "./_client_ids.ts";
 import { EarlyAnswers } from "./_early_answers.ts";
 import { LineCollector } from "./_line_tap.ts";
@@ -14,8 +14,10 @@ import {
   type InputCursor,
   isInput,
   matchStdin,
+  stdinDifference,
   take as takeInput,
 } from "./_pending_inputs.ts";
+import { stdinChecks } from "./matchers.ts";
 import { redactionRules, redactLine } from "./redact.ts";
 import { replayAt, type ReplayTiming } from "./timing.ts";
 
@@ -35,6 +37,12 @@ export interface ReplayOptions {
    * `restore.ts`); by default they stay. {@linkcode replayRequest} passes the request's places.
    */
   restore?: (line: string) => string;
+  /**
+   * Told, before the status settles, which candidate the replay played to its end (`undefined`
+   * when it missed); the status waits for what it returns. {@linkcode replayRequest} writes the
+   * usage log here.
+   */
+  onEnd?: (path: string | undefined, status: ProcessStatus) => void | Promise<void>;
 }
 
 /** A recorded run that may serve a live one: see {@linkcode replayCandidates}. */
@@ -185,6 +193,7 @@ export function replayCandidates(
     next: 0,
     ahead: new Set<number>(),
     ids: new ClientIds(),
+    checks: stdinChecks(cassette.header, cassette.records),
     readsStdin: cassette.records.some((record) => "stdin" in record),
     matched: undefined,
   }));
@@ -212,7 +221,7 @@ export function replayCandidates(
         ? undefined
         : record === undefined
         ? "the recording had ended"
-        : inputDifference(record, event, live, track.ids);
+        : inputDifference(track, at!, event, live);
       if (difference === undefined && at !== undefined) {
         takeInput(track, at);
         track.matched = at;
@@ -308,7 +317,8 @@ export function replayCandidates(
     );
   };
 
-  const status = play().then((status) => {
+  const status = play().then(async (status) => {
+    await options.onEnd?.(status.failure ? undefined : tracks[0]?.path, status);
     finished = true;
     for (const controller of [stdoutController, stderrController]) {
       try {
@@ -339,14 +349,15 @@ export function replayCandidates(
   return process;
 }
 
-/** Why a recorded input differs from what the host did, or `undefined` when it matches. */
+/** Why recorded input `at` differs from what the host did, or `undefined` when it matches. */
 function inputDifference(
-  record: CassetteRecord,
+  track: Track,
+  at: number,
   event: HostEvent,
   live: string | undefined,
-  ids: ClientIds,
 ): string | undefined {
-  if ("stdin" in record && live !== undefined) return ids.match(record.stdin, live);
+  const record = track.records[at]!;
+  if ("stdin" in record && live !== undefined) return stdinDifference(track, at, live);
   if ("stdin_eof" in record && "stdin_eof" in event) return undefined;
   if ("kill" in record && "kill" in event && record.kill === event.kill) return undefined;
   const recorded = "stdin" in record

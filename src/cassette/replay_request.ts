@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { ClaudeProcess, SpawnRequest } from "../process/spawn.ts";
+import { CassetteMissError } from "../errors/claw_error.ts";
+import type { ClaudeProcess, ProcessStatus, SpawnRequest } from "../process/spawn.ts";
+import type { CandidateOptions } from "./cassette_store.ts";
+import type { UsageLog } from "./usage_log.ts";
 import { cassetteHeader } from "./cassette.ts";
 import { redactLine } from "./redact.ts";
 import { type ReplayCandidate, replayCandidates, replayProcess } from "./replay.ts";
@@ -15,10 +18,16 @@ import type { ReplayTiming } from "./timing.ts";
 /** Where {@linkcode replayRequest} finds what to replay. */
 export interface CassetteSource {
   /**
-   * The cassettes recorded with the argv whose key (argv only, see `cassetteKey`) is `argvKey`,
-   * first by path; throws a `CassetteMissError` that explains the miss when there is none.
+   * The cassettes that may answer a run with `argv` (whose key, argv only, see `cassetteKey`, is
+   * `argvKey`), first by path; throws a `CassetteMissError` that explains the miss when there is
+   * none. `options` carries the runs counted so far and a custom matcher, for a source that
+   * honours them (see `CassetteStore.matching`).
    */
-  candidates(argvKey: string, argv: readonly string[]): Promise<ReplayCandidate[]>;
+  candidates(
+    argvKey: string,
+    argv: readonly string[],
+    options?: CandidateOptions,
+  ): Promise<ReplayCandidate[]>;
   /** The CLI version the cassettes were recorded with, for `--version`; `null` when unknown. */
   cliVersion(): Promise<string | null>;
 }
@@ -31,6 +40,10 @@ export interface ReplayRequestOptions {
   cliVersion?: string;
   /** Receives warnings. */
   onWarning?: (message: string) => void;
+  /** Counts the runs served (for `times` and playlists) and logs what was served and missed. */
+  usage?: UsageLog;
+  /** Decides instead of the argv and the header's rules whether a cassette answers a run. */
+  match?: CandidateOptions["match"];
 }
 
 /**
@@ -60,7 +73,17 @@ export async function replayRequest(
 ): Promise<ClaudeProcess> {
   if (asksVersion(request.args)) return versionProcess(await source.cliVersion());
   const { argv, key } = await requestKey(request);
-  const candidates = await source.candidates(key, argv);
+  const { usage } = options;
+  let candidates: ReplayCandidate[];
+  try {
+    candidates = await source.candidates(key, argv, {
+      ...(usage ? { counts: await usage.counts() } : {}),
+      ...(options.match ? { match: options.match } : {}),
+    });
+  } catch (error) {
+    if (error instanceof CassetteMissError) await usage?.missed(argv, error.message);
+    throw error;
+  }
   // One warning per run, for the first cassette of another CLI version.
   const other = options.cliVersion === undefined
     ? undefined
@@ -77,6 +100,14 @@ export async function replayRequest(
     redact: (line) => redactLine(line, rules),
     restore: placeRestorer(placesOf(request)),
     ...(options.timing === undefined ? {} : { timing: options.timing }),
+    ...(usage
+      ? {
+        onEnd: (path: string | undefined, status: ProcessStatus) =>
+          path === undefined
+            ? usage.missed(argv, status.failure?.message ?? "the replay missed")
+            : usage.served(path),
+      }
+      : {}),
   });
 }
 

@@ -25,7 +25,7 @@
  */
 import { AssertionError } from "node:assert";
 import { isDeepStrictEqual } from "node:util";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CassetteMissError, ClawError } from "../errors/claw_error.ts";
 import type { ErrorKind } from "../errors/kinds.ts";
@@ -42,8 +42,11 @@ import { type Cassette, cassetteKey, readCassetteFile } from "./cassette.ts";
 import type { CassetteMode } from "./cassette_spawner.ts";
 import { argvDifference } from "./cassette_store.ts";
 import { writeFakeClaude } from "./fake_claude.ts";
+import { faultInjector, type FaultsOption } from "./faults.ts";
 import { type CassetteSource, replayRequest } from "./replay_request.ts";
+import { asksVersion } from "./request.ts";
 import type { ReplayTiming } from "./timing.ts";
+import { UsageLog } from "./usage_log.ts";
 
 /**
  * Reads and checks a cassette file. Throws a `CassetteFormatError` (with the line number) for a
@@ -67,6 +70,10 @@ export function loadCassette(path: string | URL): Promise<Cassette> {
 export interface ReplaySpawnerOptions {
   /** How fast to play: `instant` (default), `recorded`, or a factor such as `0.5`. */
   timing?: ReplayTiming;
+  /** Faults injected into each run (see `faults.ts`); default `CLAW_CASSETTE_FAULTS`. */
+  faults?: FaultsOption;
+  /** The usage log each run appends to (see `usage_log.ts`); default `CLAW_CASSETTE_USAGE`. */
+  usage?: string;
 }
 
 /**
@@ -117,7 +124,19 @@ export function replaySpawner(
       return (await load()).header.cli_version;
     },
   };
-  return withCliNeed((request) => replayRequest(request, single, options), "never");
+  const inject = faultInjector(options.faults);
+  const usageFile = options.usage ?? Deno.env.get("CLAW_CASSETTE_USAGE");
+  const usage = usageFile === undefined
+    ? undefined
+    : new UsageLog({ dir: dirname(source), file: usageFile });
+  return withCliNeed(async (request) => {
+    const replayed = await replayRequest(request, single, {
+      ...(options.timing === undefined ? {} : { timing: options.timing }),
+      ...(usage ? { usage } : {}),
+    });
+    if (asksVersion(request.args)) return replayed;
+    return inject(replayed, request.args, (await load()).header.cli_version);
+  }, "never");
 }
 
 /** Options for {@linkcode withFakeClaude}. */

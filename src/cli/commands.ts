@@ -84,6 +84,12 @@ export const COMMANDS: readonly Command[] = [
     load: () => importLazily<CommandModule>("./replay.ts", import.meta.url),
   },
   {
+    name: "cassette",
+    json: "--json",
+    summary: "Edit how cassettes match, report which a test suite used, refresh them",
+    load: () => importLazily<CommandModule>("./cassette.ts", import.meta.url),
+  },
+  {
     name: "fake-api",
     json: "--json",
     summary: "Serve a scripted fake Anthropic Messages API on 127.0.0.1",

@@ -12,8 +12,9 @@ export const help = `Usage: claw fake-claude CLAUDE_ARGS…
 
 Behave like the recorded Claude Code CLI: every argument is taken as claude's own. Configured by
 CLAW_CASSETTES (folder), CLAW_CASSETTE_MODE (replay|record|auto|passthrough),
-CLAW_CASSETTE_TIMING (instant|recorded|FACTOR) and CLAW_REAL_CLAUDE. claw replay --write-bin
-writes a launcher named claude that runs this. Like claude, it reports a problem in one line on
+CLAW_CASSETTE_TIMING (instant|recorded|FACTOR), CLAW_REAL_CLAUDE and CLAW_CASSETTE_FAULTS
+(injected faults, such as crash-after:2: see claw help replay). claw replay --write-bin writes a
+launcher named claude that runs this. Like claude, it reports a problem in one line on
 stderr ("claw fake-claude: …") and exits 1; when no cassette matches, it prints
 "error[cassette_miss]: …" and "hint: …", as claw prints every failure.
 

@@ -7,17 +7,24 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { type CassetteMode, parseCassetteMode } from "../cassette/cassette_spawner.ts";
+import {
+  type CassetteMode,
+  parseCassetteMode,
+  playlistFromEnv,
+} from "../cassette/cassette_spawner.ts";
 import { exitLike } from "./_exit_like.ts";
 import { CassetteStore } from "../cassette/cassette_store.ts";
 import { checkWritable } from "../cassette/recorder.ts";
 import {
+  type FakeClaudeConfig,
+  fakeClaudeConfig,
   type FakeClaudeLauncher,
   launcherEnv,
   runFakeClaude,
   writeFakeClaude,
 } from "../cassette/fake_claude.ts";
 import { parseTiming, type ReplayTiming } from "../cassette/timing.ts";
+import { parseFaults } from "../cassette/faults.ts";
 import { ClaudeNotFoundError } from "../errors/claw_error.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, flagHelp, parseFlags } from "./_flags.ts";
@@ -60,6 +67,27 @@ const FLAGS: readonly Flag[] = [
     help: "The real CLI: needed by record, auto and passthrough",
   },
   {
+    name: "usage",
+    option: "usage",
+    type: "string",
+    value: "FILE",
+    help: "Append what every run served and missed to FILE (for claw cassette usage)",
+  },
+  {
+    name: "playlist",
+    option: "playlist",
+    type: "string",
+    value: "A,B,…",
+    help: "Cassettes of DIR that answer matching runs in this order (needs --usage)",
+  },
+  {
+    name: "fault",
+    option: "fault",
+    type: "repeat",
+    value: "SPEC",
+    help: "Inject a fault into every replayed run (repeatable; the forms are below)",
+  },
+  {
     name: "json",
     option: "json",
     type: "boolean",
@@ -84,6 +112,13 @@ form, CLAW_REAL_CLAUDE).
 Options:
 ${flagHelp(FLAGS)}
 
+--fault SPEC (repeated or comma-separated; a launcher's default for CLAW_CASSETTE_FAULTS) makes
+every replayed run fail on purpose: crash-after:N (killed by SIGKILL after N stdout lines),
+exit-after:N:CODE, stall-after:N (silent and alive until signalled), latency:MS (before each
+line), stderr:TEXT, or api-error:KIND (the lines, stderr and exit code the real CLI printed for
+overloaded, rate_limit, context_window, auth or provider_internal). Checked before anything is
+written or run.
+
 With --json, --write-bin prints
   {"launcher":"/abs/PATH","cassettes":"/abs/DIR","cassette_count":44,"mode":"replay",
    "timing":"instant","real_claude":null}
@@ -96,6 +131,8 @@ Examples:
   claw replay --cassettes fixtures/cassettes/2.1.332 --write-bin /tmp/bin/claude
   claw run --cli /tmp/bin/claude "Say hello"
   claw replay --cassettes cassettes --mode auto --real-claude "$(which claude)" -- -p "Hi"
+  claw replay --cassettes fixtures/cassettes/2.1.332 --fault crash-after:2 -- -p "Say hello"
+  claw replay --cassettes retry --playlist fail.ndjson,ok.ndjson --usage usage.ndjson --write-bin bin/claude
 `;
 
 /** What `claw replay --write-bin … --json` prints: the launcher and what it serves. */
@@ -122,6 +159,7 @@ export async function run(args: string[]): Promise<number> {
   const values = given as Partial<Record<string, string>>;
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
   if (!values.cassettes) throw new UsageError("Missing --cassettes DIR");
+  const faults = (given.fault as string[] | undefined)?.join(",");
   let launcher: Launcher;
   try {
     launcher = {
@@ -129,6 +167,11 @@ export async function run(args: string[]): Promise<number> {
       mode: values.mode ? parseCassetteMode(values.mode) : "replay" as const,
       ...(values.timing ? { timing: parseTiming(values.timing) } : {}),
       ...(values["real-claude"] ? { realClaude: values["real-claude"] } : {}),
+      ...(values.usage ? { usage: values.usage } : {}),
+      ...(values.playlist
+        ? { playlist: playlistFromEnv({ CLAW_CASSETTE_PLAYLIST: values.playlist }) ?? [] }
+        : {}),
+      ...(faults ? { faults: checkFaults(faults) } : {}),
     };
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
@@ -144,6 +187,7 @@ export async function run(args: string[]): Promise<number> {
   const env = Deno.env.toObject();
   checkRealClaudeGiven(launcher, writeBin, env);
   if (launcher.realClaude) await checkExecutable("--real-claude", launcher.realClaude);
+  await checkPlaylist(launcher, env);
   // These two may make folders: they come after the checks that change nothing.
   await checkCassettes(launcher);
   if (writeBin) await checkOutputPath("--write-bin", writeBin);
@@ -156,11 +200,43 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   return await exitLike(
-    await runFakeClaude(args.slice(separator + 1), {
-      dir: resolve(launcher.cassettes),
-      env: { ...env, ...launcherEnv(launcher) },
-    }),
+    await runFakeClaude(args.slice(separator + 1), directConfig(launcher, env)),
   );
+}
+
+/** The fake claude's settings for a direct run, checked: a bad variable is a usage error. */
+function directConfig(launcher: Launcher, env: Record<string, string>): FakeClaudeConfig {
+  try {
+    return fakeClaudeConfig({ ...env, ...launcherEnv(launcher) });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new UsageError(error.message, { cause: error });
+  }
+}
+
+/**
+ * A playlist names cassettes of the folder, and is counted in a usage log: the fake claude is a
+ * new process for every run.
+ */
+async function checkPlaylist(launcher: Launcher, env: Record<string, string>): Promise<void> {
+  if (!launcher.playlist) return;
+  if (launcher.playlist.length === 0) throw new UsageError("--playlist names no cassette");
+  if (!launcher.usage && !env.CLAW_CASSETTE_USAGE) {
+    throw new UsageError(
+      "--playlist needs --usage FILE: each run of the fake claude is a new process, and the playlist's place is counted in the usage log",
+    );
+  }
+  try {
+    await CassetteStore.open(launcher.cassettes, { playlist: launcher.playlist });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}
+
+/** `faults`, the --fault values joined by commas, once checked (a `TypeError` when wrong). */
+function checkFaults(faults: string): string {
+  parseFaults(faults, { source: "--fault" });
+  return faults;
 }
 
 /** The launcher `claw replay` writes or runs: the mode is always chosen. */
@@ -233,7 +309,10 @@ async function countCassettes(launcher: Launcher): Promise<number> {
   if (launcher.mode === "passthrough") return 0;
   let store: CassetteStore;
   try {
-    store = await CassetteStore.open(launcher.cassettes);
+    store = await CassetteStore.open(
+      launcher.cassettes,
+      launcher.playlist ? { playlist: launcher.playlist } : {},
+    );
     await store.check();
   } catch (error) {
     if (!(error instanceof TypeError || error instanceof SyntaxError)) throw error;

@@ -71,7 +71,8 @@ async function main(args) {
 
   switch (scenario) {
     case "text":
-      prompt = "Say hello";
+      // A test of match rules asks other prompts of the same run.
+      prompt = process.env.CLAW_SDK_PROMPT ?? "Say hello";
       break;
     case "bash":
       prompt = "Run echo claw-sdk-bash";
