@@ -17,6 +17,7 @@
  * @module
  */
 import { join } from "node:path";
+import { denoFmt } from "./_fmt.ts";
 import { readCassetteFile, stdoutText } from "../src/cassette/cassette.ts";
 import { API_ERROR_KINDS, type ApiErrorKind } from "../src/cassette/faults.ts";
 import { PINNED_CLI_VERSIONS } from "./install_cli.ts";
@@ -124,24 +125,7 @@ export const API_ERRORS: Readonly<Record<string, Readonly<Record<ApiErrorKind, R
 ${versions.join("\n")}
 };
 `;
-  return await format(text);
-}
-
-/** `source` formatted by `deno fmt` with this checkout's settings. */
-async function format(source: string): Promise<string> {
-  const fmt = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext=ts", "-"],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = fmt.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(source));
-  await writer.close();
-  const out = await fmt.output();
-  if (!out.success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(out.stderr)}`);
-  return new TextDecoder().decode(out.stdout);
+  return await denoFmt(text, "ts");
 }
 
 if (import.meta.main) {

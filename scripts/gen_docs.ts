@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { COMMANDS, topHelp } from "../src/cli/commands.ts";
 import { VERSION } from "../src/version.ts";
+import { denoFmt } from "./_fmt.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -47,25 +48,6 @@ export async function cliReference(): Promise<string> {
   return parts.join("\n\n");
 }
 
-/** `markdown` formatted as `deno fmt` formats a page of this checkout. */
-async function format(markdown: string): Promise<string> {
-  const fmt = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext=md", "-"],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = fmt.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(markdown));
-  await writer.close();
-  const out = await fmt.output();
-  if (!out.success) {
-    throw new Error(`deno fmt failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
 /** `page` with its generated part replaced by `generated`, formatted. */
 export async function withGenerated(page: string, generated: string): Promise<string> {
   const begin = page.indexOf(BEGIN);
@@ -73,8 +55,9 @@ export async function withGenerated(page: string, generated: string): Promise<st
   if (begin === -1 || end < begin) {
     throw new Error(`${CLI_PAGE} has no generated part: put "${BEGIN}" and "${END}" in it`);
   }
-  return await format(
+  return await denoFmt(
     `${page.slice(0, begin + BEGIN.length)}\n\n${generated}\n\n${page.slice(end)}`,
+    "md",
   );
 }
 

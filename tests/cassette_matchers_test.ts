@@ -211,6 +211,13 @@ for (const version of [NEWEST_PINNED_CLI, OLDEST_PINNED_CLI]) {
         assertEquals(edited.code, 0, edited.stderr);
         const once = { spawner: cassetteSpawner({ dir: single, mode: "replay" }) };
         assertEquals(await outcome(prompt, once), "ok");
+        // The fake claude counts in the usage log: a new process for every run.
+        const counted = await launcher(single, ["--usage", join(root, "single.ndjson")]);
+        assertEquals(await outcome(prompt, throughFake(counted, marker)), "ok");
+        await rejects(
+          run(prompt, throughFake(counted, marker)).text(),
+          /"ok\.ndjson" .* allows exactly 1 run and has served 1/,
+        );
         await rejects(
           run(prompt, once).text(),
           /"ok\.ndjson" .* allows exactly 1 run and has served 1/,
@@ -251,11 +258,14 @@ Deno.test("the usage log across two processes lists an unused cassette and a mis
     assertEquals(served.code, 0, served.stderr);
     const missed = await claw(["replay", "--cassettes", dir, "--", "-p", "Say nothing"], { env });
     assertEquals(missed.code, 1);
+    // In-process replays append to the same log.
+    const spawner = cassetteSpawner({ dir, mode: "replay", usage });
+    assertEquals(await run("Say hello", { spawner }).text(), "Hello from the fake API.");
 
     const report = await claw(["cassette", "usage", usage, "--cassettes", dir, "--json"]);
     assertEquals(report.code, 0, report.stderr);
     const json = JSON.parse(report.stdout);
-    assertEquals(json.runs, 2);
+    assertEquals(json.runs, 3);
     assertEquals(json.unused, ["tool_read.ndjson"]);
     assertEquals(json.misses.map((m: { argv: string[] }) => m.argv), [["-p", "Say nothing"]]);
     assertMatch(json.misses[0].message, /nearest is "text_simple\.ndjson"/);

@@ -8,7 +8,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert";
 import { join } from "node:path";
 import { runBatch } from "../src/batch/run_batch.ts";
 import { cassetteSpawner } from "../src/cassette/cassette_spawner.ts";
-import type { Fault, FaultRun } from "../src/cassette/faults.ts";
+import { API_ERROR_KINDS, type Fault, type FaultRun } from "../src/cassette/faults.ts";
 import { captureClawError } from "../src/errors/_capture.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
 import { run } from "../src/session/run.ts";
@@ -104,11 +104,22 @@ Deno.test("run() through a written launcher reports each injected fault's kind; 
         }).text(),
       );
     assertEquals((await failure()).kind, "auth");
-    assertEquals((await failure("api-error:overloaded")).kind, "overloaded");
+    for (const kind of API_ERROR_KINDS) {
+      assertEquals((await failure(`api-error:${kind}`)).kind, kind);
+    }
+    const exited = await failure("exit-after:2:3");
+    assertEquals([exited.kind, exited.exitCode], ["no_result", 3]);
     const crashed = await failure("crash-after:2");
     assertEquals([crashed.kind, crashed.signal], ["cli_crashed", "SIGKILL"]);
     // A stalled fake claude stays alive and silent until the idle watchdog stops it.
     assertEquals((await failure("stall-after:1", { idleTimeoutMs: 500 })).kind, "hang");
+    // Slow and noisy, but a success: the stderr text reaches the run's events.
+    const slow = run("Say hello", {
+      cli: bin,
+      env: { ...marker.env, CLAW_CASSETTE_FAULTS: "latency:20,stderr:claw test warns" },
+    });
+    assertEquals(await slow.text(), "Hello from the fake API.");
+    ok(slow.stderrTail?.includes("claw test warns"), slow.stderrTail);
   }));
 
 Deno.test("a bad CLAW_CASSETTE_FAULTS makes the fake claude say so, naming the variable", () =>

@@ -209,8 +209,13 @@ export type FaultsOption = string | readonly Fault[] | ((run: FaultRun) => reado
  * const path = new URL("../../fixtures/cassettes/2.1.332/text_simple.ndjson", import.meta.url);
  * const cassette = parseCassette(await Deno.readTextFile(path));
  * const inject = faultInjector(({ index }) => index === 0 ? [{ kind: "crash-after", lines: 1 }] : []);
- * strictEqual((await inject(replayProcess(cassette), []).status).signal, "SIGKILL");
- * strictEqual((await inject(replayProcess(cassette), []).status).code, 0);
+ * const ended = async (process: ReturnType<typeof inject>) => {
+ *   await process.stdin.close(); // the recorded run's stdin was closed at once
+ *   await Promise.all([new Response(process.stdout).text(), new Response(process.stderr).text()]);
+ *   return await process.status;
+ * };
+ * strictEqual((await ended(inject(replayProcess(cassette), []))).signal, "SIGKILL");
+ * strictEqual((await ended(inject(replayProcess(cassette), []))).code, 0);
  * ```
  */
 export function faultInjector(

@@ -1,5 +1,12 @@
-import { deepStrictEqual as assertEquals, match as assertMatch, ok } from "node:assert";
+import {
+  deepStrictEqual as assertEquals,
+  match as assertMatch,
+  ok,
+  rejects as assertRejects,
+} from "node:assert";
+import { run } from "../session/run.ts";
 import { cassetteHeader, parseCassette } from "./cassette.ts";
+import { cassetteSpawner } from "./cassette_spawner.ts";
 import { argvRefusal, match, matchRulesProblem, stdinChecks } from "./matchers.ts";
 
 const ARGV = ["-p", "--output-format", "stream-json", "--verbose", "--model", "opus"];
@@ -82,4 +89,29 @@ Deno.test("bad rules are named", () => {
   );
   assertMatch(matchRulesProblem({ flags: { "--x": { glob: 1 } } })!, /the glob must be a string/);
   assertMatch(matchRulesProblem({ prompt: { regex: "[" } })!, /does not compile/);
+});
+
+Deno.test("cassetteSpawner's match option decides instead of the argv, and may call match()", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "claw-custom-match-" });
+  try {
+    for (const name of ["text_simple.ndjson", "tool_read.ndjson"]) {
+      await Deno.copyFile(`fixtures/cassettes/2.1.332/${name}`, `${dir}/${name}`);
+    }
+    const firstWord = (argv: readonly string[]) => argv.at(-1)?.split(" ")[0];
+    const spawner = cassetteSpawner({
+      dir,
+      mode: "replay",
+      // The default rules, or else the same first word of the prompt.
+      match: (request, header) =>
+        match(request, header) || firstWord(request.argv) === firstWord(header.argv),
+    });
+    assertEquals(await run("Say goodbye", { spawner }).text(), "Hello from the fake API.");
+    assertEquals(await run("Say hello", { spawner }).text(), "Hello from the fake API.");
+    await assertRejects(
+      run("Whisper hello", { spawner }).text(),
+      /nearest is "text_simple.ndjson"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -43,6 +43,7 @@ Deno.test("subcommands reads every command's usage: the commands with subcommand
       "fork",
     ],
     auth: ["status", "login", "token", "logout"],
+    cassette: ["match", "usage", "refresh"],
     doctor: [],
     batch: ["run", "merge"],
     inspect: [],
