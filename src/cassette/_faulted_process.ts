@@ -12,7 +12,7 @@ export type FaultEnd =
   /** After `lines` stdout lines, nothing more until the process is signalled. */
   | { kind: "stall"; lines: number }
   /** At the first stdout line that is not a `system` or control line, the recorded API error. */
-  | { kind: "api-error"; recorded: RecordedApiError };
+  | { kind: "api-error"; recorded: () => Promise<RecordedApiError> };
 
 /** What a faulted process does. */
 export interface FaultPlan {
@@ -150,7 +150,7 @@ export function faultedProcess(process: ClaudeProcess, plan: FaultPlan): ClaudeP
     await stopProcess();
     if (fault.kind === "status") return fault.status; // a signal after the crash changes nothing
     if (fault.kind === "stall") return await stall();
-    return await apiError(fault.recorded, sessionId);
+    return await apiError(await fault.recorded(), sessionId);
   };
 
   const pump = async (): Promise<ProcessStatus> => {

@@ -19,7 +19,7 @@
  */
 import { compareVersions } from "../process/version.ts";
 import type { ClaudeProcess } from "../process/spawn.ts";
-import { API_ERRORS, type RecordedApiError } from "./_api_errors.ts";
+import type { RecordedApiError } from "./_api_errors.ts";
 import { faultedProcess, type FaultEnd, killedBy } from "./_faulted_process.ts";
 
 /** Every fault kind. */
@@ -292,7 +292,10 @@ export function withFaults(
         end = { kind: "stall", lines: fault.lines };
         break;
       case "api-error":
-        end = { kind: "api-error", recorded: recordedApiError(fault.error, options.cliVersion) };
+        end = {
+          kind: "api-error",
+          recorded: () => recordedApiError(fault.error, options.cliVersion),
+        };
         break;
       case "latency":
         latencyMs += fault.ms;
@@ -305,9 +308,16 @@ export function withFaults(
   return faultedProcess(process, { end, latencyMs, stderr });
 }
 
-/** The recorded ending of `kind` for `cliVersion` when the corpus has it, else the newest's. */
-function recordedApiError(kind: ApiErrorKind, cliVersion: string | null | undefined) {
+/**
+ * The recorded ending of `kind` for `cliVersion` when the corpus has it, else the newest's. The
+ * corpus's endings (40 KB) load only when a run meets its `api-error` fault.
+ */
+async function recordedApiError(
+  kind: ApiErrorKind,
+  cliVersion: string | null | undefined,
+): Promise<RecordedApiError> {
+  const { API_ERRORS } = await import("./_api_errors.ts");
   const versions = Object.keys(API_ERRORS).sort((a, b) => compareVersions(b, a));
   const version = cliVersion && API_ERRORS[cliVersion] ? cliVersion : versions[0]!;
-  return API_ERRORS[version]![kind] satisfies RecordedApiError;
+  return API_ERRORS[version]![kind];
 }
