@@ -95,7 +95,7 @@ for (const version of [NEWEST_PINNED_CLI, OLDEST_PINNED_CLI]) {
           "--prompt-regex",
           DATE_RULE,
           "--ignore",
-          "model",
+          "--model",
           "--json",
         ]);
         assertEquals(edited.code, 0, edited.stderr);

@@ -46,7 +46,9 @@ const FLAGS: readonly Flag[] = [
  * ```
  */
 export async function runMatchCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, FLAGS, { command: "claw cassette match" });
+  const { values, positionals } = parseFlags(ignoredFlagsJoined(args), FLAGS, {
+    command: "claw cassette match",
+  });
   const [path, ...extra] = positionals;
   if (path === undefined) throw new UsageError("Missing FILE: name the cassette to edit");
   if (extra.length) throw new UsageError(`Unexpected argument "${extra[0]}": edit one cassette`);
@@ -92,10 +94,26 @@ export async function runMatchCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * `--ignore --model` as `--ignore=--model`: the value of `--ignore` is a flag, which the parser
+ * would otherwise take for the next option.
+ */
+function ignoredFlagsJoined(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i] === "--ignore" && next?.startsWith("-") && next !== "--") {
+      joined.push(`--ignore=${next}`);
+      i++;
+    } else joined.push(args[i]!);
+  }
+  return joined;
+}
+
 function mergedRules(rules: MatchRules, values: Record<string, unknown>): MatchRules {
   const merged: MatchRules = structuredClone(rules);
   const list = (name: string) => (values[name] as string[] | undefined) ?? [];
-  // `--ignore model` is `--ignore=--model`: the parser takes no value that starts with a dash.
+  // `--ignore model` names `--model` too.
   const ignored = list("ignore").map((flag) => flag.startsWith("-") ? flag : `--${flag}`);
   if (ignored.length) {
     merged.ignore = [...new Set([...merged.ignore ?? [], ...ignored])];

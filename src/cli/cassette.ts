@@ -21,8 +21,8 @@ they still hold against a newer CLI.
 
 match FILE: edits the rules in the cassette's header, which in-process replay and the fake claude
 both honour; with no rule flag it prints them. Rules that refuse the cassette's own run are refused.
-  --ignore FLAG              The flag's value (and whether it is given) does not count; name it
-                             without its dashes (--ignore model) or as --ignore=--model
+  --ignore FLAG              The flag's value (and whether it is given) does not count
+                             (--ignore --model, or --ignore model)
   --prompt-regex RE          The prompt (argv, or the first user message on stdin) must match the
   --prompt-glob PAT          regex, or the wildcard pattern (* any text, ? one character), whole
   --flag-regex FLAG=RE       Every value of FLAG must match (likewise --flag-glob FLAG=PAT)
@@ -55,7 +55,7 @@ cassette could not be refreshed; 2 usage error.
 
 Examples:
   claw cassette match fixtures/dated.ndjson --prompt-regex 'What happened on [0-9-]+[?]'
-  claw cassette match fixtures/retry.ndjson --ignore session-id --times 1
+  claw cassette match fixtures/retry.ndjson --ignore --session-id --times 1
   CLAW_CASSETTE_USAGE=usage.ndjson deno test -A
   claw cassette usage usage.ndjson --cassettes fixtures --strict
   claw cassette refresh fixtures --check
