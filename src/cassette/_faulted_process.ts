@@ -4,6 +4,7 @@
  */
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
 import type { RecordedApiError } from "./_api_errors.ts";
+import { killedBy } from "./_killed_by.ts";
 
 /** How a faulted run ends early, if it does. */
 export type FaultEnd =
@@ -22,19 +23,6 @@ export interface FaultPlan {
   latencyMs: number;
   /** Texts written on stderr, each with a newline, before anything else. */
   stderr: readonly string[];
-}
-
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGTERM: 15,
-};
-
-/** The status of a process killed by `signal`: code 128 + its number. */
-export function killedBy(signal: Deno.Signal): ProcessStatus {
-  return { code: 128 + (SIGNAL_NUMBERS[signal] ?? 15), signal };
 }
 
 /** The line types an `api-error` fault lets through before the error. */

@@ -102,13 +102,14 @@ export async function runFakeClaude(
   config: FakeClaudeConfig = fakeClaudeConfig(),
 ): Promise<{ code: number; signal: Deno.Signal | null }> {
   let interruption: string | undefined;
+  const playlist = playlistFromEnv(config.env);
   const spawner = cassetteSpawner({
     dir: config.dir,
     mode: cassetteModeFromEnv(config.env),
     timing: parseTiming(config.env.CLAW_CASSETTE_TIMING),
     real: realSpawner(config.env),
     ...(config.env.CLAW_CASSETTE_USAGE ? { usage: config.env.CLAW_CASSETTE_USAGE } : {}),
-    ...(playlistFromEnv(config.env) ? { playlist: playlistFromEnv(config.env)! } : {}),
+    ...(playlist ? { playlist } : {}),
     sharedCounts: true,
     faults: faultsFromEnv(config.env),
     interruption: () => interruption === undefined ? undefined : { reason: interruption },

@@ -20,7 +20,8 @@
 import { compareVersions } from "../process/version.ts";
 import type { ClaudeProcess } from "../process/spawn.ts";
 import type { RecordedApiError } from "./_api_errors.ts";
-import { faultedProcess, type FaultEnd, killedBy } from "./_faulted_process.ts";
+import { faultedProcess, type FaultEnd } from "./_faulted_process.ts";
+import { killedBy } from "./_killed_by.ts";
 
 /** Every fault kind. */
 export const FAULT_KINDS = [

@@ -146,8 +146,9 @@ export function stdinChecks(
     );
   }
   const prompt = rules.prompt;
-  if (prompt && parseArgv(header.argv).operands.length === 0) {
-    const stream = parseArgv(header.argv).options.includes("--input-format=stream-json");
+  const { operands, options } = parseArgv(header.argv);
+  if (prompt && operands.length === 0) {
+    const stream = options.includes("--input-format=stream-json");
     const first = stdinAt.find((index) => !stream || isUser(line(index)));
     if (first !== undefined && !checks.has(first)) {
       checks.set(first, (live) => {

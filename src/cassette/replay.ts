@@ -8,6 +8,7 @@ import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
 import { type Cassette, stdoutText } from "./cassette.ts";
 import { ClientIds } from "./_client_ids.ts";
 import { EarlyAnswers } from "./_early_answers.ts";
+import { killedBy } from "./_killed_by.ts";
 import { LineCollector } from "./_line_tap.ts";
 import {
   firstPending,
@@ -51,12 +52,6 @@ export interface ReplayCandidate {
   path: string;
   /** The recording. */
   cassette: Cassette;
-}
-
-const SIGNAL_NUMBERS: Partial<Record<string, number>> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-
-function killedBy(signal: Deno.Signal): ProcessStatus {
-  return { code: 128 + (SIGNAL_NUMBERS[signal] ?? 15), signal };
 }
 
 function missed(message: string): ProcessStatus {

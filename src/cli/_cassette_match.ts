@@ -5,7 +5,7 @@
  * @module
  */
 import { dirname } from "node:path";
-import { type CassetteHeader, readCassetteFile } from "../cassette/cassette.ts";
+import { type CassetteHeader, parseCassette } from "../cassette/cassette.ts";
 import {
   argvRefusal,
   describePattern,
@@ -53,9 +53,11 @@ export async function runMatchCommand(args: string[]): Promise<number> {
   if (path === undefined) throw new UsageError("Missing FILE: name the cassette to edit");
   if (extra.length) throw new UsageError(`Unexpected argument "${extra[0]}": edit one cassette`);
   await checkInputFile("", path, "a cassette (claw record -o FILE writes one)");
+  // Read once: parsed for the checks, and kept to write every record back byte for byte.
+  const text = await Deno.readTextFile(path);
   let cassette;
   try {
-    cassette = await readCassetteFile(path);
+    cassette = parseCassette(text, path);
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
@@ -82,8 +84,7 @@ export async function runMatchCommand(args: string[]): Promise<number> {
   }
   const edited = JSON.stringify(header) !== JSON.stringify(cassette.header);
   if (edited) {
-    // Only the header line changes: every record stays byte for byte.
-    const text = await Deno.readTextFile(path);
+    // Only the header line changes.
     await writeAtomically(path, `${JSON.stringify(header)}${text.slice(text.indexOf("\n"))}`);
   }
   if (values.json === true) {

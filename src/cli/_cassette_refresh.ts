@@ -63,15 +63,9 @@ export async function runRefreshCommand(args: string[]): Promise<number> {
   });
   const { ok, changed, failed, written } = report;
   if (options.json) {
-    const cassettes = report.cassettes.map(({ path, changes, error, written }) => ({
-      path,
-      changes,
-      ...(error === undefined ? {} : { error }),
-      written,
-    }));
     console.log(JSON.stringify({
-      cassettes,
-      total: cassettes.length,
+      cassettes: report.cassettes,
+      total: report.cassettes.length,
       ok,
       changed,
       failed,
