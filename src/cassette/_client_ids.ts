@@ -25,6 +25,7 @@
  * this run "deny"`).
  */
 import { jsonDifference } from "./_json_difference.ts";
+import { parseObject } from "./_json_object.ts";
 
 /** The fields a client makes up per run, for a stdin line of `type`. */
 const CLIENT_ID_FIELDS: Readonly<Record<string, string>> = {
@@ -86,16 +87,6 @@ export class ClientIds {
       if (line.includes(recorded)) line = line.replaceAll(recorded, live);
     }
     return line;
-  }
-}
-
-function parseObject(line: string): Record<string, unknown> | undefined {
-  if (!line.startsWith("{")) return undefined;
-  try {
-    const value = JSON.parse(line);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 /** The first place where two JSON values differ, in words, for cassette misses. */
+import { isObject } from "./_json_object.ts";
 
 /**
  * Where `recorded` and `live` (parsed JSON) first differ, as `path: recorded …, this run …`, or
@@ -27,10 +28,6 @@ export function jsonDifference(recorded: unknown, live: unknown, path = ""): str
     return undefined;
   }
   return `${at}: recorded ${show(recorded)}, this run ${show(live)}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function show(value: unknown): string {

@@ -2,6 +2,7 @@
  * The kind of one line the CLI printed on stdout, in words that survive byte noise: what refresh
  * compares runs by and places recorded stdin lines after.
  */
+import { parseObject } from "./_json_object.ts";
 
 /**
  * The kind of a stdout line: its `type`, with `subtype` for `system` and `result` lines
@@ -43,17 +44,6 @@ export function lineKind(text: string): string {
     }
     default:
       return type;
-  }
-}
-
-/** The line as a JSON object, or `undefined` when it is not one. */
-export function parseObject(text: string): Record<string, unknown> | undefined {
-  if (!text.startsWith("{")) return undefined;
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -7,6 +7,7 @@
 import { type CassetteRecord, stdoutRecord, stdoutText } from "./cassette.ts";
 import { isJson, type RedactionRule, redactLine, redactText } from "./redact.ts";
 import { redactPieces } from "./_split_redaction.ts";
+import { isObject } from "./_json_object.ts";
 
 /**
  * Redacts the records of a run with `rules`. First what was split over records is redacted as one
@@ -178,8 +179,4 @@ function streamEvent(
     // not JSON: not a stream event
   }
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

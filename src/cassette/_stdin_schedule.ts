@@ -22,7 +22,8 @@
  */
 import type { CassetteRecord } from "./cassette.ts";
 import { stdoutText } from "./cassette.ts";
-import { lineKind, parseObject } from "./_line_kind.ts";
+import { parseObject } from "./_json_object.ts";
+import { lineKind } from "./_line_kind.ts";
 
 /** What the host does next on the live CLI. */
 export type HostAction =

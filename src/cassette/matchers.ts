@@ -29,6 +29,7 @@ import { parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import { FLAG_BY_SPELLING } from "./_claude_flags.ts";
 import type { CassetteHeader, CassetteRecord } from "./cassette.ts";
 import { inputText } from "./run_input.ts";
+import { isObject, parseObject } from "./_json_object.ts";
 
 /** A wildcard (`*`, `?`) or a regular expression that must match a whole text. */
 export type Pattern = { glob: string } | { regex: string };
@@ -178,7 +179,7 @@ export function stdinChecks(
  * ```
  */
 export function matchRulesProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return "it is not an object";
+  if (!isObject(value)) return "it is not an object";
   const known = ["ignore", "prompt", "flags", "stdin"];
   const unknown = Object.keys(value).find((key) => !known.includes(key));
   if (unknown) return `"${unknown}" is not a rule (use ${known.join(", ")})`;
@@ -194,7 +195,7 @@ export function matchRulesProblem(value: unknown): string | undefined {
   }
   for (const [name, table] of [["flags", value.flags], ["stdin", value.stdin]] as const) {
     if (table === undefined) continue;
-    if (!isRecord(table)) return `${name}: it must be an object of patterns`;
+    if (!isObject(table)) return `${name}: it must be an object of patterns`;
     for (const [key, pattern] of Object.entries(table)) {
       if (name === "flags" && !isFlagName(key)) return `flags: "${key}" is not a flag name`;
       if (name === "stdin" && !/^[1-9]\d*$/.test(key)) {
@@ -239,7 +240,7 @@ function compiled(pattern: Pattern): RegExp {
 }
 
 function patternProblem(pattern: unknown): string | undefined {
-  if (!isRecord(pattern)) return 'a pattern is {"glob": "…"} or {"regex": "…"}';
+  if (!isObject(pattern)) return 'a pattern is {"glob": "…"} or {"regex": "…"}';
   const keys = Object.keys(pattern);
   const kind = keys[0];
   if (keys.length !== 1 || (kind !== "glob" && kind !== "regex")) {
@@ -280,21 +281,12 @@ function isUser(line: string): boolean {
 }
 
 function userText(line: string): string | undefined {
-  try {
-    const value = JSON.parse(line);
-    if (!isRecord(value) || value.type !== "user") return undefined;
-    return inputText(JSON.stringify(value.message ?? null));
-  } catch {
-    return undefined;
-  }
+  const value = parseObject(line);
+  return value?.type === "user" ? inputText(JSON.stringify(value.message ?? null)) : undefined;
 }
 
 function isFlagName(value: unknown): value is string {
   return typeof value === "string" && /^--?[A-Za-z]/.test(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function show(text: string): string {

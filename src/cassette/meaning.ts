@@ -9,7 +9,8 @@
  */
 import { stdoutText } from "./cassette.ts";
 import type { Cassette } from "./cassette.ts";
-import { lineKind, parseObject } from "./_line_kind.ts";
+import { parseObject } from "./_json_object.ts";
+import { lineKind } from "./_line_kind.ts";
 import { type Hunk, sequenceHunks } from "./_sequence_diff.ts";
 import { decodeLine } from "../protocol/decode.ts";
 import type { ResultEvent } from "../protocol/events.ts";
