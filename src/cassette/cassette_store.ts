@@ -18,6 +18,7 @@ import { canonicalArgv, parseArgv, type ParsedArgv } from "./canonical_argv.ts";
 import type { ReplayCandidate } from "./replay.ts";
 import type { CassetteSource } from "./replay_request.ts";
 import { commonEnds } from "./_common_ends.ts";
+import { sequenceHunks } from "./_sequence_diff.ts";
 import { argvRefusal, type MatchRequest } from "./matchers.ts";
 import { describeTimes, timesBounds } from "./times.ts";
 
@@ -381,41 +382,15 @@ function editDistance(a: string, b: string): number {
 export function argvDifference(recorded: readonly string[], actual: readonly string[]): string {
   const a = canonicalArgv(recorded);
   const b = canonicalArgv(actual);
-  // common[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
-  const common = Array.from(
-    { length: a.length + 1 },
-    () => new Array<number>(b.length + 1).fill(0),
-  );
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      common[i]![j] = a[i] === b[j]
-        ? common[i + 1]![j + 1]! + 1
-        : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
-    }
-  }
-  const onlyRecorded: string[] = [];
-  const onlyRun: string[] = [];
-  let first: { at: number; recorded?: string; run?: string; done?: true } | undefined;
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      if (first) first.done = true; // later differences are only listed
-      i++;
-      j++;
-    } else if (j >= b.length || (i < a.length && common[i + 1]![j]! >= common[i]![j + 1]!)) {
-      first ??= { at: j };
-      if (!first.done) first.recorded ??= a[i]!;
-      onlyRecorded.push(a[i]!);
-      i++;
-    } else {
-      first ??= { at: j };
-      if (!first.done) first.run ??= b[j]!;
-      onlyRun.push(b[j]!);
-      j++;
-    }
-  }
-  if (!first) return "nothing (the same canonical argv, another key format)";
+  const hunks = sequenceHunks(a, b);
+  const [hunk] = hunks;
+  if (!hunk) return "nothing (the same canonical argv, another key format)";
+  // The first hunk starts where the two first part: after their common head.
+  let at = 0;
+  while (at < a.length && a[at] === b[at]) at++;
+  const first = { at, recorded: hunk.removed[0], run: hunk.added[0] };
+  const onlyRecorded = hunks.flatMap(({ removed }) => removed);
+  const onlyRun = hunks.flatMap(({ added }) => added);
   const show = (value: string | undefined) =>
     value === undefined ? "(nothing)" : JSON.stringify(value.slice(0, 120));
   const difference = `argv[${first.at}]: recorded ${show(first.recorded)}, this run ${
