@@ -129,7 +129,7 @@ export class CassetteStore implements CassetteSource {
    */
   static async list(dir: string): Promise<StoredCassette[]> {
     const found: StoredCassette[] = [];
-    for (const path of await walk(dir)) {
+    for (const path of await ndjsonFiles(dir)) {
       const header = await readHeader(path);
       if (!header) continue;
       const argvKey = await cassetteKey(header.argv);
@@ -406,12 +406,13 @@ export function argvDifference(recorded: readonly string[], actual: readonly str
   })`;
 }
 
-async function walk(dir: string): Promise<string[]> {
+/** The `*.ndjson` files under `dir`, recursively, in path order; none when it does not exist. */
+export async function ndjsonFiles(dir: string): Promise<string[]> {
   const paths: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory) paths.push(...await walk(path));
+      if (entry.isDirectory) paths.push(...await ndjsonFiles(path));
       else if (entry.isFile && entry.name.endsWith(".ndjson")) paths.push(path);
     }
   } catch (error) {

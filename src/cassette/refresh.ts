@@ -25,6 +25,7 @@ import {
   looksLikeCassette,
   readCassetteFile,
 } from "./cassette.ts";
+import { ndjsonFiles } from "./cassette_store.ts";
 import { patternMatches } from "./matchers.ts";
 import { cassetteMeaning, meaningChanges } from "./meaning.ts";
 import { recordingSpawner, saveCassette } from "./recorder.ts";
@@ -185,7 +186,9 @@ export async function refreshFolder(
   options: RefreshFolderOptions,
 ): Promise<RefreshReport> {
   const report: RefreshReport = { cassettes: [], ok: 0, changed: 0, failed: 0, written: 0 };
-  for (const file of await cassetteFiles(dir)) {
+  await Deno.stat(dir); // a folder that is not there is an error (NotFound), not nothing to do
+  for (const file of await ndjsonFiles(dir)) {
+    if (!await isCassette(file)) continue; // a transcript beside the cassettes
     const name = relative(dir, file);
     const base = name.slice(name.lastIndexOf("/") + 1);
     if (
@@ -338,19 +341,6 @@ async function drive(
     clearTimeout(timer);
     writer.releaseLock();
   }
-}
-
-/** The cassette files under `dir`, recursively, in path order. */
-async function cassetteFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) files.push(...await cassetteFiles(path));
-    else if (entry.isFile && entry.name.endsWith(".ndjson") && await isCassette(path)) {
-      files.push(path);
-    }
-  }
-  return files.sort();
 }
 
 /** Whether the file starts with a cassette header (a transcript beside the cassettes does not). */
