@@ -32,13 +32,12 @@ import { compareShapes } from "./_drift/compare.ts";
 import { type Shape, shapeOf } from "./_drift/shape.ts";
 import {
   claudeCodePath,
-  cliVersionOf,
   installClaudeCode,
   installSdkCli,
   NEWEST_PINNED_CLI,
 } from "./install_cli.ts";
 import { CASSETTES_DIR, SCENARIOS } from "./record_cassettes.ts";
-import { parseCliVersion } from "../src/process/version.ts";
+import { readCliVersion } from "../src/process/version.ts";
 
 const RECORDER = new URL("./record_cassettes.ts", import.meta.url).pathname;
 
@@ -152,22 +151,14 @@ function count(shape: Shape): string {
   ].join(", ");
 }
 
-/** The `X.Y.Z` that `path --version` prints, or `undefined`. */
-async function versionOf(path: string): Promise<string | undefined> {
-  return parseCliVersion(await cliVersionOf(path) ?? "")?.join(".");
-}
-
-/** Checks one CLI; returns its exit code (0 or 1). */
+/** Checks one CLI, which answered `--version` with `version`; returns its exit code (0 or 1). */
 async function check(
   target: Target,
+  version: string,
   against: string,
   only: readonly string[],
   steps: Set<string> | undefined,
 ): Promise<number> {
-  const version = await versionOf(target.path);
-  if (version === undefined) {
-    throw new CannotRun(`${target.path} does not answer --version like Claude Code`);
-  }
   const out = await Deno.makeTempDir({ prefix: "claw-drift-" });
   try {
     console.error(`Recording the corpus scenarios with Claude Code ${version} (${target.source})…`);
@@ -220,13 +211,16 @@ async function main(args: string[]): Promise<number> {
   const seen = new Set<string>();
   let exit = 0;
   for (const target of await targets(values)) {
-    const version = await versionOf(target.path);
-    if (version !== undefined && seen.has(version)) {
+    const version = await readCliVersion({ cli: target.path });
+    if (version === undefined) {
+      throw new CannotRun(`${target.path} does not answer --version like Claude Code`);
+    }
+    if (seen.has(version)) {
       console.log(`${target.source} is Claude Code ${version} too, checked above`);
       continue;
     }
-    if (version !== undefined) seen.add(version);
-    exit = Math.max(exit, await check(target, against, values.only, steps));
+    seen.add(version);
+    exit = Math.max(exit, await check(target, version, against, values.only, steps));
   }
   return exit;
 }
