@@ -8,6 +8,7 @@
  */
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
 import {
+  isSessionId,
   PERMISSION_MODES,
   type PermissionMode,
   VERSIONED_PERMISSION_MODES,
@@ -66,7 +67,6 @@ export function permissionModesOf(version: string | undefined): PermissionMode[]
 }
 
 /** A session id as the CLI makes them. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MCP_ACTIONS = ["reconnect", "enable", "disable"];
 
@@ -173,7 +173,7 @@ class Repl {
   #sessionId(session: ClaudeSession): string | undefined {
     if (session.sessionId !== undefined) return session.sessionId;
     const id = this.#options.resume;
-    return this.#kind === "resume" && id !== undefined && UUID.test(id) ? id : undefined;
+    return this.#kind === "resume" && id !== undefined && isSessionId(id) ? id : undefined;
   }
 
   /**

@@ -189,6 +189,21 @@ export interface CliFlags {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Whether `text` is a session id as the CLI makes them: a UUID.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { isSessionId } from "./options.ts";
+ *
+ * assert(isSessionId("7f6668db-76d5-41d3-bbc8-d0405f397ec4") && !isSessionId("my title"));
+ * ```
+ */
+export function isSessionId(text: string): boolean {
+  return UUID.test(text);
+}
+
 /** `Pass either <a> or <b>, not both`. */
 function exclusive(a: string, b: string): InvalidOptionError {
   return new InvalidOptionError([a, b], (name) => `Pass either ${name(a)} or ${name(b)}, not both`);
@@ -222,7 +237,7 @@ export function validateFlags(flags: CliFlags): void {
   if (permissionMode !== undefined && !PERMISSION_MODES.includes(permissionMode)) {
     throw invalidValue("permissionMode", permissionMode, `one of ${PERMISSION_MODES.join(", ")}`);
   }
-  if (sessionId !== undefined && !UUID.test(sessionId)) {
+  if (sessionId !== undefined && !isSessionId(sessionId)) {
     throw invalidValue("sessionId", sessionId, "a UUID");
   }
   if (flags.resume !== undefined && flags.resume.trim() === "") {

@@ -10,9 +10,9 @@ import { configDir } from "../process/config_paths.ts";
 import { refuseLiveSession } from "./_live_session.ts";
 import { findSessionFile } from "./store.ts";
 import type { SessionMutationOptions } from "./store_edit.ts";
+import { isSessionId } from "../process/options.ts";
 
 /** A session id as the CLI makes them. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The transcript of session `id`, which must be a UUID (a `ClawError` of kind `usage` otherwise;
@@ -28,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * ```
  */
 export async function sessionFile(id: string, options: SessionMutationOptions): Promise<string> {
-  if (!UUID.test(id)) {
+  if (!isSessionId(id)) {
     throw new InvalidOptionError(
       ["id"],
       (name) =>

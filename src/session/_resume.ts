@@ -10,9 +10,9 @@
  */
 import { ClawError } from "../errors/claw_error.ts";
 import { findSessionFile, listSessions, type SessionInfo } from "./store.ts";
+import { isSessionId } from "../process/options.ts";
 
 /** A session id as the CLI makes them. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where the CLI of a run looks for the session to resume. */
 export interface ResumeLookup {
@@ -28,7 +28,7 @@ export interface ResumeLookup {
  * when there is none, and of kind `usage` when several sessions have that title.
  */
 export async function resumedSessionId(value: string, lookup: ResumeLookup): Promise<string> {
-  if (UUID.test(value)) {
+  if (isSessionId(value)) {
     await findSessionFile(value, lookup);
     return value;
   }

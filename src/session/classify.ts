@@ -124,22 +124,15 @@ export function classifyRun(ending: RunEnding): ClawError | undefined {
   );
 }
 
-/** The older fake claude's miss line (before it printed `error[cassette_miss]` and a hint). */
-const LEGACY_MISS_PREFIX = "claw cassette miss: ";
-
 /**
  * The miss a fake claude in another process printed on stderr (it can only say so in text): its
  * `error[cassette_miss]: …` line and the `hint: …` line after it, as one `CassetteMissError`.
  */
 function cassetteMiss(lines: string[], details: ClawErrorDetails): CassetteMissError | undefined {
-  const at = lines.findIndex((line) =>
-    line.startsWith(CASSETTE_MISS_PREFIX) || line.startsWith(LEGACY_MISS_PREFIX)
-  );
+  const at = lines.findIndex((line) => line.startsWith(CASSETTE_MISS_PREFIX));
   if (at === -1) return undefined;
-  const line = lines[at]!;
-  const prefix = line.startsWith(CASSETTE_MISS_PREFIX) ? CASSETTE_MISS_PREFIX : LEGACY_MISS_PREFIX;
   const hint = lines[at + 1]?.startsWith("hint: ") ? lines[at + 1]!.slice("hint: ".length) : "";
-  return new CassetteMissError(line.slice(prefix.length), {
+  return new CassetteMissError(lines[at]!.slice(CASSETTE_MISS_PREFIX.length), {
     ...details,
     ...(hint === "" ? {} : { hint }),
   });

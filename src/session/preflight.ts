@@ -52,7 +52,6 @@ export function estimatePromptTokens(text: string): number {
  * ```ts
  * import { ok as assert, throws } from "node:assert";
  * import { ClawError } from "../errors/claw_error.ts";
-import { type FailureScope, hintFor } from "../errors/kinds.ts";
  * import { preflightPrompt } from "./preflight.ts";
  *
  * preflightPrompt("Say hi", { model: "haiku" });

@@ -146,7 +146,9 @@ export class ClaudeSession implements AsyncDisposable {
     }
     if (this.transport === "stream") await this.#liveProcess();
     else {
-      await resolveResume(plan); // the session to resume too: the first turn starts it
+      // The session to resume too (the first turn starts it), kept by id: a title is looked up once.
+      const { resume } = await resolveResume(plan);
+      if (resume !== undefined) this.#resolved.run.resume = resume;
       if (this.#resolved.run.prewarm) this.#startSpare(); // … or the spare started now
     }
   }
