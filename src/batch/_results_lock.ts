@@ -10,6 +10,7 @@
 import { resolve } from "node:path";
 import process from "node:process";
 import { ClawError } from "../errors/claw_error.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** What a lock file holds, as one JSON line. */
 interface Holder {
@@ -173,7 +174,7 @@ function inUse(results: string, path: string, holder: Holder | undefined): ClawE
 }
 
 function cannot(verb: "make" | "read", path: string, error: unknown): Error {
-  const why = error instanceof Error ? error.message : String(error);
+  const why = messageOf(error);
   return new Error(`Cannot ${verb} the lock "${path}" of the results file: ${why}`, {
     cause: error,
   });

@@ -8,6 +8,7 @@
 import { BatchInputError } from "./batch_input_error.ts";
 import { _ResultsLock } from "./_results_lock.ts";
 import { _isCutShort, _parseResult, _resultLine, _resultLines } from "./_result_format.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** How a job ended: `ok`, `failed` (after its retries), `skipped` (never started), `aborted`. */
 export type JobStatus = "ok" | "failed" | "skipped" | "aborted";
@@ -221,9 +222,7 @@ export class ResultWriter implements AsyncDisposable {
     } catch (error) {
       this.#failure = { error };
       throw new Error(
-        `Cannot write the results file "${this.path}": ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `Cannot write the results file "${this.path}": ${messageOf(error)}`,
         { cause: error },
       );
     }

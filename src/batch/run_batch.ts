@@ -19,6 +19,7 @@ import { WorkerSpares } from "./_spares.ts";
 import { WorkerDirs } from "./_worker_dirs.ts";
 import type { BatchJob } from "./job.ts";
 import { type BatchResult, emptyUsage, type JobStatus } from "./result.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** The kinds a job is retried for: the API or the network may do better on the next try. */
 export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
@@ -322,7 +323,7 @@ class Pool {
     return {
       ...base,
       error_kind: kind,
-      error_message: known?.message ?? (error instanceof Error ? error.message : String(error)),
+      error_message: known?.message ?? (messageOf(error)),
       error_hint: known?.hint ??
         (kind === "io" ? ioHint(error) : "This is a bug in claw: report it"),
       session_id: base.session_id ?? known?.sessionId ?? null,

@@ -30,6 +30,7 @@ import {
 } from "./cassette_spawner.ts";
 import { parseTiming, type ReplayTiming } from "./timing.ts";
 import { faultsFromEnv } from "./faults.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** What the fake claude needs to know, read from the environment by {@linkcode fakeClaudeConfig}. */
 export interface FakeClaudeConfig {
@@ -139,7 +140,7 @@ export async function runFakeClaude(
  * it can only travel as text, which a run turns back into the same `CassetteMissError`.
  */
 function fail(error: unknown): { code: number; signal: null } {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (error instanceof ClawError && error.kind === "cassette_miss") {
     console.error(`${CASSETTE_MISS_PREFIX}${message}\nhint: ${error.hint}`);
   } else {

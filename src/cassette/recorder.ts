@@ -17,6 +17,7 @@ import { redactRecords } from "./_redact_records.ts";
 import { asksVersion, requestKey, requestRules } from "./request.ts";
 import { provenance } from "./_provenance.ts";
 import { runInput } from "./run_input.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** Variables whose names (never values) a cassette header lists: those that configure the CLI. */
 const CONFIG_VARIABLE =
@@ -198,7 +199,7 @@ export async function checkWritable(path: string): Promise<void> {
     await Deno.remove(probe);
   } catch (error) {
     // Said of the folder: the probe is claw's own file, not one the user named.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     throw new Error(message.replaceAll(probe, folder), { cause: error });
   }
 }

@@ -32,6 +32,7 @@ import { recordingSpawner, saveCassette } from "./recorder.ts";
 import { placesOf } from "./request.ts";
 import { placeRestorer } from "./restore.ts";
 import { type HostAction, StdinSchedule } from "./_stdin_schedule.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** Options of {@linkcode refreshCassette}. */
 export interface RefreshOptions {
@@ -349,8 +350,4 @@ async function isCassette(path: string): Promise<boolean> {
   const buffer = new Uint8Array(64);
   const read = await file.read(buffer);
   return looksLikeCassette(new TextDecoder().decode(buffer.subarray(0, read ?? 0)));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 /** Mistakes on the command line, and reading flag values: shared by the subcommands. */
+import { messageOf } from "../errors/message_of.ts";
 
 /** A mistake on the command line: `main.ts` prints it with the command's help and exits 2. */
 export class UsageError extends Error {
@@ -43,6 +44,6 @@ export function listFlag(value: string | undefined): string[] | undefined {
  * ```
  */
 export function jsonFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return message.replace(/\s*[\r\n]+\s*/g, " ");
 }

@@ -15,6 +15,7 @@ import { CassetteMissError } from "../errors/claw_error.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { cliNeedOf, type Spawner, withCliNeed } from "../process/spawn.ts";
 import { _openLines } from "../batch/_lines.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /**
  * The longest file name a cassette may have: a name has at most 255 bytes, and the save writes a
@@ -116,8 +117,4 @@ async function jobOf(path: string): Promise<string | undefined> {
 /** `id` percent-encoded (what `encodeURIComponent` makes), or `undefined` for a lone surrogate. */
 function percentEncoded(id: string): string | undefined {
   return id.isWellFormed() ? encodeURIComponent(id) : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,6 +10,7 @@ import { UsageError } from "./_args.ts";
 import { type Flag, flagValues, parseFlags } from "./_flags.ts";
 import { checkFolder } from "./_paths.ts";
 import { colourEnabled, styles } from "./_style.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 const FLAGS: readonly Flag[] = [
   { name: "cli", option: "cli", type: "string", value: "PATH", help: "" },
@@ -90,7 +91,7 @@ function cliPath(given: string | undefined): string {
   try {
     return findClaude(given === undefined ? {} : { cli: given }).path;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new UsageError(
       given === undefined ? reason : `Cannot use --cli "${given}": it is not an executable file`,
       { cause: error },

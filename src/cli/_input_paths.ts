@@ -5,6 +5,7 @@
  * recorder) so that `claw run` can check its paths without loading more while `claude` boots.
  */
 import { UsageError } from "./_args.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /**
  * Checks that `path`, given with `flag`, is a folder that exists; `what` says what it should hold.
@@ -60,13 +61,8 @@ export async function pathInfo(path: string, flag?: string): Promise<Deno.FileIn
     if (error instanceof Deno.errors.NotFound) return undefined;
     if (error instanceof Deno.errors.NotADirectory) return undefined; // a/b where a is a file
     throw new UsageError(
-      `Cannot use ${flag ? `${flag} ` : ""}"${path}": ${reason(error)}: pass another path`,
+      `Cannot use ${flag ? `${flag} ` : ""}"${path}": ${messageOf(error)}: pass another path`,
       { cause: error },
     );
   }
-}
-
-/** The message of `error`, whatever was thrown. */
-export function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,7 +6,8 @@
  */
 import { checkWritable } from "../cassette/recorder.ts";
 import { UsageError } from "./_args.ts";
-import { pathInfo, reason } from "./_input_paths.ts";
+import { pathInfo } from "./_input_paths.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 export { checkFolder, checkInputFile } from "./_input_paths.ts";
 
@@ -33,8 +34,11 @@ export async function checkOutputPath(flag: string, path: string): Promise<void>
   try {
     await checkWritable(path);
   } catch (error) {
-    throw new UsageError(`Cannot write ${flag} "${path}": ${reason(error)}: pass a writable path`, {
-      cause: error,
-    });
+    throw new UsageError(
+      `Cannot write ${flag} "${path}": ${messageOf(error)}: pass a writable path`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -9,7 +9,8 @@
  */
 import type { RunOptions } from "../session/run_options.ts";
 import { jsonFailure, UsageError } from "./_args.ts";
-import { checkFolder, checkInputFile, reason } from "./_input_paths.ts";
+import { checkFolder, checkInputFile } from "./_input_paths.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /**
  * Checks the options of `CHECKED_RUN_OPTIONS` (`_run_flags.ts`) in `options`, named as `claw run`'s flags:
@@ -91,7 +92,7 @@ async function jsonObject(
     try {
       text = await Deno.readTextFile(path);
     } catch (error) {
-      throw new UsageError(`Cannot read ${flag} "${path}": ${reason(error)}: pass ${instead}`, {
+      throw new UsageError(`Cannot read ${flag} "${path}": ${messageOf(error)}: pass ${instead}`, {
         cause: error,
       });
     }

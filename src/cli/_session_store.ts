@@ -25,6 +25,7 @@ import { type Flag, parseFlags } from "./_flags.ts";
 import { checkFolder, checkOutputPath } from "./_paths.ts";
 import { oneLine, type Styles, toolSummary } from "./_render.ts";
 import { colourEnabled, styles } from "./_style.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** The store's subcommands of `claw session`. */
 export type StoreCommand = "list" | "show" | "export";
@@ -373,7 +374,7 @@ async function exportTo(
   }
   // Past the checks, a failure to write (a full disk) is an io error that names the file.
   const failed = (error: unknown): never => {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new Error(`Cannot write "${path}": ${reason}`, { cause: error });
   };
   let bytes = 0;

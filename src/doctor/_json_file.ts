@@ -5,6 +5,7 @@
  * @module
  */
 import { findJsonSyntaxError } from "./_json_syntax.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** What {@linkcode readJsonFile} found. */
 export type JsonFileRead =
@@ -50,7 +51,7 @@ export function readJsonFile(path: string): JsonFileRead {
     if (error instanceof Deno.errors.NotCapable) {
       return { kind: "unreadable", reason: "claw was not allowed to read it (--allow-read)" };
     }
-    return { kind: "unreadable", reason: error instanceof Error ? error.message : String(error) };
+    return { kind: "unreadable", reason: messageOf(error) };
   }
   if (text.startsWith("\ufeff")) text = text.slice(1);
   if (text.trim() === "") return { kind: "empty" };

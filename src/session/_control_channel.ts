@@ -9,6 +9,7 @@ import { elicitationRequest, type OnElicitation } from "./elicitation.ts";
 import type { HookCallback, HookInput, HookPolicy } from "./hooks.ts";
 import type { McpServer } from "./mcp_server.ts";
 import { type CanUseTool, permissionAnswer } from "./permissions.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** Who answers the CLI's requests. */
 export interface ControlHandlers {
@@ -159,7 +160,7 @@ export class ControlChannel {
     try {
       answer = { response: await this.#handle(request, controller.signal) };
     } catch (error) {
-      answer = { error: error instanceof Error ? error.message : String(error) };
+      answer = { error: messageOf(error) };
     } finally {
       this.#answering.delete(id);
     }
@@ -207,7 +208,7 @@ export class ControlChannel {
       });
       return permissionAnswer(decision, input);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = messageOf(error);
       return { behavior: "deny", message: `The canUseTool callback failed: ${why}` };
     }
   }
@@ -238,7 +239,7 @@ export class ControlChannel {
       return isJson(output) ? output : {};
     } catch (error) {
       if (signal.aborted) throw error; // withdrawn: nobody waits for the answer
-      const why = error instanceof Error ? error.message : String(error);
+      const why = messageOf(error);
       const event = String(input.hook_event_name ?? "hook");
       const blocks = policy.onFailure === "block";
       this.#handlers.onWarning?.(
@@ -261,7 +262,7 @@ export class ControlChannel {
       return content === undefined ? { action } : { action, content };
     } catch (error) {
       if (signal.aborted) throw error;
-      const why = error instanceof Error ? error.message : String(error);
+      const why = messageOf(error);
       this.#handlers.onWarning?.(
         `The onElicitation callback failed: ${why}; the question is declined`,
       );

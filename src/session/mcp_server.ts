@@ -12,6 +12,7 @@ import {
   toJsonSchema,
   validateStandard,
 } from "./standard_schema.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** What a tool's handler gets besides its arguments. */
 export interface McpToolContext {
@@ -279,7 +280,7 @@ async function call(
     const output: unknown = await called.handler(checked as never, context);
     return toolResult(output, name);
   } catch (error) {
-    return toolError(error instanceof Error ? error.message : String(error));
+    return toolError(messageOf(error));
   }
 }
 

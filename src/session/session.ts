@@ -40,6 +40,7 @@ import type { McpServer } from "./mcp_server.ts";
 import { ToolObserver } from "./tool_observer.ts";
 import { addTotals, emptyTotals, type Totals } from "./totals.ts";
 import { ClaudeTurn } from "./turn.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 export type { InterruptOutcome };
 
@@ -228,7 +229,7 @@ export class ClaudeSession implements AsyncDisposable {
       } catch (error) {
         failure = { error };
         this.#resolved.run.onWarning?.(
-          `streamInput stopped: ${error instanceof Error ? error.message : String(error)}`,
+          `streamInput stopped: ${messageOf(error)}`,
         );
       } finally {
         ended = true;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { messageOf } from "../errors/message_of.ts";
 
 /** One segment of an issue's path, in the object form the spec allows besides a bare key. */
 export interface StandardPathSegment {
@@ -278,8 +279,4 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return `a ${typeof value}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

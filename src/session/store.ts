@@ -41,6 +41,7 @@ import {
   transcriptLines,
   type TranscriptReading,
 } from "./_transcript.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** Where to look for sessions. */
 export interface SessionStoreOptions {
@@ -202,7 +203,7 @@ export async function listSessions(options: SessionStoreOptions = {}): Promise<S
         info = (await scanSession(path, options, others.has(name.slice(0, -".jsonl".length)))).info;
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) continue; // deleted since the folder was read
-        const why = error instanceof Error ? error.message : String(error);
+        const why = messageOf(error);
         options.onWarning?.(`Cannot read session file "${path}": ${why}; it is not listed`);
         continue;
       }
