@@ -83,13 +83,12 @@ interface Failed {
  */
 async function report(error: unknown, failed: Failed | undefined, json: boolean): Promise<number> {
   // Loaded only on failure: a command that succeeds does not pay for them.
-  const [{ errorReport }, { colourEnabled, styles }, { usageFor }] = await Promise.all([
+  const [{ errorReport }, { colourEnabled, styles }] = await Promise.all([
     importLazily<typeof import("./src/cli/_error_json.ts")>(
       "./src/cli/_error_json.ts",
       import.meta.url,
     ),
     importLazily<typeof import("./src/cli/_style.ts")>("./src/cli/_style.ts", import.meta.url),
-    loadUsage(),
   ]);
   const reported = errorReport(error, failed?.command.name);
   try {
@@ -102,7 +101,7 @@ async function report(error: unknown, failed: Failed | undefined, json: boolean)
     const usage = failed === undefined
       ? "Usage: claw <command> [options]\nSee claw help for the commands"
       : `${
-        usageFor(failed.help, failed.command.name, failed.args)
+        (await loadUsage()).usageFor(failed.help, failed.command.name, failed.args)
       }\nSee claw help ${failed.command.name} for every option, with examples`;
     console.error(`${message}\n\n${usage}`);
     return 2;

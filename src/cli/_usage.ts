@@ -44,15 +44,15 @@ export function usageForms(help: string): string[] {
  * ```
  */
 export function subcommands(help: string, command: string): string[] {
-  const found: string[] = [];
-  for (const form of usageForms(help)) {
-    const words = form.split(/\s+/);
-    const at = words.indexOf(command, words.indexOf("claw"));
-    const next = at === -1 ? undefined : words[at + 1];
-    if (next === undefined || !/^[a-z][a-z-]*(\|[a-z][a-z-]*)*$/.test(next)) continue;
-    for (const name of next.split("|")) if (!found.includes(name)) found.push(name);
-  }
-  return found;
+  return [...new Set(usageForms(help).flatMap((form) => formSubcommands(form, command)))];
+}
+
+/** The subcommands one usage form names: the word after `claw COMMAND` (`a|b` giving two). */
+function formSubcommands(form: string, command: string): string[] {
+  const words = form.split(/\s+/);
+  const at = words.indexOf(command, words.indexOf("claw"));
+  const next = at === -1 ? undefined : words[at + 1];
+  return next !== undefined && /^[a-z][a-z-]*(\|[a-z][a-z-]*)*$/.test(next) ? next.split("|") : [];
 }
 
 /**
@@ -73,11 +73,8 @@ export function usageFor(help: string, command: string, args: readonly string[])
   const forms = usageForms(help);
   const end = args.indexOf("--");
   const given = (end === -1 ? args : args.slice(0, end)).find((arg) => !arg.startsWith("-"));
-  const form = given !== undefined && subcommands(help, command).includes(given)
-    ? forms.find((form) => {
-      const words = form.split(/\s+/);
-      return words[words.indexOf(command, words.indexOf("claw")) + 1]?.split("|").includes(given);
-    })
-    : undefined;
+  const form = given === undefined
+    ? undefined
+    : forms.find((form) => formSubcommands(form, command).includes(given));
   return `Usage: ${form ?? forms[0] ?? `claw ${command}`}`;
 }
