@@ -177,13 +177,14 @@ class Repl {
   }
 
   /**
-   * The running CLI's version: from its `initialize` answer (2.1.x), else `claude --version`
-   * (2.0.x's answer has none), asked once; `undefined` when neither says.
+   * The running CLI's version: as the session's process said it (see `cliVersion`), else
+   * `claude --version` (2.0.x says it only once a turn has started), asked once; `undefined` when
+   * neither says.
    */
   #cliVersion(session: ClaudeSession): Promise<string | undefined> {
     this.#version ??= (async () => {
-      const said = session.info.claude_code_version;
-      if (typeof said === "string") return said;
+      const said = session.cliVersion;
+      if (said !== undefined) return said;
       const plan = planSessionLaunch(this.#options);
       return await readCliVersion({
         cli: plan.request.command,

@@ -125,6 +125,14 @@ export class ClaudeSession implements AsyncDisposable {
     return this.#process?.info ?? {};
   }
 
+  /**
+   * The version of the CLI the current (or last) process runs, as it said: in its `initialize`
+   * answer (2.1.x) or its `system/init` (2.0.x, once a turn has started); `undefined` before.
+   */
+  get cliVersion(): string | undefined {
+    return this.#process?.cliVersion;
+  }
+
   /** What the session's finished turns cost and used, summed. */
   get totals(): Totals {
     return { ...this.#totals };
