@@ -12,7 +12,7 @@ import { hasCli, offline, PINNED_CLI_VERSIONS } from "./_offline.ts";
 /** Whether the help says `version` accepts `mode`. */
 function helpSaysAccepted(mode: string, version: string): boolean {
   const only = VERSIONED_PERMISSION_MODES[mode];
-  return only === undefined || only === `${version.split(".").slice(0, 2).join(".")}.x only`;
+  return only === undefined || only === version.split(".").slice(0, 2).join(".");
 }
 
 for (const version of PINNED_CLI_VERSIONS) {

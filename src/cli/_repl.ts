@@ -11,7 +11,7 @@ import {
   isSessionId,
   PERMISSION_MODES,
   type PermissionMode,
-  VERSIONED_PERMISSION_MODES,
+  permissionModesOf,
 } from "../process/options.ts";
 import { standIn } from "../process/_live_children.ts";
 import { readCliVersion } from "../process/version.ts";
@@ -43,30 +43,6 @@ function slashHelp(modes: readonly string[]): string {
 /id           the session id
 /help         this list`;
 }
-
-/**
- * The permission modes Claude Code `version` has (`VERSIONED_PERMISSION_MODES` says which belong
- * to one line only: `manual` and `auto` to 2.1.x, `delegate` to 2.0.x); all of them when the
- * version is not known.
- *
- * @example
- * ```ts
- * import { ok as assert } from "node:assert";
- * import { permissionModesOf } from "./_repl.ts";
- *
- * assert(permissionModesOf("2.0.76").includes("delegate"));
- * assert(!permissionModesOf("2.1.332").includes("delegate"));
- * assert(permissionModesOf("2.1.332").includes("auto"));
- * ```
- */
-export function permissionModesOf(version: string | undefined): PermissionMode[] {
-  return PERMISSION_MODES.filter((mode) => {
-    const line = /^(\d+\.\d+)\.x only$/.exec(VERSIONED_PERMISSION_MODES[mode] ?? "")?.[1];
-    return line === undefined || version === undefined || version.startsWith(`${line}.`);
-  });
-}
-
-/** A session id as the CLI makes them. */
 
 const MCP_ACTIONS = ["reconnect", "enable", "disable"];
 

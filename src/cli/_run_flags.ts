@@ -62,7 +62,9 @@ export const RUN_FLAGS: readonly RunFlag[] = [
     type: "string",
     value: "MODE",
     help: PERMISSION_MODES.map((mode) =>
-      mode in VERSIONED_PERMISSION_MODES ? `${mode} (${VERSIONED_PERMISSION_MODES[mode]})` : mode
+      mode in VERSIONED_PERMISSION_MODES
+        ? `${mode} (${VERSIONED_PERMISSION_MODES[mode]}.x only)`
+        : mode
     ).join(", "),
   },
   {

@@ -18,14 +18,36 @@ export const PERMISSION_MODES = [
 ] as const;
 
 /**
- * The permission modes only some supported CLI versions accept (observed with 2.0.76 and
- * 2.1.332); the others refuse the command line before making any request (kind `cli_usage`).
+ * The permission modes only one line of the supported CLIs accepts, by mode: the line (observed
+ * with 2.0.76 and 2.1.332); the other line refuses the command line before making any request
+ * (kind `cli_usage`).
  */
 export const VERSIONED_PERMISSION_MODES: Readonly<Record<string, string>> = {
-  manual: "2.1.x only",
-  auto: "2.1.x only",
-  delegate: "2.0.x only",
+  manual: "2.1",
+  auto: "2.1",
+  delegate: "2.0",
 };
+
+/**
+ * The permission modes Claude Code `version` has (see {@linkcode VERSIONED_PERMISSION_MODES});
+ * all of them when the version is not known.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert";
+ * import { permissionModesOf } from "./options.ts";
+ *
+ * assert(permissionModesOf("2.0.76").includes("delegate"));
+ * assert(!permissionModesOf("2.1.332").includes("delegate"));
+ * assert(permissionModesOf("2.1.332").includes("auto"));
+ * ```
+ */
+export function permissionModesOf(version: string | undefined): PermissionMode[] {
+  return PERMISSION_MODES.filter((mode) => {
+    const line = VERSIONED_PERMISSION_MODES[mode];
+    return line === undefined || version === undefined || version.startsWith(`${line}.`);
+  });
+}
 
 /** A `--permission-mode` value. */
 export type PermissionMode = typeof PERMISSION_MODES[number];
