@@ -11,9 +11,12 @@ import type { SessionOptions } from "../session/session_options.ts";
 /** The spares of a batch's workers, by worker slot. */
 export class WorkerSpares implements AsyncDisposable {
   readonly #spares = new Map<number, Promise<SpareSession | undefined>>();
+  /** The options each slot's spares start with, from its first {@linkcode fill}. */
+  readonly #options = new Map<number, PrewarmOptions>();
 
-  /** Starts a spare for `slot` with `options`, unless it has one. */
+  /** Starts a spare for `slot` with `options` (kept for the slot's later spares), unless it has one. */
   fill(slot: number, options: PrewarmOptions): void {
+    this.#options.set(slot, options);
     if (this.#spares.has(slot)) return;
     // A spare that cannot start is no spare: the job starts cold and reports why.
     this.#spares.set(slot, prewarm(options).catch(() => undefined));
@@ -21,14 +24,10 @@ export class WorkerSpares implements AsyncDisposable {
 
   /**
    * The session of `slot`'s spare, claimed with the job's own options, and a new spare started
-   * for the job after it; `undefined` when the slot has no spare or it cannot serve the job (it
-   * is reaped and replaced then too).
+   * (with the slot's options) for the job after it; `undefined` when the slot has no spare or it
+   * cannot serve the job (it is reaped and replaced then too).
    */
-  async claim(
-    slot: number,
-    job: SessionOptions,
-    next: PrewarmOptions,
-  ): Promise<ClaudeSession | undefined> {
+  async claim(slot: number, job: SessionOptions): Promise<ClaudeSession | undefined> {
     const spare = await this.#spares.get(slot);
     this.#spares.delete(slot);
     try {
@@ -38,7 +37,8 @@ export class WorkerSpares implements AsyncDisposable {
       await spare?.close();
       return undefined;
     } finally {
-      this.fill(slot, next);
+      const options = this.#options.get(slot);
+      if (options) this.fill(slot, options);
     }
   }
 

@@ -311,7 +311,7 @@ class Pool {
     const spawner = this.#options.spawnerFor?.(job);
     const options = this.options(env, job);
     const { result, failure } = spare && !spawner
-      ? await this.#inSession(job, options, spare, env)
+      ? await this.#inSession(job, options, spare)
       : await this.#oneShot(job.prompt, spawner ? { ...options, spawner } : options);
     if (result) this.#spend(result);
     if (!failure && result) return fromResult(job, "ok", attempt, result);
@@ -323,7 +323,7 @@ class Pool {
     return {
       ...base,
       error_kind: kind,
-      error_message: known?.message ?? (messageOf(error)),
+      error_message: known?.message ?? messageOf(error),
       error_hint: known?.hint ??
         (kind === "io" ? ioHint(error) : "This is a bug in claw: report it"),
       session_id: base.session_id ?? known?.sessionId ?? null,
@@ -344,12 +344,11 @@ class Pool {
     job: BatchJob,
     options: SessionOptions,
     { spares, slot }: WorkerSpare,
-    env: Record<string, string | undefined>,
   ): Promise<Outcome> {
     let session: ClaudeSession | undefined;
     return this.#drain(
       async () => {
-        session = await spares.claim(slot, job.options ?? {}, this.options(env)) ??
+        session = await spares.claim(slot, job.options ?? {}) ??
           await startSession(options);
         return session.send(job.prompt);
       },
