@@ -7,12 +7,7 @@
  * number); the model's round trips within a turn (the CLI's `num_turns`) are called round trips.
  */
 import { ClawError, InvalidOptionError } from "../errors/claw_error.ts";
-import {
-  isSessionId,
-  PERMISSION_MODES,
-  type PermissionMode,
-  permissionModesOf,
-} from "../process/options.ts";
+import { isSessionId, type PermissionMode, permissionModesOf } from "../process/options.ts";
 import { standIn } from "../process/_live_children.ts";
 import { readCliVersion } from "../process/version.ts";
 import { planSessionLaunch } from "../session/launch.ts";
