@@ -5,9 +5,11 @@
  * place that calls `Deno.exit`.
  * With JSON asked for, a failure is also one JSON error object on stdout (`src/cli/_error_json.ts`).
  *
+ * Start-up stays cheap: a command's module, and the helpers for help and failures, are literal
+ * `import()`s that deno.json's `"unstable": ["lazy-dynamic-imports"]` reads only when they run.
+ *
  * @module
  */
-import { importLazily } from "./src/cli/_lazy.ts";
 import {
   asksForJson,
   type Command,
@@ -84,11 +86,8 @@ interface Failed {
 async function report(error: unknown, failed: Failed | undefined, json: boolean): Promise<number> {
   // Loaded only on failure: a command that succeeds does not pay for them.
   const [{ errorReport }, { colourEnabled, styles }] = await Promise.all([
-    importLazily<typeof import("./src/cli/_error_json.ts")>(
-      "./src/cli/_error_json.ts",
-      import.meta.url,
-    ),
-    importLazily<typeof import("./src/cli/_style.ts")>("./src/cli/_style.ts", import.meta.url),
+    import("./src/cli/_error_json.ts"),
+    import("./src/cli/_style.ts"),
   ]);
   const reported = errorReport(error, failed?.command.name);
   try {
@@ -146,14 +145,11 @@ async function help([name, sub, ...extra]: string[]): Promise<number> {
 
 /** The usage helpers, loaded only for a help or a usage error. */
 function loadUsage(): Promise<typeof import("./src/cli/_usage.ts")> {
-  return importLazily("./src/cli/_usage.ts", import.meta.url);
+  return import("./src/cli/_usage.ts");
 }
 
 async function unknown(name: string): Promise<number> {
-  const { _closest } = await importLazily<typeof import("./src/batch/_closest.ts")>(
-    "./src/batch/_closest.ts",
-    import.meta.url,
-  );
+  const { _closest } = await import("./src/batch/_closest.ts");
   const meant = _closest(name, visibleCommands().map((command) => command.name));
   const guess = meant === undefined ? "see the list below" : `did you mean "${meant}"?`;
   console.error(`Unknown command "${name}": ${guess}\n\n${topHelp(VERSION)}`);

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, match } from "node:assert";
 import { join } from "node:path";
-import { folderGraph, layerFailures } from "./check_layers.ts";
+import { folderGraph, layerFailures, privateImports } from "./check_layers.ts";
 
 async function tree(files: Record<string, string>, fn: (src: string) => void): Promise<void> {
   const src = await Deno.makeTempDir({ prefix: "claw-layers-" });
@@ -39,7 +39,20 @@ Deno.test("the layer check keeps the leaves leaves, but not for imports in doc e
     ]);
   }));
 
+Deno.test("the layer check refuses a folder reaching into another's private file, but not cli/", () =>
+  tree({
+    "session/store.ts": 'import { writeAtomic } from "../process/_write_atomic.ts";\n',
+    "session/_own.ts": 'import { y } from "./_helper.ts";\n',
+    "cli/run.ts": 'import { x } from "../process/_write_atomic.ts";\n',
+    "process/_write_atomic.ts": "export const x = 1;\n",
+  }, (src) => {
+    assertEquals(privateImports(src), [
+      "session/store.ts imports process/_write_atomic.ts, a private file of another folder",
+    ]);
+  }));
+
 Deno.test("the library as it stands passes the layer check", () => {
   const src = new URL("../src", import.meta.url).pathname;
   assertEquals(layerFailures(folderGraph(src)), []);
+  assertEquals(privateImports(src), []);
 });

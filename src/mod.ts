@@ -1,8 +1,11 @@
 /**
  * claw: drive the Claude Code CLI (`claude`) from Deno programs, scripts and CI, with typed events,
- * a clean process lifecycle and honest errors. This is the core: runs, events, decoding, the
- * process layer, auth, the doctor and the error taxonomy. Record/replay lives in
- * `claw/cassette`, the fake Messages API in `claw/fake-api`, test helpers in `claw/testing`.
+ * a clean process lifecycle and honest errors. This entry point is what a first program needs:
+ * `run` and `startSession` with their options and callbacks, the events they yield, and
+ * `ClawError` with its kinds. The other products have entry points of their own: `claw/protocol`
+ * (decoding), `claw/process` (the spawn seam, flags, discovery, versions), `claw/auth`,
+ * `claw/doctor`, `claw/batch`, `claw/sessions` (the CLI's stored sessions), `claw/cassette`
+ * (record and replay), `claw/fake-api` and `claw/testing`.
  *
  * @example Run a prompt and read the answer (here replayed from a recorded run)
  * ```ts
@@ -131,125 +134,6 @@ export {
   preflightPrompt,
 } from "./session/preflight.ts";
 export {
-  configDir,
-  credentialsPath,
-  type Env,
-  globalConfigPath,
-  type SettingsLayer,
-  settingsLayers,
-} from "./process/config_paths.ts";
-export {
-  apiKey,
-  apiKeyFromEnv,
-  type AuthChoice,
-  type AuthContext,
-  AuthMethod,
-  auto,
-  oauth,
-  oauthToken,
-  oauthTokenFromEnv,
-} from "./auth/auth_method.ts";
-export {
-  type ActiveCredential,
-  AUTH_SOURCES,
-  type AuthMethodName,
-  type AuthReport,
-  type AuthSource,
-  type AuthSourceReport,
-  resolveAuth,
-  type ResolveAuthOptions,
-} from "./auth/resolve_auth.ts";
-export {
-  AUTH_WARNING_IDS,
-  type AuthWarning,
-  type AuthWarningFacts,
-  type AuthWarningId,
-} from "./auth/auth_warnings.ts";
-export {
-  type AuthStatus,
-  authStatus,
-  type AuthStatusOptions,
-  type CliFacts,
-} from "./auth/auth_status.ts";
-export {
-  type CliAuthStatus,
-  readCliAuthStatus,
-  type ReadCliAuthStatusOptions,
-} from "./auth/cli_auth_status.ts";
-export { type LogoutOutcome, type LogoutSeams, removeClaudeLogin } from "./auth/logout.ts";
-export { type Check, type CheckStatus } from "./doctor/check.ts";
-export { CHECK_IDS, type DoctorOptions, type DoctorReport, runDoctor } from "./doctor/doctor.ts";
-export {
-  type BatchOptions,
-  type BatchProgress,
-  RETRYABLE_KINDS,
-  runBatch,
-  type StopReason,
-} from "./batch/run_batch.ts";
-export {
-  BatchInputError,
-  type BatchJob,
-  checkJobs,
-  type CheckJobsOptions,
-  JOB_FIELDS,
-  type JobCounts,
-  type JobOptions,
-  parseJobLine,
-  readJobs,
-} from "./batch/job.ts";
-export {
-  type BatchResult,
-  type BatchUsage,
-  emptyUsage,
-  type JobStatus,
-  readResults,
-  ResultWriter,
-  type ResultWriterOptions,
-} from "./batch/result.ts";
-export { type MergeOptions, type MergeReport, mergeResults } from "./batch/merge.ts";
-export { inShard, parseShard, type Shard, shardFromEnv, shardOf } from "./batch/shard.ts";
-export {
-  exportSession,
-  findSessionFile,
-  getSessionInfo,
-  listSessions,
-  projectFolderName,
-  readSession,
-  SESSION_EXPORT_FORMATS,
-  type SessionBlock,
-  type SessionExportFormat,
-  type SessionInfo,
-  type SessionMessage,
-  type SessionStoreOptions,
-  type SessionStream,
-  type SessionTranscript,
-  streamSession,
-  streamSessionExport,
-} from "./session/store.ts";
-export {
-  getSessionMessages,
-  type GetSessionMessagesOptions,
-  type StoredMessage,
-} from "./session/stored_messages.ts";
-export {
-  getSubagentMessages,
-  type GetSubagentMessagesOptions,
-  listSubagents,
-} from "./session/subagents.ts";
-export {
-  archiveSession,
-  deleteSession,
-  renameSession,
-  type SessionMutationOptions,
-  tagSession,
-  unarchiveSession,
-} from "./session/store_edit.ts";
-export {
-  forkSession,
-  type ForkSessionOptions,
-  type ForkSessionResult,
-} from "./session/store_fork.ts";
-export {
   ARGV_PROMPT_LIMIT,
   launch,
   type Launched,
@@ -270,35 +154,7 @@ export {
   TranscriptSummarizer,
   type TranscriptSummary,
 } from "./session/summary.ts";
-
 export * from "./protocol/events.ts";
-export {
-  decodeEvents,
-  type DecodeEventsOptions,
-  decodeJsonOutput,
-  decodeLine,
-  EventDecoderStream,
-  KNOWN_CONTENT_BLOCK_TYPES,
-  KNOWN_DELTA_TYPES,
-  KNOWN_EVENT_TYPES,
-  KNOWN_STREAM_PAYLOAD_TYPES,
-  KNOWN_SYSTEM_SUBTYPES,
-  tryDecodeJsonOutput,
-} from "./protocol/decode.ts";
-export {
-  DEFAULT_MAX_LINE_BYTES,
-  type Line,
-  LineStream,
-  type LineStreamOptions,
-} from "./protocol/line_stream.ts";
-export {
-  type AssembledMessage,
-  hasInvalidInput,
-  type InvalidToolUseBlock,
-  MessageAssembler,
-  textDelta,
-} from "./protocol/assemble.ts";
-
 export {
   CASSETTE_MISS_PREFIX,
   CassetteMissError,
@@ -309,7 +165,6 @@ export {
   type OptionNamer,
 } from "./errors/claw_error.ts";
 export { ERROR_KINDS, type ErrorKind, type FailureScope, hintFor } from "./errors/kinds.ts";
-
 export {
   type ClaudeProcess,
   type CliNeed,
@@ -321,12 +176,8 @@ export {
   type SpawnRequest,
   withCliNeed,
 } from "./process/spawn.ts";
-export { denoSpawner } from "./process/deno_spawner.ts";
-export { shutdown, type ShutdownOptions } from "./process/shutdown.ts";
-export { type BridgeEvents, bridgeStdio } from "./process/stdio_bridge.ts";
 export {
   type AgentDefinition,
-  buildArgs,
   type CliFlags,
   EFFORT_LEVELS,
   type EffortLevel,
@@ -335,17 +186,4 @@ export {
   type PluginConfig,
   type SettingSource,
   type ThinkingConfig,
-  validateFlags,
 } from "./process/options.ts";
-export { buildEnv, type EnvOptions, STRIPPED_VARIABLES } from "./process/env.ts";
-export { findClaude, type FindClaudeOptions, type FoundCli } from "./process/discover.ts";
-export {
-  compareVersions,
-  parseCliVersion,
-  readCliVersion,
-  type ReadCliVersionOptions,
-  SUPPORTED_CLI,
-  type VersionStanding,
-  versionStanding,
-  versionWarning,
-} from "./process/version.ts";

@@ -1,14 +1,15 @@
 /**
- * The `claw batch` examples (`examples/github-actions/batch.yml`, `examples/kubernetes/
- * batch-job.yaml`) are valid YAML with the structure their comments promise, and every
- * `claw batch …` (or `main.ts batch …`) command in them is one claw accepts: its flags are read
- * with claw's own parser against the flags `claw batch --help` documents and the run options
- * (`RUN_FLAGS`), and the shard and output placeholders sit where their values belong.
+ * The `claw batch` examples: `examples/github-actions/batch.yml` and `examples/kubernetes/
+ * batch-job.yaml` are valid YAML with the structure their comments promise, and every
+ * `claw batch …` (or `main.ts batch …`) command in them and in the scripts of `examples/slurm/` is
+ * one claw accepts: its flags are read with claw's own parser against the flags
+ * `claw batch --help` documents and the run options (`RUN_FLAGS`), and the shard and output
+ * placeholders sit where their values belong.
  */
 import { deepStrictEqual, fail, ok as assert, strictEqual } from "node:assert";
-// Test-only packages: they come from tests/imports.json (deno task test|check), not deno.json.
-import { parseAllDocuments } from "yaml";
+// Test-only package: it comes from tests/imports.json (deno task test|check), not deno.json.
 import { z } from "zod";
+import { readYaml } from "./_yaml.ts";
 import { parseShard, shardFromEnv } from "../src/batch/shard.ts";
 import { help } from "../src/cli/batch.ts";
 import { type Flag, type ParsedFlags, parseFlags } from "../src/cli/_flags.ts";
@@ -17,17 +18,9 @@ import { RUN_FLAGS } from "../src/cli/_run_flags.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const GITHUB = "examples/github-actions/batch.yml";
 const KUBERNETES = "examples/kubernetes/batch-job.yaml";
+const SLURM_TASK = "examples/slurm/task.sh";
+const SLURM_MERGE = "examples/slurm/merge.sh";
 const root = new URL("..", import.meta.url);
-
-/** The documents of a YAML file, as plain values; any YAML error or warning fails. */
-async function readYaml(path: string): Promise<unknown[]> {
-  const text = await Deno.readTextFile(new URL(path, root));
-  return parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true }).map((document) => {
-    const problems = [...document.errors, ...document.warnings].map((e) => e.message);
-    deepStrictEqual(problems, [], `${path} is not valid YAML`);
-    return document.toJS() as unknown;
-  });
-}
 
 // ---- The structure of the examples ----------------------------------------------------------
 
@@ -393,29 +386,60 @@ Deno.test("every claw batch command in the examples uses only flags claw batch h
     commands.map((command) => `${command.file} ${command.subcommand}`),
     [`${GITHUB} run`, `${GITHUB} merge`, `${KUBERNETES} run`, `${KUBERNETES} merge`],
   );
-  for (const command of commands) {
-    const flags = batchFlags(command.subcommand);
-    for (const arg of command.args) {
-      if (!arg.startsWith("-") || arg === "-") continue;
-      const [name] = arg.replace(/^--?/, "").split("=");
-      const known = arg.startsWith("--")
-        ? flags.some((flag) => flag.name === name)
-        : flags.some((flag) => flag.short === name);
-      assert(
-        known,
-        `${command.file}: "${arg}" is not a flag of claw batch ${command.subcommand} (neither in its help nor a run option): ${command.text}`,
-      );
-    }
-    const parsed = parseCommand(command, flags);
-    const positionals = parsed.positionals.length;
-    if (command.subcommand === "run") {
-      strictEqual(positionals, 1, `${command.file}: one JOBS file in: ${command.text}`);
-    } else {
-      assert(positionals >= 1, `${command.file}: results files in: ${command.text}`);
-      assert(parsed.values.jobs, `${command.file}: --jobs in: ${command.text}`);
-    }
-    assert(parsed.values.output, `${command.file}: -o in: ${command.text}`);
+  for (const command of commands) assertClawTakes(command);
+});
+
+/** Fails unless claw batch knows every flag of `command` and it names its files. */
+function assertClawTakes(command: BatchCommand): void {
+  const flags = batchFlags(command.subcommand);
+  for (const arg of command.args) {
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const [name] = arg.replace(/^--?/, "").split("=");
+    const known = arg.startsWith("--")
+      ? flags.some((flag) => flag.name === name)
+      : flags.some((flag) => flag.short === name);
+    assert(
+      known,
+      `${command.file}: "${arg}" is not a flag of claw batch ${command.subcommand} (neither in its help nor a run option): ${command.text}`,
+    );
   }
+  const parsed = parseCommand(command, flags);
+  const positionals = parsed.positionals.length;
+  if (command.subcommand === "run") {
+    strictEqual(positionals, 1, `${command.file}: one JOBS file in: ${command.text}`);
+  } else {
+    assert(positionals >= 1, `${command.file}: results files in: ${command.text}`);
+    assert(parsed.values.jobs, `${command.file}: --jobs in: ${command.text}`);
+  }
+  assert(parsed.values.output, `${command.file}: -o in: ${command.text}`);
+}
+
+Deno.test("the Slurm example's task and merge use only flags claw batch has: each task its own file, its shard from --shards, --resume", async () => {
+  const commands: BatchCommand[] = [];
+  for (const file of [SLURM_TASK, SLURM_MERGE]) {
+    commands.push(...commandsIn(file, [await Deno.readTextFile(new URL(file, root))]));
+  }
+  deepStrictEqual(
+    commands.map((command) => `${command.file} ${command.subcommand}`),
+    [`${SLURM_TASK} run`, `${SLURM_MERGE} merge`],
+  );
+  for (const command of commands) assertClawTakes(command);
+  const [run, merge] = commands;
+  strictEqual(optionValue(run!, "--shard"), undefined, "The shard comes from the task id");
+  strictEqual(optionValue(run!, "--shards"), "$tasks");
+  strictEqual(optionValue(run!, "-o"), "$out/results-$SLURM_ARRAY_TASK_ID.jsonl");
+  assert(run!.args.includes("--resume"), "A task submitted again goes on with --resume");
+  strictEqual(optionValue(merge!, "-o"), "$out/results.jsonl");
+  strictEqual(
+    optionValue(merge!, "--jobs"),
+    parseFlags(run!.args, batchFlags("run")).positionals[0],
+  );
+  deepStrictEqual(
+    [0, 1, 2].map((id) =>
+      shardFromEnv({ SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MAX: "2" }, 3)
+    ),
+    [0, 1, 2].map((index) => ({ index, count: 3 })),
+  );
 });
 
 /** Whether a shell `glob` (only `*`) matches `path`. */

@@ -16,16 +16,27 @@ export interface AuthWarning {
 
 /** What each warning's message is built from. */
 export interface AuthWarningFacts {
+  /** An API key (`source`) wins over a stored or OAuth login, so runs bill the API account. */
   api_key_shadows_login: { source: "ANTHROPIC_API_KEY" | "apiKeyHelper" };
+  /** `ANTHROPIC_API_KEY` holds an OAuth token (`sk-ant-oat…`), which the API rejects. */
   oauth_token_in_api_key: Record<never, never>;
+  /** Both `ANTHROPIC_AUTH_TOKEN` and `ANTHROPIC_API_KEY` are set, and the token decides. */
   api_key_and_auth_token: Record<never, never>;
+  /** Both an `apiKeyHelper` and `ANTHROPIC_API_KEY` are set; the CLI sends both headers. */
   api_key_and_helper: Record<never, never>;
+  /** The login in `path` expired at `expiresAt`; `active` when runs would use this login. */
   login_expired: { path: string; expiresAt: string; refreshable: boolean; active: boolean };
+  /** The credentials file at `path` cannot be used, for the reason `why`; the CLI ignores it. */
   credentials_malformed: { path: string; why: string };
+  /** Other users can read the credentials file at `path` (its permission bits: `mode`). */
   credentials_world_readable: { path: string; mode: number };
+  /** `CLAUDE_CONFIG_DIR` is `dir`, so the login stored at `ignored` goes unused. */
   config_dir_elsewhere: { dir: string; ignored: string };
+  /** `--bare` reads only the API key, so the login and OAuth tokens found are ignored. */
   bare_ignores_login: Record<never, never>;
+  /** Other claude processes (`pids`) use the refreshable login in `dir`. */
   login_shared_by_processes: { dir: string; pids: number[] };
+  /** `claude auth status` reports the method `cli` where claw `predicted` another. */
   cli_disagrees: { predicted: string; cli: string };
 }
 

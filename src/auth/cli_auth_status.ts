@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { settlesWithin } from "../process/_deadline.ts";
+import { settlesWithin } from "../process/deadline.ts";
 import { denoSpawner } from "../process/deno_spawner.ts";
 import { buildEnv, type EnvOptions } from "../process/env.ts";
 import { shutdown } from "../process/shutdown.ts";

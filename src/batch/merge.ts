@@ -9,7 +9,7 @@ import { readJobs } from "./job.ts";
 import { type BatchResult, type BatchUsage, emptyUsage } from "./result.ts";
 import { _resultLine, _resultLines } from "./_result_format.ts";
 import { _show } from "./_show.ts";
-import { _writeAtomic } from "../process/_write_atomic.ts";
+import { writeAtomic } from "../process/write_atomic.ts";
 
 /** Options of {@linkcode mergeResults}. */
 export interface MergeOptions {
@@ -153,6 +153,6 @@ export async function mergeResults(options: MergeOptions): Promise<MergeReport> 
   report.results = lines.length;
   report.complete = report.missing.length === 0 && report.duplicates.length === 0 &&
     report.unknown.length === 0;
-  await _writeAtomic(options.output, lines);
+  await writeAtomic(options.output, lines);
   return report;
 }

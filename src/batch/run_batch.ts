@@ -6,7 +6,7 @@
  * @module
  */
 import { ClawError } from "../errors/claw_error.ts";
-import { ioHint, isIoError } from "../errors/_io.ts";
+import { ioHint, isIoError } from "../errors/io.ts";
 import type { ErrorKind } from "../errors/kinds.ts";
 import type { ResultEvent } from "../protocol/events.ts";
 import type { Spawner } from "../process/spawn.ts";

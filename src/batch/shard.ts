@@ -1,6 +1,7 @@
 /**
  * Shards of a batch: each job belongs to exactly one of N shards by a stable hash of its id, so N
- * machines (or the pods of a Kubernetes Indexed Job) can split one jobs file without talking.
+ * machines (the pods of a Kubernetes Indexed Job, the tasks of a Slurm job array) can split one
+ * jobs file without talking.
  *
  * @module
  */
@@ -51,11 +52,111 @@ export function parseShard(text: string, source = "--shard"): Shard {
   return { index: number - 1, count };
 }
 
+/** A shard and what named it, as `claw batch run` reports it. */
+export interface ShardChoice extends Shard {
+  /**
+   * What named the shard, as it was written: `--shard 2/3`, `CLAW_SHARD=2/3`,
+   * `JOB_COMPLETION_INDEX=1 with --shards 3`, `SLURM_ARRAY_TASK_ID=1 with --shards 3` or
+   * `SLURM_ARRAY_TASK_ID=1 (SLURM_ARRAY_TASK_MIN=0, SLURM_ARRAY_TASK_COUNT=3)`.
+   */
+  from: string;
+}
+
+/** What {@linkcode chooseShard} reads besides the environment. */
+export interface ShardOptions {
+  /** The text of `--shard I/N`: it wins over the environment. */
+  shard?: string | undefined;
+  /** The shard count of `--shards N`. */
+  shards?: number | undefined;
+}
+
 /**
- * The shard the environment names: `CLAW_SHARD` (`I/N`, 1-based, as `--shard`), else
- * `JOB_COMPLETION_INDEX` (0-based, set by a Kubernetes Indexed Job) when `shards` says how many
- * there are. `undefined` when neither applies. Throws a {@linkcode BatchInputError} for a bad
- * value, an index out of range, or a `CLAW_SHARD` whose N is not `shards`.
+ * The shard `claw batch run` runs, and what named it, in this order:
+ *
+ * 1. `--shard I/N` (`options.shard`), 1-based.
+ * 2. `CLAW_SHARD=I/N`, 1-based; with `--shards N` the two must agree.
+ * 3. `JOB_COMPLETION_INDEX` (0-based, set by a Kubernetes Indexed Job), with `--shards N`.
+ * 4. `SLURM_ARRAY_TASK_ID` (set in each task of a Slurm job array). Without `--shards`, the array
+ *    describes itself: the index is `SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN` (a missing MIN is
+ *    0) and the count `SLURM_ARRAY_TASK_COUNT`, so `sbatch --array=1-3` runs shards 1/3 to 3/3;
+ *    the array must be contiguous (`SLURM_ARRAY_TASK_MAX - SLURM_ARRAY_TASK_MIN + 1` tasks).
+ *    With `--shards N` the task id itself is the 0-based index, as `JOB_COMPLETION_INDEX` is, so
+ *    a task submitted again on its own (`sbatch --array=1`, where Slurm says MIN 1 and COUNT 1)
+ *    still runs its shard; then every task id of the array (up to `SLURM_ARRAY_TASK_MAX`) must be
+ *    below N.
+ *
+ * `undefined` when none applies: the whole jobs file. Throws a {@linkcode BatchInputError} (exit
+ * 2 at the CLI) for a bad value, an index outside the count, or counts that disagree.
+ *
+ * @example Read the shard of a Slurm array task, and say where it came from
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
+ * import { chooseShard } from "./shard.ts";
+ *
+ * const env = {
+ *   SLURM_ARRAY_TASK_ID: "5",
+ *   SLURM_ARRAY_TASK_MIN: "4",
+ *   SLURM_ARRAY_TASK_MAX: "6",
+ *   SLURM_ARRAY_TASK_COUNT: "3",
+ * };
+ * deepStrictEqual(chooseShard(env), {
+ *   index: 1,
+ *   count: 3,
+ *   from: "SLURM_ARRAY_TASK_ID=5 (SLURM_ARRAY_TASK_MIN=4, SLURM_ARRAY_TASK_COUNT=3)",
+ * });
+ * strictEqual(chooseShard(env, { shard: "1/2" })?.from, "--shard 1/2");
+ * strictEqual(chooseShard({}), undefined);
+ * ```
+ */
+export function chooseShard(
+  env: Readonly<Record<string, string | undefined>>,
+  options: ShardOptions = {},
+): ShardChoice | undefined {
+  const { shard, shards } = options;
+  if (shard !== undefined) return { ...parseShard(shard), from: `--shard ${shard}` };
+  if (shards !== undefined && !(Number.isSafeInteger(shards) && shards >= 1)) {
+    throw new BatchInputError(
+      `Invalid shard count "${shards}": it must be a whole number of at least 1`,
+      { hint: "Pass --shards N, the number of shards" },
+    );
+  }
+  const text = env.CLAW_SHARD;
+  if (text !== undefined && text !== "") {
+    const parsed = parseShard(text, "CLAW_SHARD");
+    if (shards !== undefined && parsed.count !== shards) {
+      throw new BatchInputError(
+        `CLAW_SHARD "${text}" says ${parsed.count} shards but --shards says ${shards}: make them agree or unset CLAW_SHARD`,
+        { hint: SHARD_HINT },
+      );
+    }
+    return { ...parsed, from: `CLAW_SHARD=${text}` };
+  }
+  const index = env.JOB_COMPLETION_INDEX;
+  if (index !== undefined && index !== "" && shards !== undefined) {
+    const value = wholeNumber(index);
+    if (!(value !== undefined && value < shards)) {
+      throw new BatchInputError(
+        `Invalid JOB_COMPLETION_INDEX "${index}": it must be a whole number from 0 to ${
+          shards - 1
+        } with --shards ${shards}`,
+        { hint: "Set the Indexed Job's completions to the --shards count" },
+      );
+    }
+    return {
+      index: value,
+      count: shards,
+      from: `JOB_COMPLETION_INDEX=${index} with --shards ${shards}`,
+    };
+  }
+  return slurmShard(env, shards);
+}
+
+/**
+ * The shard the environment names (see {@linkcode chooseShard}, which also says where it came
+ * from): `CLAW_SHARD` (`I/N`, 1-based, as `--shard`), else `JOB_COMPLETION_INDEX` (0-based, set by
+ * a Kubernetes Indexed Job) when `shards` says how many there are, else `SLURM_ARRAY_TASK_ID` (a
+ * Slurm array task). `undefined` when none applies. Throws a {@linkcode BatchInputError} for a bad
+ * value, an index out of range, or a count that disagrees with `shards`.
  *
  * @example Read the shard of a Kubernetes Indexed Job pod
  * ```ts
@@ -71,35 +172,100 @@ export function shardFromEnv(
   env: Readonly<Record<string, string | undefined>>,
   shards?: number,
 ): Shard | undefined {
-  if (shards !== undefined && !(Number.isSafeInteger(shards) && shards >= 1)) {
-    throw new BatchInputError(
-      `Invalid shard count "${shards}": it must be a whole number of at least 1`,
-      { hint: "Pass --shards N, the number of shards" },
-    );
-  }
-  const text = env.CLAW_SHARD;
-  if (text !== undefined && text !== "") {
-    const shard = parseShard(text, "CLAW_SHARD");
-    if (shards !== undefined && shard.count !== shards) {
+  const choice = chooseShard(env, { shards });
+  return choice && { index: choice.index, count: choice.count };
+}
+
+const SLURM_HINT =
+  "Submit one contiguous array from 0 (sbatch --array=0-2 for 3 shards), or pass --shards N and number the tasks from 0 to N-1";
+
+/** The shard of a Slurm array task (`SLURM_ARRAY_TASK_*`), as {@linkcode chooseShard} says. */
+function slurmShard(
+  env: Readonly<Record<string, string | undefined>>,
+  shards: number | undefined,
+): ShardChoice | undefined {
+  const idText = env.SLURM_ARRAY_TASK_ID;
+  if (idText === undefined || idText === "") return undefined;
+  const slurm = (name: string) => {
+    const text = env[`SLURM_ARRAY_TASK_${name}`];
+    if (text === undefined || text === "") return undefined;
+    const value = wholeNumber(text);
+    if (value === undefined) {
       throw new BatchInputError(
-        `CLAW_SHARD "${text}" says ${shard.count} shards but --shards says ${shards}: make them agree or unset CLAW_SHARD`,
-        { hint: SHARD_HINT },
+        `Invalid SLURM_ARRAY_TASK_${name} "${text}": it must be a whole number, as Slurm sets it in an array task`,
+        {
+          hint:
+            "Run claw batch in a task of a Slurm job array (sbatch --array=0-2), or unset SLURM_ARRAY_TASK_ID",
+        },
       );
     }
-    return shard;
+    return { text, value };
+  };
+  const id = slurm("ID")!.value;
+  const max = slurm("MAX");
+  if (shards !== undefined) {
+    if (id >= shards) {
+      throw new BatchInputError(
+        `Invalid SLURM_ARRAY_TASK_ID "${idText}": it must be from 0 to ${
+          shards - 1
+        } with --shards ${shards} (the task id is the 0-based shard)`,
+        { hint: SLURM_HINT },
+      );
+    }
+    if (max !== undefined && max.value >= shards) {
+      throw new BatchInputError(
+        `The array's tasks go up to SLURM_ARRAY_TASK_MAX "${max.text}" but --shards says ${shards}: make them agree (sbatch --array=0-${
+          shards - 1
+        } with --shards ${shards})`,
+        { hint: SLURM_HINT },
+      );
+    }
+    return {
+      index: id,
+      count: shards,
+      from: `SLURM_ARRAY_TASK_ID=${idText} with --shards ${shards}`,
+    };
   }
-  const index = env.JOB_COMPLETION_INDEX;
-  if (index === undefined || index === "" || shards === undefined) return undefined;
-  const value = /^\d+$/.test(index.trim()) ? Number(index.trim()) : NaN;
-  if (!(Number.isSafeInteger(value) && value < shards)) {
+  const min = slurm("MIN");
+  const count = slurm("COUNT");
+  if (count === undefined || count.value < 1) {
     throw new BatchInputError(
-      `Invalid JOB_COMPLETION_INDEX "${index}": it must be a whole number from 0 to ${
-        shards - 1
-      } with --shards ${shards}`,
-      { hint: "Set the Indexed Job's completions to the --shards count" },
+      `SLURM_ARRAY_TASK_ID "${idText}" names a task but SLURM_ARRAY_TASK_COUNT ${
+        count === undefined ? "is not set" : `is "${count.text}"`
+      }: claw cannot tell how many shards there are`,
+      { hint: "Pass --shards N, the number of tasks of the array" },
     );
   }
-  return { index: value, count: shards };
+  const first = min?.value ?? 0;
+  const minText = min?.text ?? "unset, so 0";
+  if (max !== undefined && max.value - first + 1 !== count.value) {
+    throw new BatchInputError(
+      `The Slurm array is not contiguous: SLURM_ARRAY_TASK_MIN "${minText}" to SLURM_ARRAY_TASK_MAX "${max.text}" is not SLURM_ARRAY_TASK_COUNT "${count.text}" tasks, so its task ids are not shards 1 to ${count.text}`,
+      { hint: SLURM_HINT },
+    );
+  }
+  const index = id - first;
+  if (index < 0 || index >= count.value) {
+    throw new BatchInputError(
+      `Invalid SLURM_ARRAY_TASK_ID "${idText}": it must be from ${first} to ${
+        first + count.value - 1
+      } (SLURM_ARRAY_TASK_MIN "${minText}", SLURM_ARRAY_TASK_COUNT "${count.text}")`,
+      { hint: SLURM_HINT },
+    );
+  }
+  return {
+    index,
+    count: count.value,
+    from:
+      `SLURM_ARRAY_TASK_ID=${idText} (SLURM_ARRAY_TASK_MIN=${minText}, SLURM_ARRAY_TASK_COUNT=${count.text})`,
+  };
+}
+
+/** `text` as a whole number (blanks around it allowed), or `undefined`. */
+function wholeNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  const value = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { cliVersionOf } from "../protocol/events.ts";
 import { type ClaudeProcess, cliNeedOf, type Spawner, withCliNeed } from "../process/spawn.ts";
-import { _writeAtomic } from "../process/_write_atomic.ts";
+import { writeAtomic } from "../process/write_atomic.ts";
 import {
   type Cassette,
   cassetteHeader,
@@ -162,7 +162,7 @@ function recording(inner: Spawner, options: RecordOptions): Spawner {
 export function saveCassette(path: string): (cassette: Cassette) => Promise<void> {
   return async (cassette) => {
     await Deno.mkdir(folderOf(path), { recursive: true });
-    await _writeAtomic(path, serializeCassette(cassette));
+    await writeAtomic(path, serializeCassette(cassette));
   };
 }
 

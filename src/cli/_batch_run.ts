@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { checkJobs, readJobs } from "../batch/job.ts";
 import { type BatchResult, readResults, ResultWriter } from "../batch/result.ts";
 import { type BatchProgress, runBatch, type StopReason } from "../batch/run_batch.ts";
-import { inShard, parseShard, type Shard, shardFromEnv } from "../batch/shard.ts";
+import { chooseShard, inShard, type Shard, type ShardChoice } from "../batch/shard.ts";
 import { InvalidOptionError } from "../errors/claw_error.ts";
 import type { Spawner } from "../process/spawn.ts";
 import type { RunOptions } from "../session/run_options.ts";
@@ -60,7 +60,8 @@ const OWN_FLAGS: readonly Flag<Own>[] = [
  * What `claw batch run --json` prints at the end. Every job of the shard is counted once: `ok`,
  * `failed`, `skipped`, `aborted` (results written by this run), `already_ok` (from an earlier run,
  * with `--resume`) or `not_started` (no result: the batch was stopped by a signal before it
- * started them; `--resume` runs them).
+ * started them; `--resume` runs them). `shard` is the shard run (`index` 0-based) and what named it
+ * (`--shard 2/3`, `CLAW_SHARD=2/3`, `SLURM_ARRAY_TASK_ID=1 (…)`), or `null` for the whole file.
  */
 export interface BatchSummary {
   jobs: number;
@@ -74,6 +75,7 @@ export interface BatchSummary {
   duration_ms: number;
   stopped: StopReason | null;
   output: string;
+  shard: ShardChoice | null;
 }
 
 /** `value` (of `flag`), refused unless it is a whole number of at least `minimum`. */
@@ -128,9 +130,10 @@ export async function runBatchCommand(args: string[]): Promise<number> {
   const maxCost = positive("--max-cost", number("maxCost"));
   const threshold = positive("--failure-threshold", number("failureThreshold"), 1);
   const shards = whole("--shards", number("shards"), 1);
-  const shard: Shard | undefined = typeof own.shard === "string"
-    ? parseShard(own.shard)
-    : shardFromEnv(Deno.env.toObject(), shards);
+  const shard = chooseShard(Deno.env.toObject(), {
+    shard: own.shard as string | undefined,
+    shards,
+  });
   if (own.record !== undefined && own.replay !== undefined) {
     throw new UsageError("Choose --record or --replay, not both");
   }
@@ -152,6 +155,8 @@ export async function runBatchCommand(args: string[]): Promise<number> {
   if (counted.total === 0) {
     throw new UsageError(`The jobs file "${jobsPath}" has no jobs: write one JSON job per line`);
   }
+  // A shard the environment chose is said, so a task that runs the wrong one is plain to see.
+  if (shard && typeof own.shard !== "string") console.error(shardLine(shard, counted));
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -222,10 +227,18 @@ export async function runBatchCommand(args: string[]): Promise<number> {
     duration_ms: Math.round(performance.now() - started),
     stopped: stopped ?? null,
     output,
+    shard: shard ?? null,
   };
   if (own.json === true) console.log(JSON.stringify(summary));
   else console.error(summaryLine(summary));
   return summary.ok + summary.already_ok === summary.jobs ? 0 : 1;
+}
+
+/** `claw batch: shard 2/3 from SLURM_ARRAY_TASK_ID=1 (…): 10 of 30 jobs`. */
+function shardLine(shard: ShardChoice, counted: { total: number; inShard: number }): string {
+  return `claw batch: shard ${
+    shard.index + 1
+  }/${shard.count} from ${shard.from}: ${counted.inShard} of ${counted.total} jobs`;
 }
 
 function alreadyOkIn(ids: Set<string>, shard: Shard | undefined): number {

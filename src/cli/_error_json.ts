@@ -4,7 +4,7 @@
  * (with `--json`, or `claw run --output json`) always agree.
  */
 import { ClawError } from "../errors/claw_error.ts";
-import { ioHint, isIoError } from "../errors/_io.ts";
+import { ioHint, isIoError } from "../errors/io.ts";
 import { hintFor } from "../errors/kinds.ts";
 import { UsageError } from "./_args.ts";
 

@@ -6,7 +6,6 @@
  * @module
  */
 import { UsageError } from "./_args.ts";
-import { importLazily } from "./_lazy.ts";
 
 const SUBCOMMANDS = ["status", "login", "token", "logout"] as const;
 
@@ -54,19 +53,13 @@ export async function run(args: string[]): Promise<number> {
   }
   switch (kind) {
     case "status": {
-      const status = await importLazily<typeof import("./_auth_status.ts")>(
-        "./_auth_status.ts",
-        import.meta.url,
-      );
+      const status = await import("./_auth_status.ts");
       return await status.runAuthStatus(rest);
     }
     case "login":
     case "token":
     case "logout": {
-      const flows = await importLazily<typeof import("./_auth_flows.ts")>(
-        "./_auth_flows.ts",
-        import.meta.url,
-      );
+      const flows = await import("./_auth_flows.ts");
       return await flows.runAuthFlow(kind, rest);
     }
     default:

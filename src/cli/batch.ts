@@ -5,7 +5,6 @@
  * @module
  */
 import { UsageError } from "./_args.ts";
-import { importLazily } from "./_lazy.ts";
 
 /** Help for `claw batch`. */
 export const help =
@@ -38,8 +37,13 @@ run:
   --max-cost USD             Start no job once this much was spent; the rest are skipped
   --failure-threshold P      Stop once this share (0-1) of at least 10 finished jobs failed
   --shard I/N                Run only the jobs of shard I of N (a stable hash of the id); also
-                             from CLAW_SHARD, or JOB_COMPLETION_INDEX with --shards N
+                             from CLAW_SHARD, JOB_COMPLETION_INDEX with --shards N, or a Slurm
+                             array task: SLURM_ARRAY_TASK_ID less SLURM_ARRAY_TASK_MIN, of
+                             SLURM_ARRAY_TASK_COUNT. A shard from the environment is said on
+                             stderr, with the variables read
   --shards N                 The shard count for JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)
+                             or SLURM_ARRAY_TASK_ID, which is then the 0-based shard itself, so
+                             a task submitted again alone (sbatch --array=K) keeps its shard
   --record DIR, --replay DIR Record each job as DIR/<id>.ndjson, or replay it from there (an id
                              too long for a file name is shortened and hashed)
   --batch-dir DIR            Keep the workers' dirs (and their sessions) here (default: a
@@ -64,6 +68,7 @@ Examples:
   claw batch run jobs.jsonl -o results.jsonl --concurrency 4 --model sonnet
   claw batch run jobs.jsonl -o results.jsonl --resume
   CLAW_SHARD=2/3 claw batch run jobs.jsonl -o results-2.jsonl
+  sbatch --array=0-2 --wrap 'claw batch run jobs.jsonl -o results-$SLURM_ARRAY_TASK_ID.jsonl'
   claw batch merge results-*.jsonl -o all.jsonl --jobs jobs.jsonl
 `;
 
@@ -76,17 +81,11 @@ export async function run(args: string[]): Promise<number> {
   const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 1)];
   switch (kind) {
     case "run": {
-      const batch = await importLazily<typeof import("./_batch_run.ts")>(
-        "./_batch_run.ts",
-        import.meta.url,
-      );
+      const batch = await import("./_batch_run.ts");
       return await batch.runBatchCommand(rest);
     }
     case "merge": {
-      const merge = await importLazily<typeof import("./_batch_merge.ts")>(
-        "./_batch_merge.ts",
-        import.meta.url,
-      );
+      const merge = await import("./_batch_merge.ts");
       return await merge.runMergeCommand(rest);
     }
     case undefined:

@@ -6,7 +6,6 @@
  * @module
  */
 import { UsageError } from "./_args.ts";
-import { importLazily } from "./_lazy.ts";
 
 const SUBCOMMANDS = ["match", "usage", "refresh"] as const;
 
@@ -68,24 +67,15 @@ export async function run(args: string[]): Promise<number> {
   const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 1)];
   switch (kind) {
     case "match": {
-      const match = await importLazily<typeof import("./_cassette_match.ts")>(
-        "./_cassette_match.ts",
-        import.meta.url,
-      );
+      const match = await import("./_cassette_match.ts");
       return await match.runMatchCommand(rest);
     }
     case "usage": {
-      const usage = await importLazily<typeof import("./_cassette_usage.ts")>(
-        "./_cassette_usage.ts",
-        import.meta.url,
-      );
+      const usage = await import("./_cassette_usage.ts");
       return await usage.runUsageCommand(rest);
     }
     case "refresh": {
-      const refresh = await importLazily<typeof import("./_cassette_refresh.ts")>(
-        "./_cassette_refresh.ts",
-        import.meta.url,
-      );
+      const refresh = await import("./_cassette_refresh.ts");
       return await refresh.runRefreshCommand(rest);
     }
     case undefined:

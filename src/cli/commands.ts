@@ -2,9 +2,13 @@
  * The command table: every `claw` command once, with its one-line summary and its module, loaded
  * lazily. It drives the top-level help, dispatch, `claw help <command>` and the help tests.
  *
+ * Each module is a literal `import("./x.ts")`, which `deno publish` can analyse; deno.json's
+ * `"unstable": ["lazy-dynamic-imports"]` makes Deno read a module's graph only when its `import()`
+ * runs, not at start-up, so `claw --version` loads no command. The same flag keeps these modules
+ * out of `deno compile`'s graph: scripts/compile.ts includes them by name.
+ *
  * @module
  */
-import { importLazily } from "./_lazy.ts";
 
 /** A command module: its help text and its entry point, which returns the exit code. */
 export interface CommandModule {
@@ -39,66 +43,66 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "run",
     summary: "Run one prompt through claude and stream the answer",
-    load: () => importLazily<CommandModule>("./run.ts", import.meta.url),
+    load: () => import("./run.ts"),
   },
   {
     name: "session",
     json: "--json",
     summary: "List, show and export stored sessions, or talk in an interactive session",
-    load: () => importLazily<CommandModule>("./session.ts", import.meta.url),
+    load: () => import("./session.ts"),
   },
   {
     name: "auth",
     json: "--json",
     summary: "Say which credential claude will use and why; log in and out safely",
-    load: () => importLazily<CommandModule>("./auth.ts", import.meta.url),
+    load: () => import("./auth.ts"),
   },
   {
     name: "doctor",
     json: "--json",
     summary: "Check the CLI, auth, settings and network set-up; --live proves the pipeline",
-    load: () => importLazily<CommandModule>("./doctor.ts", import.meta.url),
+    load: () => import("./doctor.ts"),
   },
   {
     name: "batch",
     json: "--json",
     summary: "Run many prompts through a bounded pool, resumable, sharded; merge the shards",
-    load: () => importLazily<CommandModule>("./batch.ts", import.meta.url),
+    load: () => import("./batch.ts"),
   },
   {
     name: "inspect",
     json: "--json",
     summary: "Decode a stream-json transcript or a cassette and summarise it",
-    load: () => importLazily<CommandModule>("./inspect.ts", import.meta.url),
+    load: () => import("./inspect.ts"),
   },
   {
     name: "record",
     json: "--json",
     summary: "Record a run of the real CLI as a cassette",
-    load: () => importLazily<CommandModule>("./record.ts", import.meta.url),
+    load: () => import("./record.ts"),
   },
   {
     name: "replay",
     json: "--json",
     summary: "Replay cassettes: write a drop-in fake claude, or run one directly",
-    load: () => importLazily<CommandModule>("./replay.ts", import.meta.url),
+    load: () => import("./replay.ts"),
   },
   {
     name: "cassette",
     json: "--json",
     summary: "Edit how cassettes match, report which a test suite used, refresh them",
-    load: () => importLazily<CommandModule>("./cassette.ts", import.meta.url),
+    load: () => import("./cassette.ts"),
   },
   {
     name: "fake-api",
     json: "--json",
     summary: "Serve a scripted fake Anthropic Messages API on 127.0.0.1",
-    load: () => importLazily<CommandModule>("./fake_api.ts", import.meta.url),
+    load: () => import("./fake_api.ts"),
   },
   {
     name: "fake-claude",
     summary: "Behave like the recorded claude (what replay launchers run)",
-    load: () => importLazily<CommandModule>("./fake_claude.ts", import.meta.url),
+    load: () => import("./fake_claude.ts"),
     ownsAllArgs: true,
     hidden: true,
   },

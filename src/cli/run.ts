@@ -10,7 +10,6 @@ import { InvalidOptionError } from "../errors/claw_error.ts";
 import { launch, type Launched, planLaunch } from "../session/launch.ts";
 import type { RunOptions } from "../session/run_options.ts";
 import { UsageError } from "./_args.ts";
-import { importLazily } from "./_lazy.ts";
 import { type Flag, flagFor, flagHelp, flagValues, parseFlags } from "./_flags.ts";
 import {
   CHECKED_RUN_OPTIONS,
@@ -90,7 +89,7 @@ Examples:
 
 /** The demo's module, loaded only for --demo. */
 function loadDemo(): Promise<typeof import("./_demo.ts")> {
-  return importLazily("./_demo.ts", import.meta.url);
+  return import("./_demo.ts");
 }
 
 /**
@@ -98,10 +97,7 @@ function loadDemo(): Promise<typeof import("./_demo.ts")> {
  * not a failure after the run has spent its tokens. Returns what makes the options record.
  */
 async function prepareRecording(path: string): Promise<(options: RunOptions) => RunOptions> {
-  const { checkCassettePath, recordingCli } = await importLazily<typeof import("./_record.ts")>(
-    "./_record.ts",
-    import.meta.url,
-  );
+  const { checkCassettePath, recordingCli } = await import("./_record.ts");
   await checkCassettePath("--record", path);
   return (options) => recordingCli(path, options);
 }
@@ -222,10 +218,7 @@ export async function run(args: string[]): Promise<number> {
     if (given.extraArgs.length > 0) options.extraArgs = given.extraArgs;
     if (CHECKED_RUN_OPTIONS.some((option) => options[option] !== undefined)) {
       // Loaded only when a path, JSON or model is given: a bare run does not pay for it.
-      const { checkRunOptions } = await importLazily<typeof import("./_run_checks.ts")>(
-        "./_run_checks.ts",
-        import.meta.url,
-      );
+      const { checkRunOptions } = await import("./_run_checks.ts");
       await checkRunOptions(options);
     }
   }
@@ -243,9 +236,6 @@ export async function run(args: string[]): Promise<number> {
   }
   started.catch(() => {}); // read, and reported, by the run
   // claude is booting: load the decoder and the renderer meanwhile.
-  const { streamRun } = await importLazily<typeof import("./_run_stream.ts")>(
-    "./_run_stream.ts",
-    import.meta.url,
-  );
+  const { streamRun } = await import("./_run_stream.ts");
   return await streamRun(() => started, options, output);
 }

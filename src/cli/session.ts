@@ -6,7 +6,6 @@
  * @module
  */
 import { UsageError } from "./_args.ts";
-import { importLazily } from "./_lazy.ts";
 
 /** The REPL's subcommands. */
 const REPL_KINDS = ["new", "resume", "continue", "fork"] as const;
@@ -95,21 +94,15 @@ export async function run(args: string[]): Promise<number> {
   const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 1)];
   if (kind === undefined) throw new UsageError(`Missing subcommand: use one of ${KINDS}`);
   if ((STORE_KINDS as readonly string[]).includes(kind)) {
-    const store = await importLazily<typeof import("./_session_store.ts")>(
-      "./_session_store.ts",
-      import.meta.url,
-    );
+    const store = await import("./_session_store.ts");
     return await store.runStoreCommand(kind as typeof STORE_KINDS[number], rest);
   }
   if ((EDIT_KINDS as readonly string[]).includes(kind)) {
-    const edit = await importLazily<typeof import("./_session_edit.ts")>(
-      "./_session_edit.ts",
-      import.meta.url,
-    );
+    const edit = await import("./_session_edit.ts");
     return await edit.runEditCommand(kind as typeof EDIT_KINDS[number], rest);
   }
   if ((REPL_KINDS as readonly string[]).includes(kind)) {
-    const repl = await importLazily<typeof import("./_repl.ts")>("./_repl.ts", import.meta.url);
+    const repl = await import("./_repl.ts");
     return await repl.runRepl(kind as typeof REPL_KINDS[number], rest);
   }
   throw new UsageError(`Unknown subcommand "${kind}": use one of ${KINDS}`);

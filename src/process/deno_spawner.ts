@@ -6,7 +6,7 @@
 import { trackChild } from "./_live_children.ts";
 import { PipeReader } from "./_pipe_reader.ts";
 import { OWN_PROCESS_GROUP, signalGroup } from "./_process_group.ts";
-import { settlesWithin } from "./_deadline.ts";
+import { settlesWithin } from "./deadline.ts";
 import { shutdown } from "./shutdown.ts";
 import {
   type ClaudeProcess,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { settlesWithin } from "./_deadline.ts";
+import { settlesWithin } from "./deadline.ts";
 import type { ClaudeProcess, ProcessStatus } from "./spawn.ts";
 
 /** How long each step of {@linkcode shutdown} waits before escalating. */

@@ -17,7 +17,7 @@ import type {
   SystemEventMap,
   UnknownEvent,
 } from "./events.ts";
-import { _checkMaxLineBytes, _HEAD_BYTES, _LineSplitter } from "./_line_splitter.ts";
+import { checkMaxLineBytes, HEAD_BYTES, LineSplitter } from "./line_splitter.ts";
 import { DEFAULT_MAX_LINE_BYTES, type Line, type LineStreamOptions } from "./line_stream.ts";
 
 /** Options of {@linkcode decodeEvents}: `maxLineBytes`, as for `LineStream`. */
@@ -258,12 +258,12 @@ export function decodeEvents(
   bytes: ReadableStream<Uint8Array>,
   options: DecodeEventsOptions = {},
 ): ReadableStream<DecodedItem> {
-  const maxLineBytes = _checkMaxLineBytes(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  let splitter: _LineSplitter;
+  const maxLineBytes = checkMaxLineBytes(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  let splitter: LineSplitter;
   return bytes.pipeThrough(
     new TransformStream<Uint8Array, DecodedItem>({
       start(controller) {
-        splitter = new _LineSplitter((line) => _decodeInto(line, controller), maxLineBytes);
+        splitter = new LineSplitter((line) => _decodeInto(line, controller), maxLineBytes);
       },
       transform(chunk) {
         splitter.push(chunk);
@@ -487,7 +487,7 @@ function _tooLong(line: Line, byteLength: number): Diagnostic {
     type: "diagnostic",
     kind: "line_too_long",
     lineNumber,
-    text: byteLength > _HEAD_BYTES ? `${line.text}…` : line.text,
+    text: byteLength > HEAD_BYTES ? `${line.text}…` : line.text,
     message:
       `Line ${lineNumber} is too long to decode (${byteLength} bytes${end}): it was skipped; raise maxLineBytes to read lines of up to about 512 MiB`,
     byteLength,

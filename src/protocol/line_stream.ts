@@ -4,7 +4,7 @@
  * @module
  */
 
-import { _checkMaxLineBytes, _LineSplitter } from "./_line_splitter.ts";
+import { checkMaxLineBytes, LineSplitter } from "./line_splitter.ts";
 
 /**
  * The default `maxLineBytes` of {@linkcode LineStream} and `decodeEvents`: 256 MiB. A longer line
@@ -93,11 +93,11 @@ export interface Line {
 export class LineStream extends TransformStream<Uint8Array, Line> {
   /** Creates a line splitter; throws a `RangeError` for an invalid `maxLineBytes`. */
   constructor(options: LineStreamOptions = {}) {
-    const maxLineBytes = _checkMaxLineBytes(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    let splitter: _LineSplitter;
+    const maxLineBytes = checkMaxLineBytes(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    let splitter: LineSplitter;
     super({
       start(controller) {
-        splitter = new _LineSplitter((line) => controller.enqueue(line), maxLineBytes);
+        splitter = new LineSplitter((line) => controller.enqueue(line), maxLineBytes);
       },
       transform(chunk) {
         splitter.push(chunk);

@@ -1,7 +1,7 @@
 /**
  * Writing beside the CLI without ever leaving a file half written: whole JSON lines appended to a
  * transcript (how the CLI and the SDK add a title or a tag), and the modes of what claw makes
- * there. (Files are replaced atomically with `process/_write_atomic.ts`.)
+ * there. (Files are replaced atomically with `process/write_atomic.ts`.)
  *
  * @module
  */

@@ -6,7 +6,7 @@
 import { ClawError } from "../errors/claw_error.ts";
 import { decodeEvents } from "../protocol/decode.ts";
 import type { DecodedItem, ResultEvent } from "../protocol/events.ts";
-import { StderrTail } from "../process/_stderr_tail.ts";
+import { StderrTail } from "../process/stderr_tail.ts";
 import { shutdown } from "../process/shutdown.ts";
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
 import { classifyRun, type StopReason } from "./classify.ts";
@@ -17,7 +17,7 @@ import { DEFAULT_STARTUP_TIMEOUT_MS, type RunOptions } from "./run_options.ts";
 import { Supervisor } from "./_supervisor.ts";
 import type { TurnLog } from "./_turn_log.ts";
 import { turnTotals } from "./totals.ts";
-import { settlesWithin } from "../process/_deadline.ts";
+import { settlesWithin } from "../process/deadline.ts";
 
 /** How a session process is started, supervised and answered. */
 export interface SessionProcessOptions {

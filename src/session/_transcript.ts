@@ -6,7 +6,10 @@
  * @module
  */
 import { invalidValue } from "../errors/claw_error.ts";
-import { _checkMaxLineBytes, _LineSplitter } from "../protocol/_line_splitter.ts";
+import {
+  checkMaxLineBytes as checkSplitterLimit,
+  LineSplitter,
+} from "../protocol/line_splitter.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../protocol/line_stream.ts";
 import type { StoredMessage } from "./stored_messages.ts";
 
@@ -188,10 +191,10 @@ export async function* transcriptLines(
   const { onTooLong } = reading;
   const lines: string[] = [];
   // LineStream's splitter, fed here without a stream: the same lines, the same limit.
-  const splitter = new _LineSplitter((line) => {
+  const splitter = new LineSplitter((line) => {
     if (line.tooLongBytes === undefined) lines.push(line.text);
     else onTooLong?.(line.lineNumber, line.tooLongBytes);
-  }, _checkMaxLineBytes(reading.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
+  }, checkSplitterLimit(reading.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
   using file = await Deno.open(path, { read: true });
   // One buffer for every read: the splitter copies what it keeps of a chunk. The reads are
   // synchronous: each takes a few microseconds from the page cache, where an asynchronous read's

@@ -8,7 +8,7 @@ import { decodeEvents } from "../protocol/decode.ts";
 import type { DecodedItem, ResultEvent } from "../protocol/events.ts";
 import { shutdown } from "../process/shutdown.ts";
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
-import { StderrTail } from "../process/_stderr_tail.ts";
+import { StderrTail } from "../process/stderr_tail.ts";
 import {
   readCliVersion,
   SUPPORTED_CLI,

@@ -8,7 +8,7 @@ import { ClawError, InvalidOptionError, invalidValue } from "../errors/claw_erro
 import { PERMISSION_MODES, type PermissionMode } from "../process/options.ts";
 import { buildEnv } from "../process/env.ts";
 import { versionWarning } from "../process/version.ts";
-import { settlesWithin } from "../process/_deadline.ts";
+import { settlesWithin } from "../process/deadline.ts";
 import { type InterruptOutcome, SessionProcess } from "./_session_process.ts";
 import { TurnLog } from "./_turn_log.ts";
 import { planSessionLaunch, resolveResume } from "./launch.ts";

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { invalidValue } from "../errors/claw_error.ts";
 import { editable } from "./_editable.ts";
 import { appendRecords, PRIVATE_FILE, PRIVATE_FOLDER } from "./_session_files.ts";
-import { _writeAtomic } from "../process/_write_atomic.ts";
+import { writeAtomic } from "../process/write_atomic.ts";
 import { cleanTitle, sideFolder } from "./_transcript.ts";
 import type { SessionStoreOptions } from "./store.ts";
 
@@ -62,7 +62,7 @@ export async function renameSession(
   const copy = join(sideFolder(path), "custom-title.json");
   if (await isFile(copy)) {
     const record = { customTitle: clean, by: "user", at: new Date().toISOString() };
-    await _writeAtomic(copy, JSON.stringify(record), { mode: PRIVATE_FILE });
+    await writeAtomic(copy, JSON.stringify(record), { mode: PRIVATE_FILE });
   }
 }
 
@@ -207,7 +207,7 @@ async function markArchived(
   const folder = sideFolder(path);
   await Deno.mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER });
   const mark = { archived, at: new Date().toISOString(), by: "claw" };
-  await _writeAtomic(join(folder, "archived.json"), JSON.stringify(mark), { mode: PRIVATE_FILE });
+  await writeAtomic(join(folder, "archived.json"), JSON.stringify(mark), { mode: PRIVATE_FILE });
 }
 
 async function isFile(path: string): Promise<boolean> {

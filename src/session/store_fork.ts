@@ -20,7 +20,7 @@
 import { join } from "node:path";
 import { InvalidOptionError } from "../errors/claw_error.ts";
 import { PRIVATE_FILE } from "./_session_files.ts";
-import { _writeAtomic } from "../process/_write_atomic.ts";
+import { writeAtomic } from "../process/write_atomic.ts";
 import { cleanTitle, readingFor, transcriptRecords } from "./_transcript.ts";
 import { sessionFile } from "./_editable.ts";
 import type { SessionMutationOptions } from "./store_edit.ts";
@@ -162,7 +162,7 @@ export async function forkSession(
     yield JSON.stringify(title) + "\n";
   }
   const folder = path.slice(0, path.lastIndexOf("/"));
-  await _writeAtomic(join(folder, `${forkId}.jsonl`), lines(), { mode: PRIVATE_FILE });
+  await writeAtomic(join(folder, `${forkId}.jsonl`), lines(), { mode: PRIVATE_FILE });
   return { sessionId: forkId };
 }
 

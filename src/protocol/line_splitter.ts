@@ -6,7 +6,7 @@ const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
 /** How many bytes of an over-long line are kept, decoded, as the start of its `text`. */
-export const _HEAD_BYTES = 200;
+export const HEAD_BYTES = 200;
 /** V8's longest string, in UTF-16 code units: a longer line cannot be decoded whatever the limit. */
 const MAX_STRING_LENGTH = 2 ** 29 - 24;
 /**
@@ -18,7 +18,7 @@ const MAX_LINE_BUFFER = 3 * MAX_STRING_LENGTH + 1;
 const KEPT_LINE_BYTES = 1024 * 1024;
 
 /** Checks a `maxLineBytes` option: a positive whole number of bytes, or `Infinity`. */
-export function _checkMaxLineBytes(maxLineBytes: number): number {
+export function checkMaxLineBytes(maxLineBytes: number): number {
   if (maxLineBytes === Infinity || (Number.isSafeInteger(maxLineBytes) && maxLineBytes > 0)) {
     return maxLineBytes;
   }
@@ -41,7 +41,7 @@ export function _checkMaxLineBytes(maxLineBytes: number): number {
  * are dropped and only counted up to the next LF, so memory stays near the limit. It is reported
  * as a {@linkcode Line} with `tooLongBytes` and the start of its text.
  */
-export class _LineSplitter {
+export class LineSplitter {
   /** Holds the pending line's bytes: the first `#pendingBytes` of `#line`, its view. */
   #buffer: ArrayBuffer;
   /** A view of all of `#buffer`, whatever its size. */
@@ -51,8 +51,8 @@ export class _LineSplitter {
   #lastByte = 0;
   /** While an over-long line is being skipped: its bytes so far; -1 otherwise. */
   #skipped = -1;
-  /** The start of the line being skipped: its first {@linkcode _HEAD_BYTES}, as they arrive. */
-  #head = new Uint8Array(_HEAD_BYTES);
+  /** The start of the line being skipped: its first {@linkcode HEAD_BYTES}, as they arrive. */
+  #head = new Uint8Array(HEAD_BYTES);
   #headLength = 0;
   #lineNumber = 0;
   #fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -63,7 +63,7 @@ export class _LineSplitter {
   /** The largest batch of lines decoded in one call. */
   #maxBatchBytes: number;
 
-  /** `maxLineBytes` must have passed {@linkcode _checkMaxLineBytes}. */
+  /** `maxLineBytes` must have passed {@linkcode checkMaxLineBytes}. */
   constructor(onLine: (line: Line) => void, maxLineBytes: number) {
     this.#onLine = onLine;
     this.#maxLineBytes = maxLineBytes;
@@ -105,7 +105,7 @@ export class _LineSplitter {
     if (bytes.length > 0) this.#lastByte = bytes[bytes.length - 1]!;
     if (this.#skipped >= 0) {
       this.#skipped += bytes.length;
-      if (this.#headLength < _HEAD_BYTES) this.#keepHead(bytes);
+      if (this.#headLength < HEAD_BYTES) this.#keepHead(bytes);
       return;
     }
     const length = this.#pendingBytes + bytes.length;
@@ -155,7 +155,7 @@ export class _LineSplitter {
 
   /** Copies what still fits of `bytes` into the head of the line being skipped. */
   #keepHead(bytes: Uint8Array): void {
-    const part = bytes.subarray(0, _HEAD_BYTES - this.#headLength);
+    const part = bytes.subarray(0, HEAD_BYTES - this.#headLength);
     this.#head.set(part, this.#headLength);
     this.#headLength += part.length;
   }
@@ -181,7 +181,7 @@ export class _LineSplitter {
       const line = bytes.subarray(start, end);
       const length = line.length - (line[line.length - 1] === CR ? 1 : 0);
       if (length > this.#maxLineBytes) {
-        this.#emitTooLong(_text(line.subarray(0, _HEAD_BYTES)), length, true);
+        this.#emitTooLong(_text(line.subarray(0, HEAD_BYTES)), length, true);
       } else this.#emitBytes(line, true);
       start = end + 1;
     }
@@ -210,7 +210,7 @@ export class _LineSplitter {
     } catch {
       // Too long for a JavaScript string.
       const length = bytes.length - (bytes[bytes.length - 1] === CR ? 1 : 0);
-      this.#emitTooLong(_text(bytes.subarray(0, _HEAD_BYTES)), length, terminated);
+      this.#emitTooLong(_text(bytes.subarray(0, HEAD_BYTES)), length, terminated);
       return;
     }
     this.#emit(text, terminated, invalidUtf8);

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert";
-import { StderrTail } from "./_stderr_tail.ts";
+import { StderrTail } from "./stderr_tail.ts";
 
 const bytes = (...chunks: string[]) =>
   ReadableStream.from(chunks.map((chunk) => new TextEncoder().encode(chunk)));

@@ -10,8 +10,16 @@ export class StderrTail {
   #partial = "";
   readonly #limit: number;
   #onLine: ((line: string) => void) | undefined;
+  /** Resolves once the stream ended or failed and its last line went to `onLine`; never rejects. */
   readonly done: Promise<void>;
 
+  /**
+   * Starts reading `stream` (the child's stderr) to its end at once.
+   *
+   * @param stream The bytes to read.
+   * @param options `limit`: how many characters to keep (default 8192); `onLine`: called with each
+   * line, without its `\n` or `\r\n` (a callback that throws is not called again).
+   */
   constructor(
     stream: ReadableStream<Uint8Array>,
     options: { limit?: number; onLine?: ((line: string) => void) | undefined } = {},

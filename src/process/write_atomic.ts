@@ -1,10 +1,14 @@
-// Writing a file all at once or not at all: a temp file beside it, flushed, then renamed over it.
+/**
+ * Writing a file all at once or not at all: a temp file beside it, flushed, then renamed over it.
+ *
+ * @module
+ */
 
 const encoder = new TextEncoder();
 const BATCH_CHARS = 1024 * 1024;
 
-/** Options of {@linkcode _writeAtomic}. */
-export interface _WriteAtomicOptions {
+/** Options of {@linkcode writeAtomic}. */
+export interface WriteAtomicOptions {
   /** The new file's mode (the umask does not apply); the default mode of a new file when absent. */
   mode?: number;
 }
@@ -17,10 +21,10 @@ export interface _WriteAtomicOptions {
  * `path` that is not a regular file (`/dev/stdout`, a pipe) is written as it is: renaming over it
  * would replace the device. A failure names `path`, with the file system's error as its cause.
  */
-export async function _writeAtomic(
+export async function writeAtomic(
   path: string,
   content: string | Iterable<string>,
-  options: _WriteAtomicOptions = {},
+  options: WriteAtomicOptions = {},
 ): Promise<void> {
   const pieces = typeof content === "string" ? [content] : content;
   const info = await Deno.stat(path).catch(() => undefined);

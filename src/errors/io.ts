@@ -18,7 +18,7 @@ const NO_SPACE = new Set(["ENOSPC", "EDQUOT"]);
  * @example
  * ```ts
  * import { strictEqual } from "node:assert";
- * import { isIoError } from "./_io.ts";
+ * import { isIoError } from "./io.ts";
  *
  * const full = Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
  * strictEqual(isIoError(new Error('Cannot write "out.jsonl"', { cause: full })), true);
@@ -37,7 +37,7 @@ export function isIoError(error: unknown): boolean {
  * @example
  * ```ts
  * import { strictEqual } from "node:assert";
- * import { ioHint } from "./_io.ts";
+ * import { ioHint } from "./io.ts";
  *
  * const long = Object.assign(new Error("File name too long (os error 36)"), { code: "ENAMETOOLONG" });
  * strictEqual(ioHint(long), "Use a shorter file name (at most 255 bytes for each part of the path), then rerun");
