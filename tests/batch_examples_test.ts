@@ -137,7 +137,12 @@ Deno.test("the GitHub Actions example runs three shards, then merges them even a
   strictEqual(upload.uses, "actions/upload-artifact@v4");
   strictEqual(upload.if, "always()");
   const [run] = commandsIn(GITHUB, [batch.run ?? ""]);
-  strictEqual(upload.with?.path, optionValue(run!, "-o"), "The shard uploads its results file");
+  const uploaded = String(upload.with?.path).trim().split("\n");
+  deepStrictEqual(
+    uploaded,
+    [optionValue(run!, "-o"), optionValue(run!, "--report")],
+    "The shard uploads its results file and its report",
+  );
 
   const merge = jobs.merge;
   assert([merge.needs].flat().includes("shard"), "merge needs shard");
@@ -152,7 +157,14 @@ Deno.test("the GitHub Actions example runs three shards, then merges them even a
     merge.steps.slice(merge.steps.indexOf(mergeStep)),
     "actions/upload-artifact",
   );
-  strictEqual(all.with?.path, optionValue(mergeCommand!, "-o"), "merge uploads the merged file");
+  const reportStep = stepRunning(merge.steps, "main.ts report");
+  strictEqual(reportStep.if, "always()", "the report is made also when the merge fails");
+  const reportWords = shellWords((reportStep.run ?? "").trim());
+  deepStrictEqual(
+    String(all.with?.path).trim().split("\n"),
+    [optionValue(mergeCommand!, "-o"), reportWords[reportWords.indexOf("-o") + 1]],
+    "merge uploads the merged file and the report",
+  );
 });
 
 Deno.test("the Kubernetes example is an Indexed Job of three pods with the token from a Secret and the data on a volume", async () => {

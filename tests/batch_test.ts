@@ -191,6 +191,39 @@ Deno.test({
 });
 
 Deno.test({
+  name: "--report is written after SIGTERM too, with the jobs that finished",
+  ignore: !hasCli(TESTED),
+  async fn() {
+    await using at = await place([{ ...ECHO, delay_ms: 1500 }]);
+    const jobs = await at.jobs(6);
+    const out = `${at.dir}/results.jsonl`;
+    const report = `${at.dir}/report.html`;
+    const child = at.start(TESTED, [
+      "run",
+      jobs,
+      "-o",
+      out,
+      "--concurrency",
+      "1",
+      "--report",
+      report,
+    ]);
+    for (const deadline = Date.now() + 60_000; (await results(out)).length === 0;) {
+      if (Date.now() > deadline) throw new Error("no job finished within 60 s");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill("SIGTERM");
+    const output = await child.output();
+    strictEqual(output.code, 1);
+    const html = await Deno.readTextFile(report);
+    const written = await results(out);
+    assert(written.some((r) => r.status === "ok"), JSON.stringify(written));
+    for (const result of written) assert(html.includes(`id="job-${result.id}"`), result.id);
+    assert(new TextDecoder().decode(output.stderr).includes(`report written to ${report}`));
+  },
+});
+
+Deno.test({
   name: "the summary after SIGTERM counts the jobs never started, in --json and in its line",
   ignore: !hasCli(TESTED),
   async fn() {

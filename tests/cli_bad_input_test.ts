@@ -347,6 +347,42 @@ const CASES: Record<string, (fx: Fixtures) => Promise<Case[]>> = {
     ]);
   },
 
+  report(fx) {
+    return Promise.resolve([
+      {
+        what: "a missing input",
+        args: [`${MISSING}/run.ndjson`],
+        code: 2,
+        first:
+          /^Cannot read "\/nonexistent\/claw-bad-input\/run.ndjson": no such file or folder, and not a session id$/,
+      },
+      {
+        what: "a file it cannot tell",
+        args: [fx.notes, "-o", join(fx.dir, "notes.html")],
+        code: 2,
+        first: /^Cannot tell what ".*notes.txt" is: give a stream-json transcript, a cassette, /,
+      },
+      {
+        what: "inputs that make no one report",
+        args: [fx.folder, fx.folder, "-o", join(fx.dir, "two.html")],
+        code: 2,
+        first: /^Cannot make one report of .* \(a folder\), .* \(a folder\): give one transcript/,
+      },
+      {
+        what: "an unwritable --output, before any input is read",
+        args: [`${MISSING}/run.ndjson`, "-o", `${UNWRITABLE}/report.html`],
+        code: 2,
+        first: /^Cannot write --output "\/proc\/nope\/report.html": .*: pass a writable path$/,
+      },
+      {
+        what: "no input",
+        args: [],
+        code: 2,
+        first: /^Give claw report an input: /,
+      },
+    ]);
+  },
+
   async record(fx) {
     const [a, b, c] = await Promise.all(["a", "b", "c"].map((n) => fx.standIn(`record-${n}`)));
     const output = join(fx.dir, "recorded", "run.ndjson");

@@ -30,6 +30,7 @@ const PAGES = [
   "docs/doctor.md",
   "docs/batch.md",
   "docs/record-replay.md",
+  "docs/report.md",
   "docs/drift.md",
   "docs/harness.md",
   "docs/library.md",

@@ -10,6 +10,8 @@ import { type BatchResult, readResults, ResultWriter } from "../batch/result.ts"
 import { type BatchProgress, runBatch, type StopReason } from "../batch/run_batch.ts";
 import { chooseShard, inShard, type Shard, type ShardChoice } from "../batch/shard.ts";
 import { InvalidOptionError } from "../errors/claw_error.ts";
+import { messageOf } from "../errors/message_of.ts";
+import { writeAtomic } from "../process/write_atomic.ts";
 import type { Spawner } from "../process/spawn.ts";
 import type { RunOptions } from "../session/run_options.ts";
 import { UsageError } from "./_args.ts";
@@ -32,6 +34,7 @@ type Own =
   | "replay"
   | "batchDir"
   | "prewarm"
+  | "report"
   | "json";
 
 /** The run options a job may default: not the session ones (jobs never share a session). */
@@ -53,6 +56,7 @@ const OWN_FLAGS: readonly Flag<Own>[] = [
   { name: "replay", option: "replay", type: "string", value: "DIR", help: "" },
   { name: "batch-dir", option: "batchDir", type: "string", value: "DIR", help: "" },
   { name: "prewarm", option: "prewarm", type: "boolean", help: "" },
+  { name: "report", option: "report", type: "string", value: "FILE", help: "" },
   { name: "json", option: "json", type: "boolean", help: "" },
 ];
 
@@ -151,6 +155,7 @@ export async function runBatchCommand(args: string[]): Promise<number> {
   if (typeof own.batchDir === "string") {
     await checkOutputPath("--batch-dir", join(own.batchDir, "x"));
   }
+  if (typeof own.report === "string") await checkOutputPath("--report", own.report);
   const counted = await checkJobs(jobsPath, shard ? { shard } : {});
   if (counted.total === 0) {
     throw new UsageError(`The jobs file "${jobsPath}" has no jobs: write one JSON job per line`);
@@ -229,6 +234,17 @@ export async function runBatchCommand(args: string[]): Promise<number> {
     output,
     shard: shard ?? null,
   };
+  if (typeof own.report === "string") {
+    // Also after a SIGTERM: the page shows what finished. The jobs file only for a whole batch,
+    // where a job with no result is worth saying.
+    const cassettes = (own.record ?? own.replay) as string | undefined;
+    const found = cassettes && await Deno.stat(cassettes).then(() => true, () => false);
+    await writeBatchReport(own.report, [
+      output,
+      ...(shard ? [] : [jobsPath]),
+      ...(found ? [cassettes] : []),
+    ]);
+  }
   if (own.json === true) console.log(JSON.stringify(summary));
   else console.error(summaryLine(summary));
   return summary.ok + summary.already_ok === summary.jobs ? 0 : 1;
@@ -321,5 +337,17 @@ class ProgressLine {
 
   #write(text: string): void {
     Deno.stderr.writeSync(new TextEncoder().encode(text));
+  }
+}
+
+/** Writes the batch report of `inputs` to `path`; a report that fails is a warning, not a failure. */
+async function writeBatchReport(path: string, inputs: string[]): Promise<void> {
+  try {
+    const { buildReport } = await import("../report/report.ts");
+    const report = await buildReport(inputs);
+    await writeAtomic(path, report.html);
+    console.error(`claw batch: report written to ${path}`);
+  } catch (error) {
+    console.error(`claw batch: warning: cannot write the report "${path}": ${messageOf(error)}`);
   }
 }

@@ -47,6 +47,7 @@ Deno.test("subcommands reads every command's usage: the commands with subcommand
     doctor: [],
     batch: ["run", "merge"],
     inspect: [],
+    report: [],
     record: [],
     replay: [],
     "fake-api": [],

@@ -52,6 +52,9 @@ run:
                              runs (at most two per worker), hiding the CLI's start-up; a job
                              with its own options it cannot take starts cold. Not with --record
                              or --replay
+  --report FILE              Write the batch's HTML report (claw report) at the end, also after
+                             Ctrl-C or SIGTERM, for what finished; each job links to its run
+                             with --record or --replay
   --json                     Print a summary object at the end
   Any claw run option (--model, --max-turns, --allowed-tools, …) is a default for every job.
 
@@ -67,6 +70,7 @@ Exit codes: 0 every job ok (merge: complete); 1 any job not ok (merge: incomplet
 Examples:
   claw batch run jobs.jsonl -o results.jsonl --concurrency 4 --model sonnet
   claw batch run jobs.jsonl -o results.jsonl --resume
+  claw batch run jobs.jsonl -o results.jsonl --report report.html
   CLAW_SHARD=2/3 claw batch run jobs.jsonl -o results-2.jsonl
   sbatch --array=0-2 --wrap 'claw batch run jobs.jsonl -o results-$SLURM_ARRAY_TASK_ID.jsonl'
   claw batch merge results-*.jsonl -o all.jsonl --jobs jobs.jsonl

@@ -76,6 +76,12 @@ export const COMMANDS: readonly Command[] = [
     load: () => import("./inspect.ts"),
   },
   {
+    name: "report",
+    json: "--json",
+    summary: "Write one self-contained HTML page for a run, session, cassette, batch or miss",
+    load: () => import("./report.ts"),
+  },
+  {
     name: "record",
     json: "--json",
     summary: "Record a run of the real CLI as a cassette",
