@@ -513,9 +513,13 @@ class Page implements LoadedPage {
     if (errorText) throw new Error(`Cannot load "${this.url}": ${errorText}`);
     await loaded;
     const deadline = Date.now() + this.#call.timeoutMs;
-    do { // the load event's end is stamped once its handlers have run
-      this.renderMs = await this.evaluate<number>(RENDER_MS);
-    } while (this.renderMs <= 0 && Date.now() < deadline);
+    // The load event's end is stamped once its handlers have run.
+    while ((this.renderMs = await this.evaluate<number>(RENDER_MS)) <= 0) {
+      if (Date.now() > deadline) {
+        throw new Error(`"${this.url}" never stamped its load event's end`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   visibleText(): Promise<string> {

@@ -156,6 +156,9 @@ for (const version of VERSIONS) {
         const stored = jsonLines(await Deno.readTextFile(await storedSession(off.home, sessionId)));
         strictEqual(session.facts["Tool calls"], count(toolCalls(stored)));
         assert(session.text.includes("Look around") && session.text.includes("And again"));
+        strictEqual(session.facts["Session"], sessionId);
+        strictEqual(session.facts["Model"], inspect.model);
+        strictEqual(session.facts["Total cost"], "unknown", "a stored session says no cost");
       }
       await marker.assertNoneLeft(15_000);
     },
@@ -351,7 +354,7 @@ for (const version of VERSIONS) {
 
         // The keyboard sorts the jobs table: Tab to the Cost header's button, Enter.
         const sorted = await seen.page.evaluate<string>(`(() => {
-        const button = [...document.querySelectorAll("#job-table th button")]
+        const button = [...document.querySelectorAll("#every-job th button")]
           .find((b) => b.textContent.includes("Cost"));
         button.focus();
         return document.activeElement === button ? "focused" : "not focused";
@@ -359,11 +362,19 @@ for (const version of VERSIONS) {
         strictEqual(sorted, "focused");
         await seen.page.keyboard("Enter");
         const sort = await seen.page.evaluate<string | null>(`(() => {
-        const header = [...document.querySelectorAll("#job-table th")]
+        const header = [...document.querySelectorAll("#every-job th")]
           .find((th) => th.textContent.includes("Cost"));
         return header.getAttribute("aria-sort");
       })()`);
         assert(sort === "ascending" || sort === "descending", `aria-sort is ${sort}`);
+        const costs = await seen.page.evaluate<number[]>(`(() => {
+        const column = [...document.querySelectorAll("#every-job th")]
+          .findIndex((th) => th.textContent.includes("Cost"));
+        return [...document.querySelectorAll("#every-job tbody tr")]
+          .map((row) => Number(row.cells[column].getAttribute("data-value")));
+      })()`);
+        const ordered = costs.toSorted((a, b) => sort === "ascending" ? a - b : b - a);
+        deepStrictEqual(costs, ordered, "the rows moved into cost order");
 
         // The filter keeps the rows that match.
         const shown = await seen.page.evaluate<number>(`(async () => {
@@ -371,10 +382,15 @@ for (const version of VERSIONS) {
         input.value = "refused";
         input.dispatchEvent(new Event("input", { bubbles: true }));
         await new Promise((resolve) => setTimeout(resolve, 500));
-        return [...document.querySelectorAll("#job-table tbody tr")].filter((row) => !row.hidden && row.style.display !== "none").length;
+        return [...document.querySelectorAll("#every-job tbody tr")].filter((row) => !row.hidden && row.style.display !== "none").length;
       })()`);
         strictEqual(shown, 50, "the filter keeps the 50 refused jobs");
         assert(await seen.page.printToPdf() > 1000, "the page prints");
+        const folded = await seen.page.evaluate<number>(`(() => {
+        dispatchEvent(new Event("beforeprint"));
+        return document.querySelectorAll("details:not([open])").length;
+      })()`);
+        strictEqual(folded, 0, "printing opens every folded part");
 
         const dark = await browser.load(pathToFileURL(report).href, { colorScheme: "dark" });
         deepStrictEqual(dark.consoleErrors, []);
@@ -441,13 +457,38 @@ Deno.test({
     const transcript = join(dir.path, "run.ndjson");
     await Deno.writeTextFile(transcript, ran.stdout);
     const sessionId = JSON.parse(ran.stdout.split("\n")[0]!).session_id as string;
-    for (const [input, page] of [[transcript, "run.html"], [sessionId, "session.html"]]) {
-      const path = join(dir.path, page!);
-      await clawOk(["report", input!, "-o", path], env);
+    // A results file and a miss holding the secrets too (written by code, as a batch and a
+    // replay would write them).
+    const results = join(dir.path, "results.jsonl");
+    await Deno.writeTextFile(
+      results,
+      JSON.stringify({
+        id: "a",
+        status: "failed",
+        error_kind: "auth",
+        error_message: `Bad ${key}`,
+        result: `Used ${token}`,
+        cost_usd: 0,
+        duration_ms: 1,
+        attempts: 1,
+        turns: 1,
+      }) + "\n",
+    );
+    const miss = join(dir.path, "miss.txt");
+    const corpus = join(ROOT, "fixtures/cassettes/2.1.332");
+    await Deno.writeTextFile(
+      miss,
+      `error[cassette_miss]: No cassette in "${corpus}" matches this run (key k2:x): the nearest is "text_simple.ndjson", which differs at argv[4]: recorded "Say hello", this run "Use ${token}"\nhint: record it\n`,
+    );
+    const inputs = [[transcript], [sessionId], [results], [miss, corpus]];
+    for (const [index, input] of inputs.entries()) {
+      const page = `page-${index}.html`;
+      const path = join(dir.path, page);
+      await clawOk(["report", ...input, "-o", path], env);
       const html = await Deno.readTextFile(path);
       deepStrictEqual(pieces(token, html), [], `${page}: no piece of the planted token`);
       deepStrictEqual(pieces(key, html), [], `${page}: no piece of the planted API key`);
-      assert(html.includes("[REDACTED_SECRET]") && html.includes("[REDACTED_API_KEY]"), page);
+      assert(html.includes("[REDACTED_SECRET]"), page);
     }
     await marker.assertNoneLeft(15_000);
   },

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { messageOf } from "../errors/message_of.ts";
 import { writeAtomic } from "../process/write_atomic.ts";
 import { buildReport } from "../report/report.ts";
 import { UsageError } from "./_args.ts";
@@ -52,14 +53,14 @@ values of secret variables in the environment, HOME and the working directory).
 Options:
 ${flagHelp(FLAGS)}
 
-Exit codes: 0 written; 1 a failure while reading or writing; 2 usage error (an input that cannot
-be read or told, inputs that make no one report, an output path that cannot be written).
+Exit codes: 0 written; 1 the page could not be written; 2 usage error (an input that cannot be
+read or told apart, inputs that make no one report, an output path that cannot be written).
 
 Examples:
   claw run --output stream-json "Fix the tests" > run.ndjson && claw report run.ndjson --open
   claw report cassettes/hello.ndjson -o hello.html
   claw report results-1.jsonl results-2.jsonl jobs.jsonl cassettes/ -o batch.html
-  claw run --replay cassettes --json "hi" > miss.json; claw report miss.json cassettes
+  claw replay --cassettes cassettes -- -p "hi" 2> miss.txt; claw report miss.txt cassettes
 `;
 
 /** What `claw report --json` prints. */
@@ -109,7 +110,7 @@ async function openInBrowser(path: string): Promise<void> {
   const [program, ...args] = Deno.build.os === "darwin"
     ? ["open", path]
     : Deno.build.os === "windows"
-    ? ["cmd", "/c", "start", "", path]
+    ? ["explorer.exe", path] // not cmd /c start, which would act on & in the path
     : ["xdg-open", path];
   try {
     const child = new Deno.Command(program!, {
@@ -126,7 +127,7 @@ async function openInBrowser(path: string): Promise<void> {
   } catch (error) {
     console.error(
       `claw report: warning: cannot open "${path}" (${
-        error instanceof Error ? error.message : error
+        messageOf(error)
       }): open it in a browser yourself`,
     );
   }

@@ -1,7 +1,7 @@
 // Small inline SVG charts for the report: bars, stacked bars and a histogram, each with its data
 // as a table for screen readers and print. Colours come from the page's CSS classes.
 
-import { count } from "./_format.ts";
+import { count, shorten } from "./_format.ts";
 import { attributes, escapeHtml, type Html, html, htmlId, raw } from "./_html.ts";
 
 /** At most this many bars are drawn; the chart's data table holds them all. */
@@ -125,13 +125,6 @@ function ticks(max: number, whole = false): number[] {
   return Array.from({ length: last + 1 }, (_, i) => clean(i * step));
 }
 
-/** Text cut to `limit` characters with an ellipsis. */
-function cut(text: string, limit: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= limit) return text;
-  return limit < 2 ? "" : chars.slice(0, limit - 1).join("") + "…";
-}
-
 function checkHref(href: string | undefined): string | undefined {
   if (href === undefined || href.startsWith("#")) return href;
   throw new TypeError(
@@ -201,7 +194,7 @@ function figure(
 }
 
 /** The chart's numbers as a table, folded under "Data": the first column heads each row. */
-function dataTable(headers: readonly string[], rows: readonly (readonly Html[])[]): Html {
+function chartData(headers: readonly string[], rows: readonly (readonly Html[])[]): Html {
   const head = headers.map((header, i) =>
     i === 0
       ? html`<th scope="col">${header}</th>`
@@ -301,7 +294,7 @@ function sideways(bars: readonly Drawn[], unit: (n: number) => string): Drawing 
       h: thickness,
     }));
     const end = left + (bar.total > 0 ? Math.max(1, size(bar.total) * scale) : 0);
-    const label = text("chart-label", labelRight, middle, CENTRED + END, cut(bar.label, 24));
+    const label = text("chart-label", labelRight, middle, CENTRED + END, shorten(bar.label, 24));
     const value = text("chart-value", end + 4, middle, CENTRED, unit(bar.total));
     return linked(bar.href, html`${label}${rects}${value}`);
   });
@@ -333,7 +326,7 @@ function upright(bars: readonly Drawn[], unit: (n: number) => string): Drawing {
     }));
     const barTop = bottom - (bar.total > 0 ? Math.max(1, size(bar.total) * scale) : 0);
     const value = column >= 40 && text("chart-value", middle, barTop - 4, MIDDLE, unit(bar.total));
-    const name = cut(bar.label, Math.floor(column / 6.5));
+    const name = shorten(bar.label, Math.max(2, Math.floor(column / 6.5)));
     const label = name !== "" && text("chart-label", middle, bottom + 16, MIDDLE, name);
     return linked(bar.href, html`${rects}${value}${label}`);
   });
@@ -389,7 +382,7 @@ export function barChart(options: BarChartOptions): Html {
   const shown = largest(all, (bar) => bar.total, MAX_DRAWN);
   const horizontal = options.horizontal ?? defaultHorizontal(bars.map((bar) => bar.label));
   const notes = bars.some((bar) => bar.note !== undefined);
-  const table = dataTable(
+  const table = chartData(
     notes ? ["Label", "Value", "Note"] : ["Label", "Value"],
     bars.map((bar) => {
       const cells = [labelCell(bar.label, bar.href), html`${unit(bar.value)}`];
@@ -423,7 +416,7 @@ function legendList(names: readonly string[]): Html {
  * ```ts
  * import { ok, strictEqual } from "node:assert";
  * import { stackedBarChart } from "./_charts.ts";
- * import { tokens } from "./_format.ts";
+ * import { count } from "./_format.ts";
  *
  * const chart = stackedBarChart({
  *   title: "Tokens per turn",
@@ -432,7 +425,7 @@ function legendList(names: readonly string[]): Html {
  *     { label: "1", parts: [{ name: "input", value: 1200 }, { name: "output", value: 300 }] },
  *     { label: "2", parts: [{ name: "input", value: 800 }, { name: "output", value: 0 }] },
  *   ],
- *   unit: tokens,
+ *   unit: count,
  * });
  * strictEqual(chart.text.match(/<rect class="bar/g)?.length, 3);
  * ok(chart.text.includes("<title>1 — output: 300</title>"));
@@ -460,7 +453,7 @@ export function stackedBarChart(options: StackedBarChartOptions): Html {
   });
   const shown = largest(all, (bar) => bar.total, MAX_DRAWN);
   const horizontal = options.horizontal ?? defaultHorizontal(stacks.map((stack) => stack.label));
-  const table = dataTable(
+  const table = chartData(
     ["Label", ...names, "Total"],
     stacks.map((stack, i) => {
       const sums = names.map((name) => {
@@ -607,7 +600,7 @@ export function histogram(options: HistogramOptions): Html {
     ? `All ${count(values.length)} values are ${unit(min)}.`
     : `${count(values.length)} values from ${unit(min)} to ${unit(max)} in ${bins.count} bins; ` +
       `the median is ${unit(median(values))}.`;
-  const table = dataTable(
+  const table = chartData(
     ["Range", "Count"],
     counts.map((n, i) => [html`${rangeOf(i)}`, html`${count(n)}`]),
   );

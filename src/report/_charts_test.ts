@@ -1,6 +1,6 @@
 import { ok, strictEqual, throws } from "node:assert";
 import { barChart, histogram, stackedBarChart } from "./_charts.ts";
-import { count, ms, tokens, usd } from "./_format.ts";
+import { count, ms, usd } from "./_format.ts";
 
 /** `text` without the whitespace `deno fmt` puts between tags. */
 const squash = (text: string) => text.replace(/>\s+</g, "><").replace(/\s+/g, " ").trim();
@@ -166,7 +166,7 @@ Deno.test("stackedBarChart stacks parts in legend order with one colour per part
       { label: "2", parts: [{ name: "cache read", value: 5000 }, { name: "input", value: 10 }] },
       { label: "3", parts: [] },
     ],
-    unit: tokens,
+    unit: count,
   }).text;
   strictEqual(bars(chart), 4);
   ok(chart.includes('<ul class="chart-legend">'));

@@ -1,4 +1,4 @@
-// How the report writes numbers: money, durations, counts, tokens and shares, the same on every page.
+// How the report writes numbers and text: money, durations, counts, shortened lines, the same on every page.
 
 const GROUPED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
@@ -84,40 +84,20 @@ export function count(n: number): string {
 }
 
 /**
- * A number of tokens, with thousands separators: `1,234`.
+ * `text` on one line (runs of white space made one space), cut to `most` characters with `…`.
  *
- * @example Tokens of a turn
+ * @example
  * ```ts
  * import { strictEqual } from "node:assert";
- * import { tokens } from "./_format.ts";
+ * import { shorten } from "./_format.ts";
  *
- * strictEqual(tokens(1234), "1,234");
+ * strictEqual(shorten("Fix the\n  failing test", 12), "Fix the fai…");
+ * strictEqual(shorten(null, 12), "");
  * ```
  */
-export function tokens(n: number): string {
-  return count(n);
-}
-
-/**
- * `part` as a share of `whole`: `12.5%`, one decimal at most; `<0.1%` and `>99.9%` rather than
- * rounding a real share to `0%` or `100%`; `—` when `whole` is 0.
- *
- * @example Cache reads as a share of input tokens
- * ```ts
- * import { strictEqual } from "node:assert";
- * import { percent } from "./_format.ts";
- *
- * strictEqual(percent(1, 8), "12.5%");
- * strictEqual(percent(1, 2), "50%");
- * strictEqual(percent(1, 10_000), "<0.1%");
- * strictEqual(percent(0, 0), "—");
- * ```
- */
-export function percent(part: number, whole: number): string {
-  const share = (part / whole) * 100;
-  if (!Number.isFinite(share)) return NOT_A_NUMBER;
-  const shown = Math.round(share * 10) / 10;
-  if (shown === 0 && share > 0) return "<0.1%";
-  if (shown === 100 && share < 100) return ">99.9%";
-  return `${shown}%`;
+export function shorten(text: string | null, most: number): string {
+  const characters = [...(text ?? "").replace(/\s+/g, " ").trim()];
+  return characters.length > most
+    ? `${characters.slice(0, most - 1).join("")}…`
+    : characters.join("");
 }

@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert";
-import { count, ms, percent, tokens, usd } from "./_format.ts";
+import { count, ms, shorten, usd } from "./_format.ts";
 
 Deno.test("usd shows four decimals under a dollar and two from a dollar on", () => {
   strictEqual(usd(0.0123), "$0.0123");
@@ -32,24 +32,15 @@ Deno.test("ms shows milliseconds, seconds, minutes and hours", () => {
   strictEqual(ms(Infinity), "—");
 });
 
-Deno.test("count and tokens group thousands and round fractions", () => {
+Deno.test("count groups thousands and rounds fractions", () => {
   strictEqual(count(0), "0");
   strictEqual(count(12345), "12,345");
   strictEqual(count(1234567), "1,234,567");
   strictEqual(count(2.6), "3");
-  strictEqual(tokens(1234), "1,234");
-  strictEqual(tokens(-1234), "-1,234");
   strictEqual(count(NaN), "—");
 });
 
-Deno.test("percent rounds to one decimal but never to 0% or 100% for a real share", () => {
-  strictEqual(percent(1, 8), "12.5%");
-  strictEqual(percent(1, 3), "33.3%");
-  strictEqual(percent(2, 2), "100%");
-  strictEqual(percent(0, 5), "0%");
-  strictEqual(percent(1, 100_000), "<0.1%");
-  strictEqual(percent(99_999, 100_000), ">99.9%");
-  strictEqual(percent(3, 2), "150%");
-  strictEqual(percent(1, 0), "—");
-  strictEqual(percent(0, 0), "—");
+Deno.test("shorten keeps one line and never splits a character in two", () => {
+  strictEqual(shorten("a\n\n b", 10), "a b");
+  strictEqual(shorten("😀😀😀😀", 3), "😀😀…");
 });

@@ -174,37 +174,3 @@ export function htmlId(text: string): string {
   }
   return id;
 }
-
-const JSON_ESCAPES: Readonly<Record<string, string>> = {
-  "<": "\\u003c",
-  ">": "\\u003e",
-  "&": "\\u0026",
-  "\u2028": "\\u2028",
-  "\u2029": "\\u2029",
-};
-
-/**
- * A `<script type="application/json">` element holding `value` as JSON, for the page's script to
- * read with `JSON.parse(element.textContent)`. `<`, `>` and `&` are written as `\u003c`, `\u003e`
- * and `\u0026` (so no `</script>` or `<!--` in the data can end the element), and U+2028 and
- * U+2029 as escapes too. `undefined` is written as `null`.
- *
- * @example Data that mentions a script end tag
- * ```ts
- * import { strictEqual } from "node:assert";
- * import { jsonScript } from "./_html.ts";
- *
- * const element = jsonScript("data", { prompt: "</script>" });
- * strictEqual(
- *   element.text,
- *   '<script type="application/json" id="data">{"prompt":"\\u003c/script\\u003e"}</script>',
- * );
- * ```
- */
-export function jsonScript(id: string, value: unknown): Html {
-  const json = (JSON.stringify(value) ?? "null").replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => JSON_ESCAPES[char]!,
-  );
-  return html`<script type="application/json" id="${id}">${raw(json)}</script>`;
-}

@@ -1,5 +1,5 @@
-import { deepStrictEqual, ok, strictEqual } from "node:assert";
-import { attributes, escapeHtml, Html, html, htmlId, jsonScript, raw } from "./_html.ts";
+import { ok, strictEqual } from "node:assert";
+import { attributes, escapeHtml, Html, html, htmlId, raw } from "./_html.ts";
 
 const ATTACK = "</script><img src=x onerror=alert(1)>";
 
@@ -44,23 +44,6 @@ Deno.test("htmlId keeps letters, digits, - and _ and writes other bytes so ids s
   const ids = texts.map(htmlId);
   strictEqual(new Set(ids).size, texts.length);
   for (const id of ids) ok(/^[\w.-]+$/.test(id), id);
-});
-
-Deno.test("jsonScript keeps a script end tag and line separators from ending the element", () => {
-  const value = { prompt: ATTACK, comment: "<!-- x -->", lines: "a\u2028b\u2029c", amp: "&" };
-  const element = jsonScript("run-data", value).text;
-  ok(element.startsWith('<script type="application/json" id="run-data">'));
-  ok(element.endsWith("</script>"));
-  const inner = element.slice(element.indexOf(">") + 1, -"</script>".length);
-  ok(!/[<>&\u2028\u2029]/.test(inner), inner);
-  deepStrictEqual(JSON.parse(inner), value);
-});
-
-Deno.test("jsonScript escapes its id and writes undefined as null", () => {
-  strictEqual(
-    jsonScript('a"b', undefined).text,
-    '<script type="application/json" id="a&quot;b">null</script>',
-  );
 });
 
 Deno.test("attributes escapes values, writes true bare and leaves out false, null and undefined", () => {

@@ -1,7 +1,7 @@
 import { ok, strictEqual, throws } from "node:assert";
 import { barChart, histogram, stackedBarChart } from "./_charts.ts";
-import { count, ms, tokens, usd } from "./_format.ts";
-import { html, jsonScript } from "./_html.ts";
+import { count, ms, usd } from "./_format.ts";
+import { html } from "./_html.ts";
 import { CONTENT_SECURITY_POLICY, type PageOptions, renderPage } from "./_page.ts";
 import { PAGE_SCRIPT } from "./_page_script.ts";
 import { PAGE_STYLE } from "./_page_style.ts";
@@ -105,13 +105,13 @@ Deno.test("renderPage escapes every user text, so a hostile prompt stays inert",
     sections: [{
       id: ATTACK,
       title: ATTACK,
-      body: html`<p>${ATTACK}</p>${jsonScript("data", { prompt: ATTACK })}`,
+      body: html`<p>${ATTACK}</p>`,
     }],
     generatedBy: ATTACK,
   });
   ok(!text.includes("<img"));
-  strictEqual(text.match(/<\/script>/g)?.length, 2, "only the data and the page script end");
-  strictEqual(text.match(/<script\b/g)?.length, 2);
+  strictEqual(text.match(/<\/script>/g)?.length, 1, "only the page's own script ends");
+  strictEqual(text.match(/<script\b/g)?.length, 1);
 });
 
 Deno.test("renderPage refuses two sections with one id", () => {
@@ -205,7 +205,7 @@ function bigPage(): string {
           { name: "cache read", value: 15_000 + i * 400 },
         ],
       })),
-      unit: tokens,
+      unit: count,
     })
   }`;
   return page({

@@ -6,7 +6,7 @@
  * @module
  */
 import { barChart, histogram } from "./_charts.ts";
-import { count, ms, usd } from "./_format.ts";
+import { count, ms, shorten, usd } from "./_format.ts";
 import { type Html, html, htmlId } from "./_html.ts";
 import { renderPage } from "./_page.ts";
 import { dataTable } from "./_table.ts";
@@ -134,6 +134,7 @@ function retriesSection(summary: BatchSummary): Html {
     id: "retried-table",
     caption: "Jobs tried more than once",
     rows: summary.retried,
+    initialSort: { key: "attempts", descending: true },
     columns: [
       { key: "id", title: "Job", value: (row) => row.id, cell: jobLink },
       { key: "attempts", title: "Attempts", value: (row) => row.attempts, numeric: true },
@@ -196,7 +197,7 @@ function shardsSection(summary: BatchSummary): Html {
 
 function jobsTable(summary: BatchSummary, runs: ReadonlyMap<string, JobRun>): Html {
   return dataTable({
-    id: "job-table",
+    id: "every-job",
     caption: `Every job (${count(summary.jobs)})`,
     rows: summary.rows,
     rowId: (row) => `job-${row.id}`,
@@ -228,11 +229,11 @@ function jobsTable(summary: BatchSummary, runs: ReadonlyMap<string, JobRun>): Ht
       { key: "attempts", title: "Attempts", value: (row) => row.attempts, numeric: true },
       { key: "turns", title: "Turns", value: (row) => row.turns, numeric: true },
       { key: "shard", title: "File", value: (row) => row.shard },
-      { key: "prompt", title: "Prompt", value: (row) => shorten(row.prompt) },
+      { key: "prompt", title: "Prompt", value: (row) => shorten(row.prompt, 80) },
       {
         key: "answer",
         title: "Answer or error",
-        value: (row) => shorten(row.result ?? row.errorMessage),
+        value: (row) => shorten(row.result ?? row.errorMessage, 80),
       },
     ],
   });
@@ -249,10 +250,4 @@ function jobId(id: string): string {
 
 function runId(id: string): string {
   return htmlId(`run-${id}`);
-}
-
-function shorten(text: string | null): string {
-  if (text === null) return "";
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

@@ -141,7 +141,7 @@ export function batchSummary(
 }
 
 function rowOf(line: ResultLine, shard: string, prompts: ReadonlyMap<string, string>): BatchRow {
-  const usage = (line.usage ?? {}) as Record<string, unknown>;
+  const usage: Record<string, unknown> = { ...line.usage };
   return {
     id: line.id,
     status: line.status,

@@ -9,15 +9,18 @@
  */
 import { basename } from "node:path";
 import { decodeLine, tryDecodeJsonOutput } from "../protocol/decode.ts";
+import { readJobs } from "../batch/job.ts";
+import { type BatchResult, readResults } from "../batch/result.ts";
 import { ClawError } from "../errors/claw_error.ts";
+import { messageOf } from "../errors/message_of.ts";
 import { type Cassette, parseCassette } from "../cassette/cassette.ts";
 import { parseArgv } from "../cassette/canonical_argv.ts";
 import { isSessionId } from "../process/options.ts";
 import { findSessionFile, type SessionStoreOptions } from "../session/store.ts";
 import type { TimedItem } from "./run_timeline.ts";
 
-/** A batch result line, as far as a report reads it (`BatchResult` of `claw/batch`). */
-export type ResultLine = Record<string, unknown> & { id: string; status: string };
+/** A batch result line, as far as a report needs one (`BatchResult` of `claw/batch`). */
+export type ResultLine = Partial<BatchResult> & Pick<BatchResult, "id" | "status">;
 
 /** One input, read and told apart. */
 export type ReportInput =
@@ -39,7 +42,7 @@ export type ReportInput =
 /** Where stored sessions are, for a session id. */
 export type InputOptions = Pick<SessionStoreOptions, "env" | "cwd">;
 
-const MISS_LINE = /error\[cassette_miss\]: (.+)/;
+const MISS_LINE = /^error\[cassette_miss\]: (.+)/;
 
 /**
  * Reads `arg` and says what it is. A file it cannot read, or cannot tell, is a usage error naming
@@ -66,27 +69,29 @@ export async function readInput(arg: string, options: InputOptions = {}): Promis
   }
   if (info.isDirectory) return { kind: "cassettes", path: arg };
   const text = await readText(arg);
-  const first = text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+  const first = text.split("\n").find((line) => line.trim() !== "")?.trim();
+  if (first === undefined) {
+    throw usage(`"${arg}" is empty: give a file with at least one line to report on`);
+  }
   const json = parseJson(first);
   if (json?.type === "claw_cassette") {
     const cassette = parseCassette(text, arg);
     return { kind: "cassette", path: arg, cassette, ...cassetteItems(cassette) };
   }
-  const miss = missOf(text);
-  if (miss) return { kind: "miss", path: arg, ...miss };
   if (json && typeof json.id === "string" && typeof json.status === "string") {
-    return { kind: "results", path: arg, results: jsonLines(text, arg) as ResultLine[] };
+    // Read as claw batch reads it: a last line cut short by a crash is left out
+    return { kind: "results", path: arg, results: [...(await readResults(arg)).values()] };
   }
   if (json && typeof json.prompt === "string" && typeof json.type !== "string") {
     const prompts = new Map<string, string>();
-    jsonLines(text, arg).forEach((job, index) => {
-      prompts.set(typeof job.id === "string" ? job.id : `line-${index + 1}`, String(job.prompt));
-    });
+    for await (const job of readJobs(arg)) prompts.set(job.id, job.prompt);
     return { kind: "jobs", path: arg, prompts };
   }
   if (json && typeof json.type === "string") {
     return { kind: "transcript", path: arg, ...transcriptItems(text) };
   }
+  const miss = missOf(text);
+  if (miss) return { kind: "miss", path: arg, ...miss };
   // `--output-format json --verbose`: one JSON array of every event
   const whole = text.trimStart().startsWith("[") ? tryDecodeJsonOutput(text) : undefined;
   if (whole) {
@@ -187,15 +192,6 @@ function promptOf(json: Record<string, unknown> | undefined): string | undefined
   return text === "" ? undefined : text;
 }
 
-function jsonLines(text: string, path: string): Record<string, unknown>[] {
-  return text.split("\n").flatMap((line, index) => {
-    if (line.trim() === "") return [];
-    const json = parseJson(line);
-    if (!json) throw usage(`"${path}" line ${index + 1} is not a JSON object`);
-    return [json];
-  });
-}
-
 function lineOf(text: string, lineNumber: number) {
   return { text, lineNumber, terminated: true, invalidUtf8: false };
 }
@@ -214,11 +210,12 @@ async function readText(path: string): Promise<string> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
-    throw usage(`Cannot read "${path}": ${error instanceof Error ? error.message : error}`);
+    throw usage(`Cannot read "${path}": ${messageOf(error)}`);
   }
 }
 
-function usage(message: string): ClawError {
+/** A usage error of `claw report` (exit 2), pointing at its help. */
+export function usage(message: string): ClawError {
   return new ClawError("usage", message, {
     hint: "Run claw report --help for the inputs it reads",
   });

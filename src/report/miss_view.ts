@@ -10,6 +10,7 @@
 import { join, resolve } from "node:path";
 import { canonicalArgv } from "../cassette/canonical_argv.ts";
 import { readCassetteFile } from "../cassette/cassette.ts";
+import { messageOf } from "../errors/message_of.ts";
 
 /** One row of the side-by-side argv: a recorded entry, the run's, or both when they agree. */
 export interface ArgvRow {
@@ -87,7 +88,7 @@ export async function missView(
     cassette = await readCassetteFile(join(resolve(view.dir), view.nearest));
   } catch (error) {
     view.problem = `Cannot read the nearest cassette "${view.nearest}" in "${view.dir}": ${
-      error instanceof Error ? error.message : error
+      messageOf(error)
     }`;
     return view;
   }

@@ -9,11 +9,10 @@ import { ndjsonFiles } from "../cassette/cassette_store.ts";
 import { parseCassetteHeader, readCassetteFile } from "../cassette/cassette.ts";
 import { redactText } from "../cassette/redact.ts";
 import { requestRules } from "../cassette/request.ts";
-import { ClawError } from "../errors/claw_error.ts";
 import { VERSION } from "../version.ts";
 import { batchPage, type JobRun } from "./batch_page.ts";
 import { batchSummary } from "./batch_summary.ts";
-import { cassetteItems, inputName, readInput, type ReportInput } from "./inputs.ts";
+import { cassetteItems, inputName, readInput, type ReportInput, usage } from "./inputs.ts";
 import { missPage } from "./miss_page.ts";
 import { missView } from "./miss_view.ts";
 import { redactDeep } from "./redact_deep.ts";
@@ -97,7 +96,7 @@ export async function buildReport(
   return {
     kind: made.kind,
     inputs: inputs.map((input) => ({ name: inputName(input), kind: input.kind })),
-    html: redactText(made.html, rules),
+    html: made.html,
   };
 }
 
@@ -126,14 +125,16 @@ async function render(
       }),
       rules,
     );
-    return { kind, html: runPage(timeline, { kind, source: inputName(run), generatedBy }) };
+    const source = redactText(inputName(run), rules);
+    return { kind, html: runPage(timeline, { kind, source, generatedBy }) };
   }
   if (results.length > 0 && runs.length === 0 && misses.length === 0 && jobs.length <= 1) {
     if (folders.length > 1) throw usage("Give a batch report one folder of the jobs' cassettes");
     const prompts = jobs[0]?.prompts ?? new Map<string, string>();
     const summary = redactDeep(
       batchSummary(
-        results.map((input) => ({ name: inputName(input), results: input.results })),
+        // Shards by path: two shards' files may share a name in different folders
+        results.map((input) => ({ name: redactText(input.path, rules), results: input.results })),
         prompts,
       ),
       rules,
@@ -142,7 +143,7 @@ async function render(
     return {
       kind: "batch",
       html: batchPage(summary, {
-        sources: results.map(inputName),
+        sources: results.map((input) => redactText(inputName(input), rules)),
         generatedBy,
         ...(jobRuns ? { runs: jobRuns } : {}),
       }),
@@ -153,7 +154,8 @@ async function render(
   ) {
     const miss = misses[0]!;
     const view = redactDeep(await missView(miss, folders[0]?.path), rules);
-    return { kind: "miss", html: missPage(view, { source: inputName(miss), generatedBy }) };
+    const source = redactText(inputName(miss), rules);
+    return { kind: "miss", html: missPage(view, { source, generatedBy }) };
   }
   const given = inputs.map((input) => `${inputName(input)} (${describe(input.kind)})`).join(", ");
   throw usage(
@@ -195,10 +197,4 @@ function describe(kind: InputKind): string {
     miss: "a cassette miss",
   };
   return words[kind];
-}
-
-function usage(message: string): ClawError {
-  return new ClawError("usage", message, {
-    hint: "Run claw report --help for the inputs it reads",
-  });
 }

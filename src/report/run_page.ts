@@ -7,8 +7,8 @@
  * @module
  */
 import { barChart, stackedBarChart } from "./_charts.ts";
-import { count, ms, tokens, usd } from "./_format.ts";
-import { type Html, html } from "./_html.ts";
+import { count, ms, shorten, usd } from "./_format.ts";
+import { type Html, html, htmlId } from "./_html.ts";
 import { renderPage } from "./_page.ts";
 import { dataTable } from "./_table.ts";
 import type { RunTimeline, Step, ToolCall, Turn } from "./run_timeline.ts";
@@ -52,7 +52,7 @@ export function runPage(timeline: RunTimeline, options: RunPageOptions): string 
     heading,
     facts: [
       { label: "Turns", value: count(turns.length) },
-      { label: "Total cost", value: usd(totals.costUsd) },
+      { label: "Total cost", value: cost(totals.costUsd) },
       { label: "Tool calls", value: count(totals.toolCalls) },
       { label: "Wall time", value: ms(totals.wallMs) },
       { label: "Model", value: timeline.model ?? "unknown" },
@@ -145,7 +145,7 @@ function timelineSection(turns: readonly Turn[]): Html {
         key: "cost",
         title: "Cost",
         value: (turn) => turn.costUsd,
-        cell: (turn) => html`${turn.costUsd === null ? "—" : usd(turn.costUsd)}`,
+        cell: (turn) => html`${cost(turn.costUsd)}`,
         numeric: true,
       },
       {
@@ -172,7 +172,7 @@ function tokensSection(turns: readonly Turn[]): Html {
         { name: "Cache read", value: turn.tokens.cacheRead },
       ],
     })),
-    unit: tokens,
+    unit: count,
   });
   const cost = barChart({
     title: "Cost of each turn",
@@ -197,8 +197,8 @@ function turnArticle(turn: Turn): Html {
 <p class="meta">${time(turn.wallMs)} wall · ${time(turn.apiMs)} API · ${
     time(turn.toolMs)
   } tools · ${turn.costUsd === null ? "cost unknown" : usd(turn.costUsd)} · ${
-    tokens(turn.tokens.input)
-  } in / ${tokens(turn.tokens.output)} out${
+    count(turn.tokens.input)
+  } in / ${count(turn.tokens.output)} out${
     turn.roundTrips === null ? "" : ` · ${turn.roundTrips} round trips`
   }</p>
 ${turn.prompt === null ? html`` : html`<blockquote class="prompt">${turn.prompt}</blockquote>`}
@@ -230,7 +230,9 @@ function stepList(steps: readonly Step[]): Html {
 function toolCall(call: ToolCall): Html {
   const status = call.result === null ? "no result" : call.isError ? "error" : "ok";
   const input = JSON.stringify(call.input, null, 2) ?? "";
-  return html`<details class="tool-call ${status === "error" ? "failed" : ""}" id="tool-${call.id}">
+  return html`<details class="tool-call ${status === "error" ? "failed" : ""}" id="${
+    htmlId(`tool-${call.id}`)
+  }">
 <summary><code>${call.name}</code> <span class="meta">${time(call.ms)} · ${status}${
     call.children.length ? ` · ${call.children.length} subagent steps` : ""
   }</span></summary>
@@ -272,8 +274,7 @@ function retriesSection(timeline: RunTimeline): Html {
       {
         key: "resets",
         title: "Resets at",
-        value: (note) =>
-          note.info.resetsAt === undefined ? "" : new Date(note.info.resetsAt * 1000).toISOString(),
+        value: (note) => resetTime(note.info.resetsAt),
       },
     ],
   });
@@ -295,13 +296,20 @@ function errorsSection(timeline: RunTimeline): Html {
   }</ul>`;
 }
 
-function time(value: number | null): Html {
-  return html`${value === null ? "—" : ms(value)}`;
+/** When a rate limit resets (epoch seconds, as the CLI says it), or the value as given. */
+function resetTime(seconds: unknown): string {
+  if (seconds === undefined) return "";
+  const date = new Date(Number(seconds) * 1000);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : String(seconds);
 }
 
-function shorten(text: string, most: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > most ? `${line.slice(0, most - 1)}…` : line;
+/** A cost, or what stands for one no result gave (a stored session has none). */
+function cost(value: number | null): string {
+  return value === null ? "unknown" : usd(value);
+}
+
+function time(value: number | null): Html {
+  return html`${value === null ? "—" : ms(value)}`;
 }
 
 function cut(text: string): string {
@@ -330,7 +338,7 @@ export function compactRun(timeline: RunTimeline): Html {
   const last = timeline.turns.at(-1);
   return html`
     <p
-      class="meta">${count(timeline.turns.length)} turns · ${usd(timeline.totals.costUsd)} · ${ms(
+      class="meta">${count(timeline.turns.length)} turns · ${cost(timeline.totals.costUsd)} · ${ms(
         timeline.totals.wallMs,
       )} · ${count(calls.length)} tool calls · ${timeline.cliVersion ?? "CLI unknown"}</p>
     ${last?.prompt

@@ -152,7 +152,8 @@ export interface RunTimeline {
   finalResult: string | null;
   /** Sums over the turns. */
   totals: {
-    costUsd: number;
+    /** `null` when no turn says what it cost (a stored session). */
+    costUsd: number | null;
     wallMs: number;
     apiMs: number;
     toolMs: number | null;
@@ -213,7 +214,7 @@ class TimelineBuilder {
     errors: [],
     finalResult: null,
     totals: {
-      costUsd: 0,
+      costUsd: null,
       wallMs: 0,
       apiMs: 0,
       toolMs: null,
@@ -226,8 +227,13 @@ class TimelineBuilder {
   #turnStart: number | undefined;
   #turnLast: number | undefined;
   #processCost = 0;
+  /** The last result's `duration_api_ms`: the CLI sums it over the process's turns. */
+  #processApiMs = 0;
+  /** The turn's own top-level calls, with when each was made. */
+  #turnCalls: { call: ToolCall; t: number | undefined }[] = [];
+  #callCount = 0;
   #assistantError: string | undefined;
-  readonly #calls = new Map<string, { call: ToolCall; t: number | undefined; top: boolean }>();
+  readonly #calls = new Map<string, { call: ToolCall; t: number | undefined }>();
   readonly #messages = new Set<string>();
 
   readonly #userLinesArePrompts: boolean;
@@ -238,10 +244,14 @@ class TimelineBuilder {
   }
 
   add({ item, t }: TimedItem): void {
-    if ("session_id" in item && typeof item.session_id === "string" && item.session_id !== "") {
-      if (!this.#timeline.sessionIds.includes(item.session_id)) {
-        this.#timeline.sessionIds.push(item.session_id);
-      }
+    // The CLI's output says `session_id`; its session files say `sessionId` and `version`.
+    const line = item as unknown as Record<string, unknown>;
+    const session = stringOrNull(line.session_id) ?? stringOrNull(line.sessionId);
+    if (session !== null && !this.#timeline.sessionIds.includes(session)) {
+      this.#timeline.sessionIds.push(session);
+    }
+    if (item.type === "user" || item.type === "assistant") {
+      this.#timeline.cliVersion ??= stringOrNull(line.version);
     }
     switch (item.type) {
       case "system":
@@ -273,7 +283,9 @@ class TimelineBuilder {
     const timeline = this.#timeline;
     if (this.#turn && this.#turn.subtype === null) this.#close(undefined, this.#turnLast);
     for (const turn of timeline.turns) {
-      timeline.totals.costUsd += turn.costUsd ?? 0;
+      if (turn.costUsd !== null) {
+        timeline.totals.costUsd = (timeline.totals.costUsd ?? 0) + turn.costUsd;
+      }
       timeline.totals.wallMs += turn.wallMs ?? 0;
       timeline.totals.apiMs += turn.apiMs ?? 0;
       if (turn.toolMs !== null) {
@@ -283,7 +295,7 @@ class TimelineBuilder {
         timeline.totals.tokens[key] += turn.tokens[key];
       }
     }
-    timeline.totals.toolCalls = this.#calls.size;
+    timeline.totals.toolCalls = this.#callCount;
     timeline.finalResult = timeline.turns.findLast((turn) => turn.result !== null)?.result ?? null;
     return timeline;
   }
@@ -309,6 +321,7 @@ class TimelineBuilder {
       };
       this.#timeline.turns.push(this.#turn);
       this.#turnItems = [];
+      this.#turnCalls = [];
       this.#turnStart = t;
       this.#assistantError = undefined;
     }
@@ -371,6 +384,7 @@ class TimelineBuilder {
     const turn = this.#current(t);
     this.#turnItems.push(item);
     if (item.error !== undefined) this.#assistantError = String(item.error);
+    this.#timeline.model ??= stringOrNull(item.message?.model);
     const parent = item.parent_tool_use_id ? this.#calls.get(item.parent_tool_use_id) : undefined;
     const steps = parent ? parent.call.children : turn.steps;
     const usage = item.message?.usage;
@@ -397,7 +411,9 @@ class TimelineBuilder {
           ms: null,
           children: [],
         };
-        this.#calls.set(block.id, { call, t, top: !parent });
+        this.#calls.set(block.id, { call, t });
+        this.#callCount++;
+        if (!parent) this.#turnCalls.push({ call, t });
         steps.push({ type: "tool", call });
       }
     }
@@ -413,14 +429,11 @@ class TimelineBuilder {
     const turn = this.#turn;
     if (!turn) return;
     this.#turn = undefined;
-    const topCalls = [...this.#calls.values()].filter((open) =>
-      open.top && turn.steps.some((step) => step.type === "tool" && step.call === open.call)
-    );
-    const timed = topCalls.filter((open) => open.call.ms !== null);
-    turn.toolMs = topCalls.length === 0
+    const calls = this.#turnCalls;
+    turn.toolMs = calls.length === 0
       ? (this.#turnStart === undefined ? null : 0)
-      : timed.length === topCalls.length
-      ? timed.reduce((sum, open) => sum + open.call.ms!, 0)
+      : calls.every(({ call, t }) => call.ms !== null && t !== undefined)
+      ? coveredMs(calls.map(({ call, t }) => [t!, t! + call.ms!]))
       : null;
     if (result) {
       const totals = turnTotals(result, this.#turnItems, this.#processCost);
@@ -434,7 +447,10 @@ class TimelineBuilder {
       };
       turn.roundTrips = totals.turns;
       turn.wallMs = totals.durationMs;
-      turn.apiMs = totals.durationApiMs;
+      // A running total for the process: a turn's own is what it added (a new process restarts it)
+      const api = totals.durationApiMs;
+      turn.apiMs = api >= this.#processApiMs ? api - this.#processApiMs : api;
+      this.#processApiMs = api;
       turn.subtype = String(result.subtype);
       turn.result = typeof result.result === "string" ? result.result : null;
       if (isFailedResult(result)) {
@@ -461,6 +477,17 @@ class TimelineBuilder {
         : Math.max(0, turn.wallMs - spent);
     }
   }
+}
+
+/** How long the intervals `[start, end]` cover together: calls made in parallel count once. */
+function coveredMs(intervals: [number, number][]): number {
+  let covered = 0;
+  let reached = -Infinity;
+  for (const [start, end] of intervals.toSorted((a, b) => a[0] - b[0])) {
+    if (end > reached) covered += end - Math.max(start, reached);
+    reached = Math.max(reached, end);
+  }
+  return covered;
 }
 
 /** The text of a tool result's content (a string, or blocks whose text is joined). */

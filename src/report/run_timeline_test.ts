@@ -3,6 +3,7 @@
 // are reported in tests/report_test.ts.
 import { deepStrictEqual, strictEqual } from "node:assert";
 import type { DecodedItem } from "../protocol/events.ts";
+import { hintFor } from "../errors/kinds.ts";
 import { runTimeline, type TimedItem } from "./run_timeline.ts";
 
 const at = (t: number, item: Record<string, unknown>): TimedItem => ({
@@ -97,7 +98,12 @@ Deno.test("retries, rate limits and a failed turn are kept with their turn, kind
   strictEqual(timeline.turns[0]?.errorKind, "api_error");
   strictEqual(timeline.errors[0]?.kind, "api_error");
   strictEqual(timeline.errors[0]?.message, "API Error: 529 Overloaded");
-  strictEqual(typeof timeline.errors[0]?.hint, "string");
+  strictEqual(timeline.errors[0]?.hint, timeline.turns[0]?.hint);
+  strictEqual(
+    timeline.errors[0]?.hint,
+    hintFor("api_error"),
+    "the kind's own hint, none finer known",
+  );
 });
 
 Deno.test("a session's turns cost what each result adds to the process's total", () => {
@@ -115,7 +121,13 @@ Deno.test("a session's turns cost what each result adds to the process's total",
 
 Deno.test("a stored session's user lines are its prompts; an interruption's notice is not", () => {
   const line = (t: number, text: string) =>
-    at(t, { type: "user", parentUuid: null, message: { role: "user", content: text } });
+    at(t, {
+      type: "user",
+      parentUuid: null,
+      sessionId: "s1",
+      version: "2.1.337",
+      message: { role: "user", content: text },
+    });
   const items = [
     line(0, "First"),
     at(100, assistant([{ type: "text", text: "One" }], null, "a")),
@@ -129,5 +141,28 @@ Deno.test("a stored session's user lines are its prompts; an interruption's noti
     ["Second", 150],
   ]);
   deepStrictEqual(stored.turns[0]?.tokens, { input: 3, output: 2, cacheWrite: 0, cacheRead: 0 });
+  strictEqual(stored.totals.costUsd, null, "a stored session says no cost");
+  deepStrictEqual([stored.sessionIds, stored.cliVersion], [["s1", "s"], "2.1.337"]);
   strictEqual(runTimeline(items).turns.length, 1, "in the CLI's output such lines open nothing");
+});
+
+Deno.test("API time is what each result adds to the process's running total", () => {
+  const timeline = runTimeline([
+    at(0, result({ duration_ms: 500, duration_api_ms: 300 })),
+    at(10, result({ duration_ms: 400, duration_api_ms: 450 })),
+  ]);
+  deepStrictEqual(timeline.turns.map((turn) => [turn.apiMs, turn.cliMs]), [[300, 200], [150, 250]]);
+  strictEqual(timeline.totals.apiMs, 450);
+});
+
+Deno.test("tool calls made in parallel count once in the turn's tool time", () => {
+  const use = (id: string) => ({ type: "tool_use", id, name: "Read", input: {} });
+  const timeline = runTimeline([
+    at(100, assistant([use("a"), use("b")])),
+    at(400, toolResult("a", "x")),
+    at(600, toolResult("b", "y")),
+    at(1000, result({ duration_api_ms: 300 })),
+  ]);
+  strictEqual(timeline.turns[0]?.toolMs, 500, "100 to 600, not 300 + 500");
+  strictEqual(timeline.turns[0]?.cliMs, 200);
 });
