@@ -119,7 +119,13 @@ export {
   toJsonSchema,
   validateStandard,
 } from "./session/standard_schema.ts";
-export { addTotals, emptyTotals, type Totals, turnTotals } from "./session/totals.ts";
+export {
+  addTotals,
+  emptyTotals,
+  type ProcessSoFar,
+  type Totals,
+  turnTotals,
+} from "./session/totals.ts";
 export {
   ToolObserver,
   type ToolObservers,

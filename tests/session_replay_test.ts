@@ -9,6 +9,7 @@ import { z } from "zod";
 import { type CassetteRecord, readCassetteFile, stdoutText } from "../src/cassette/cassette.ts";
 import { cassetteSpawner } from "../src/cassette/cassette_spawner.ts";
 import { replayProcess } from "../src/cassette/replay.ts";
+import { replaySpawner } from "../src/cassette/testing.ts";
 import { CassetteMissError } from "../src/errors/claw_error.ts";
 import type { ClaudeProcess, Spawner } from "../src/process/spawn.ts";
 import { LineStream } from "../src/protocol/line_stream.ts";
@@ -230,3 +231,26 @@ forEachCli(
   },
   ["2.1.332"],
 );
+
+Deno.test("a session's API time is what each turn added to the CLI's running total, for every pinned CLI's recording", async () => {
+  for (const version of ["2.1.337", "2.1.332", "2.0.76"]) {
+    const path = `fixtures/cassettes/${version}/session_three_turns.ndjson`;
+    const running = (await Deno.readTextFile(path)).match(/"duration_api_ms":\d+/g)!
+      .map((field) => Number(field.split(":")[1]));
+    await using session = await startSession({ spawner: replaySpawner(path) });
+    const perTurn: number[] = [];
+    for (
+      const prompt of [
+        "Remember the word: apple",
+        "And the word: pear",
+        "Which words did I give you?",
+      ]
+    ) {
+      const turn = session.send(prompt);
+      await turn.text();
+      perTurn.push(turn.totals!.durationApiMs);
+    }
+    assertEquals(perTurn, running.map((total, i) => total - (running[i - 1] ?? 0)), version);
+    assertEquals(session.totals.durationApiMs, running.at(-1), version);
+  }
+});

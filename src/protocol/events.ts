@@ -1246,7 +1246,7 @@ export interface ResultEvent {
   is_error: boolean;
   /** The turn's wall-clock time, in ms. */
   duration_ms: number;
-  /** Time spent waiting for the API during the turn, in ms. */
+  /** Time spent waiting for the API, in ms, summed over the process's turns so far (not per turn). */
   duration_api_ms: number;
   /** Model round trips as the CLI counts them; not the number of API requests. */
   num_turns: number;

@@ -18,7 +18,7 @@ import type {
   ToolResultBlock,
 } from "../protocol/events.ts";
 import { classifyResult, isFailedResult } from "../session/classify.ts";
-import { turnTotals } from "../session/totals.ts";
+import { type ProcessSoFar, turnTotals } from "../session/totals.ts";
 import { hintFor } from "../errors/kinds.ts";
 
 /** One decoded line and when it was printed (ms from the start), when that is known. */
@@ -226,9 +226,8 @@ class TimelineBuilder {
   #turnItems: DecodedItem[] = [];
   #turnStart: number | undefined;
   #turnLast: number | undefined;
-  #processCost = 0;
-  /** The last result's `duration_api_ms`: the CLI sums it over the process's turns. */
-  #processApiMs = 0;
+  /** What the process's last result said of its running totals. */
+  readonly #soFar: ProcessSoFar = { costUsd: 0, durationApiMs: 0 };
   /** The turn's own top-level calls, with when each was made. */
   #turnCalls: { call: ToolCall; t: number | undefined }[] = [];
   #callCount = 0;
@@ -436,8 +435,9 @@ class TimelineBuilder {
       ? coveredMs(calls.map(({ call, t }) => [t!, t! + call.ms!]))
       : null;
     if (result) {
-      const totals = turnTotals(result, this.#turnItems, this.#processCost);
-      this.#processCost = Math.max(this.#processCost, Number(result.total_cost_usd) || 0);
+      const totals = turnTotals(result, this.#turnItems, this.#soFar);
+      this.#soFar.costUsd = Number(result.total_cost_usd) || 0;
+      this.#soFar.durationApiMs = Number(result.duration_api_ms) || 0;
       turn.costUsd = totals.costUsd;
       turn.tokens = {
         input: totals.inputTokens,
@@ -447,10 +447,7 @@ class TimelineBuilder {
       };
       turn.roundTrips = totals.turns;
       turn.wallMs = totals.durationMs;
-      // A running total for the process: a turn's own is what it added (a new process restarts it)
-      const api = totals.durationApiMs;
-      turn.apiMs = api >= this.#processApiMs ? api - this.#processApiMs : api;
-      this.#processApiMs = api;
+      turn.apiMs = totals.durationApiMs;
       turn.subtype = String(result.subtype);
       turn.result = typeof result.result === "string" ? result.result : null;
       if (isFailedResult(result)) {

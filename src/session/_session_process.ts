@@ -16,7 +16,7 @@ import { launch, type LaunchPlan } from "./launch.ts";
 import { DEFAULT_STARTUP_TIMEOUT_MS, type RunOptions } from "./run_options.ts";
 import { Supervisor } from "./_supervisor.ts";
 import type { TurnLog } from "./_turn_log.ts";
-import { turnTotals } from "./totals.ts";
+import { type ProcessSoFar, turnTotals } from "./totals.ts";
 import { settlesWithin } from "../process/deadline.ts";
 
 /** How a session process is started, supervised and answered. */
@@ -63,7 +63,8 @@ export class SessionProcess {
   #turn: ActiveTurn | undefined;
   /** Events that came between turns: they open the next turn. */
   #between: DecodedItem[] = [];
-  #costSoFar = 0;
+  /** What this process's last result said of its running totals. */
+  readonly #soFar: ProcessSoFar = { costUsd: 0, durationApiMs: 0 };
   #ended = false;
   #parked = false;
 
@@ -304,8 +305,11 @@ export class SessionProcess {
   #finish(turn: ActiveTurn, result: ResultEvent): void {
     this.#turn = undefined;
     turn.supervisor.dispose();
-    turn.log.totals = turnTotals(result, turn.log.items, this.#costSoFar);
-    if (typeof result.total_cost_usd === "number") this.#costSoFar = result.total_cost_usd;
+    turn.log.totals = turnTotals(result, turn.log.items, this.#soFar);
+    if (typeof result.total_cost_usd === "number") this.#soFar.costUsd = result.total_cost_usd;
+    if (typeof result.duration_api_ms === "number") {
+      this.#soFar.durationApiMs = result.duration_api_ms;
+    }
     turn.log.end(classifyRun({
       turn: turn.log.facts,
       process: this.facts,

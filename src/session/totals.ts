@@ -1,10 +1,11 @@
 /**
  * What turns cost and used, per turn and summed per session.
  *
- * The CLI's `result` reports usage, turn count and durations per turn, but `total_cost_usd` and
- * `modelUsage` add up over the whole process (observed with 2.1.332 and 2.0.76): a turn's cost is
- * `model_usage_since_last_result` where the CLI gives it (2.1.x), otherwise the difference from the
- * process's previous result.
+ * The CLI's `result` reports usage, turn count and `duration_ms` per turn, but `total_cost_usd`,
+ * `modelUsage` and `duration_api_ms` add up over the whole process (observed with 2.1.337,
+ * 2.1.332 and 2.0.76: `duration_api_ms` 14, 20, 28 over three turns of 69, 19 and 17 ms): a
+ * turn's cost is `model_usage_since_last_result` where the CLI gives it (2.1.x), otherwise the
+ * difference from the process's previous result, and its API time is the difference too.
  *
  * @module
  */
@@ -60,9 +61,19 @@ export function emptyTotals(): Totals {
   };
 }
 
+/** What a process's previous result said of the running totals (zeros before its first). */
+export interface ProcessSoFar {
+  /** Its `total_cost_usd`. */
+  costUsd: number;
+  /** Its `duration_api_ms`. */
+  durationApiMs: number;
+}
+
 /**
  * The totals of one turn: its `result` and its other items (for `rate_limit_event` lines).
- * `processCostBefore` is the `total_cost_usd` of the process's previous result (0 for its first).
+ * `before` is what the process's previous result said ({@linkcode ProcessSoFar}), or just its
+ * `total_cost_usd` (the API time is then taken as the result gives it). A running total lower than
+ * before starts again: a new process.
  *
  * @example
  * ```ts
@@ -73,23 +84,30 @@ export function emptyTotals(): Totals {
  * const totals = turnTotals(result, [], 0.1);
  * strictEqual(totals.costUsd.toFixed(2), "0.20");
  * strictEqual(totals.inputTokens, 10);
+ *
+ * const second = { type: "result", total_cost_usd: 0.3, duration_api_ms: 20 } as never;
+ * strictEqual(turnTotals(second, [], { costUsd: 0.1, durationApiMs: 14 }).durationApiMs, 6);
  * ```
  */
 export function turnTotals(
   result: ResultEvent,
   items: readonly DecodedItem[],
-  processCostBefore: number,
+  before: number | ProcessSoFar,
 ): Totals {
+  const { costUsd, durationApiMs } = typeof before === "number"
+    ? { costUsd: before, durationApiMs: 0 }
+    : before;
   const usage = result.usage ?? {};
   const totals = emptyTotals();
-  totals.costUsd = turnCost(result, processCostBefore);
+  totals.costUsd = turnCost(result, costUsd);
   totals.inputTokens = usage.input_tokens ?? 0;
   totals.outputTokens = usage.output_tokens ?? 0;
   totals.cacheCreationInputTokens = usage.cache_creation_input_tokens ?? 0;
   totals.cacheReadInputTokens = usage.cache_read_input_tokens ?? 0;
   totals.turns = numberOr0(result.num_turns);
   totals.durationMs = numberOr0(result.duration_ms);
-  totals.durationApiMs = numberOr0(result.duration_api_ms);
+  const api = numberOr0(result.duration_api_ms);
+  totals.durationApiMs = api >= durationApiMs ? api - durationApiMs : api;
   for (const item of items) {
     if (item.type !== "rate_limit_event") continue;
     totals.rateLimitEvents++;
@@ -130,7 +148,8 @@ function turnCost(result: ResultEvent, processCostBefore: number): number {
   if (since && typeof since === "object") {
     return Object.values(since).reduce((sum, usage) => sum + numberOr0(usage?.costUSD), 0);
   }
-  return Math.max(0, numberOr0(result.total_cost_usd) - processCostBefore);
+  const total = numberOr0(result.total_cost_usd);
+  return total >= processCostBefore ? total - processCostBefore : total;
 }
 
 function numberOr0(value: unknown): number {
