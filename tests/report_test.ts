@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FakeScript } from "../src/fake_api/script.ts";
 import { ProcessMarker } from "../src/process/_process_marker.ts";
+import { findSessionFile } from "../src/session/store.ts";
 import { count, usd } from "../src/report/_format.ts";
 import { type Browser, type LoadedPage, openBrowser, whyNoBrowser } from "./_browser.ts";
 import { ECHO, place } from "./_batch.ts";
@@ -90,16 +91,6 @@ function toolCalls(events: readonly Record<string, unknown>[]): number {
     .filter((block) => block.type === "tool_use").length;
 }
 
-/** The file of the CLI's stored session `id` under `home`. */
-async function storedSession(home: string, id: string): Promise<string> {
-  const projects = join(home, ".claude", "projects");
-  for await (const project of Deno.readDir(projects)) {
-    const path = join(projects, project.name, `${id}.jsonl`);
-    if (await Deno.stat(path).then(() => true, () => false)) return path;
-  }
-  throw new Error(`No stored session ${id} under ${projects}`);
-}
-
 function jsonLines(text: string): Record<string, unknown>[] {
   return text.split("\n").filter((line) => line.trim().startsWith("{")).map((line) =>
     JSON.parse(line)
@@ -153,7 +144,9 @@ for (const version of VERSIONS) {
 
         const session = await view(browser, sessionPage, `session-${version}`);
         strictEqual(session.facts["Turns"], "2", "one turn per prompt of the stored session");
-        const stored = jsonLines(await Deno.readTextFile(await storedSession(off.home, sessionId)));
+        const stored = jsonLines(
+          await Deno.readTextFile(await findSessionFile(sessionId, { env: { HOME: off.home } })),
+        );
         strictEqual(session.facts["Tool calls"], count(toolCalls(stored)));
         assert(session.text.includes("Look around") && session.text.includes("And again"));
         strictEqual(session.facts["Session"], sessionId);

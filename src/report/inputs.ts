@@ -9,11 +9,12 @@
  */
 import { basename } from "node:path";
 import { decodeLine, tryDecodeJsonOutput } from "../protocol/decode.ts";
+import { LineStream } from "../protocol/line_stream.ts";
 import { readJobs } from "../batch/job.ts";
 import { type BatchResult, readResults } from "../batch/result.ts";
 import { ClawError } from "../errors/claw_error.ts";
 import { messageOf } from "../errors/message_of.ts";
-import { type Cassette, parseCassette } from "../cassette/cassette.ts";
+import { type Cassette, readCassetteFile } from "../cassette/cassette.ts";
 import { parseArgv } from "../cassette/canonical_argv.ts";
 import { isSessionId } from "../process/options.ts";
 import { findSessionFile, type SessionStoreOptions } from "../session/store.ts";
@@ -68,14 +69,14 @@ export async function readInput(arg: string, options: InputOptions = {}): Promis
     throw usage(`Cannot read "${arg}": no such file or folder, and not a session id`);
   }
   if (info.isDirectory) return { kind: "cassettes", path: arg };
-  const text = await readText(arg);
-  const first = text.split("\n").find((line) => line.trim() !== "")?.trim();
+  // The first line tells most kinds apart; each is then read once, by its own reader.
+  const first = await firstLine(arg);
   if (first === undefined) {
     throw usage(`"${arg}" is empty: give a file with at least one line to report on`);
   }
   const json = parseJson(first);
   if (json?.type === "claw_cassette") {
-    const cassette = parseCassette(text, arg);
+    const cassette = await readCassetteFile(arg);
     return { kind: "cassette", path: arg, cassette, ...cassetteItems(cassette) };
   }
   if (json && typeof json.id === "string" && typeof json.status === "string") {
@@ -87,6 +88,7 @@ export async function readInput(arg: string, options: InputOptions = {}): Promis
     for await (const job of readJobs(arg)) prompts.set(job.id, job.prompt);
     return { kind: "jobs", path: arg, prompts };
   }
+  const text = await readText(arg);
   if (json && typeof json.type === "string") {
     return { kind: "transcript", path: arg, ...transcriptItems(text) };
   }
@@ -203,6 +205,20 @@ function parseJson(text: string): Record<string, unknown> | undefined {
     return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The first line of the file at `path` that is not blank, trimmed; `undefined` for none. */
+async function firstLine(path: string): Promise<string | undefined> {
+  try {
+    const file = await Deno.open(path);
+    // Leaving the loop cancels the stream, which closes the file; so does its end.
+    for await (const line of file.readable.pipeThrough(new LineStream())) {
+      if (line.text.trim() !== "") return line.text.trim();
+    }
+    return undefined;
+  } catch (error) {
+    throw usage(`Cannot read "${path}": ${messageOf(error)}`);
   }
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { ndjsonFiles } from "../cassette/cassette_store.ts";
-import { parseCassetteHeader, readCassetteFile } from "../cassette/cassette.ts";
+import { parseCassette, parseCassetteHeader } from "../cassette/cassette.ts";
 import { redactText } from "../cassette/redact.ts";
 import { requestRules } from "../cassette/request.ts";
 import { VERSION } from "../version.ts";
@@ -179,8 +179,7 @@ async function runsOfJobs(
       continue; // not a cassette: nothing to link
     }
     if (jobId === undefined) continue;
-    const cassette = await readCassetteFile(path);
-    const { items, prompts } = cassetteItems(cassette);
+    const { items, prompts } = cassetteItems(parseCassette(text, path));
     runs.set(jobId, { body: compactRun(redactDeep(runTimeline(items, { prompts }), rules)) });
   }
   return runs;
