@@ -16,9 +16,10 @@
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
+import { deno, ROOT } from "./_deno.ts";
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const root = ROOT.replace(/\/$/, "");
 
 /** Files the package may ship besides `src/` modules. */
 const SHIPPED_FILES = ["deno.json", "main.ts", "README.md", "LICENSE", "fixtures/demo/demo.ndjson"];
@@ -46,16 +47,16 @@ export function unwantedFiles(files: readonly string[]): string[] {
   );
 }
 
+/** Whether `deno ARGS` succeeded, and all it printed. */
+async function printed(args: string[]): Promise<{ ok: boolean; output: string }> {
+  const out = await deno(args);
+  const decoder = new TextDecoder();
+  return { ok: out.success, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
+}
+
 function plain(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "");
-}
-
-function deno(args: string[]): { ok: boolean; output: string } {
-  const out = new Deno.Command(Deno.execPath(), { args, cwd: root, env: { NO_COLOR: "1" } })
-    .outputSync();
-  const decoder = new TextDecoder();
-  return { ok: out.success, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
 }
 
 if (import.meta.main) {
@@ -63,7 +64,11 @@ if (import.meta.main) {
   const entries = Object.values(config.exports as Record<string, string>);
   const failures: string[] = [];
 
-  const publish = deno(["publish", "--dry-run", "--allow-dirty"]);
+  // Both type-check the whole graph: at once, they share the machine's cores.
+  const [publish, doc] = await Promise.all([
+    printed(["publish", "--dry-run", "--allow-dirty"]),
+    printed(["doc", "--lint", ...entries]),
+  ]);
   failures.push(...reportedProblems(publish.output).map((line) => `deno publish: ${line}`));
   if (!publish.ok && !failures.length) {
     failures.push(`deno publish --dry-run failed:\n${plain(publish.output).slice(-2000)}`);
@@ -71,7 +76,6 @@ if (import.meta.main) {
   const files = publishedFiles(publish.output, root);
   for (const file of unwantedFiles(files)) failures.push(`the package would ship ${file}`);
 
-  const doc = deno(["doc", "--lint", ...entries]);
   const docProblems = reportedProblems(doc.output);
   const counts = Map.groupBy(docProblems, (line) => line);
   for (const [line, same] of counts) failures.push(`deno doc --lint: ${line} (${same.length}×)`);

@@ -27,6 +27,7 @@
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { deno, ROOT } from "./_deno.ts";
 
 /** The targets `deno compile --target` builds `claw` for, in the order they are built. */
 export const TARGETS = [
@@ -44,8 +45,6 @@ export type Target = typeof TARGETS[number];
 const INCLUDES = [
   "fixtures/demo/demo.ndjson", // claw run --demo's cassette (src/cli/_demo.ts)
 ];
-
-const ROOT = new URL("..", import.meta.url).pathname;
 
 const HELP = `Usage: deno task compile [--target TARGET]… [--out-dir DIR]
 
@@ -153,18 +152,6 @@ export async function sha256Line(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
   const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0"));
   return `${hex.join("")}  ${basename(path)}\n`;
-}
-
-/** Runs `deno ARGS` in the checkout, without colour, and collects what it prints. */
-function deno(args: string[]): Promise<Deno.CommandOutput> {
-  return new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
 }
 
 /** The shape of `deno info --json` this script reads. */

@@ -17,7 +17,7 @@
  * @module
  */
 import { join } from "node:path";
-import { denoFmt } from "./_fmt.ts";
+import { denoFmt } from "./_deno.ts";
 import { readCassetteFile, stdoutText } from "../src/cassette/cassette.ts";
 import { API_ERROR_KINDS, type ApiErrorKind } from "../src/cassette/faults.ts";
 import { PINNED_CLI_VERSIONS } from "./install_cli.ts";

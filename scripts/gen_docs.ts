@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { COMMANDS, topHelp } from "../src/cli/commands.ts";
 import { VERSION } from "../src/version.ts";
-import { denoFmt } from "./_fmt.ts";
+import { denoFmt } from "./_deno.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 

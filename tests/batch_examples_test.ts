@@ -9,7 +9,7 @@
 import { deepStrictEqual, fail, ok as assert, strictEqual } from "node:assert";
 // Test-only package: it comes from tests/imports.json (deno task test|check), not deno.json.
 import { z } from "zod";
-import { readYaml } from "./_yaml.ts";
+import { readYaml, Step, stepRunning, stepUsing } from "./_yaml.ts";
 import { parseShard, shardFromEnv } from "../src/batch/shard.ts";
 import { help } from "../src/cli/batch.ts";
 import { type Flag, type ParsedFlags, parseFlags } from "../src/cli/_flags.ts";
@@ -23,16 +23,6 @@ const SLURM_MERGE = "examples/slurm/merge.sh";
 const root = new URL("..", import.meta.url);
 
 // ---- The structure of the examples ----------------------------------------------------------
-
-const Step = z.object({
-  name: z.string().optional(),
-  uses: z.string().optional(),
-  run: z.string().optional(),
-  if: z.string().optional(),
-  with: z.record(z.string(), z.unknown()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-});
-type Step = z.infer<typeof Step>;
 
 const Workflow = z.object({
   on: z.object({ workflow_dispatch: z.null() }),
@@ -102,15 +92,6 @@ async function kubernetesJobs() {
   const documents = await readYaml(KUBERNETES);
   strictEqual(documents.length, 2, `${KUBERNETES} holds the Indexed Job and the merge Job`);
   return documents.map((document) => Job.parse(document));
-}
-
-function stepUsing(steps: Step[], action: string): Step {
-  return steps.find((step) => step.uses?.split("@")[0] === action) ??
-    fail(`No step uses ${action}`);
-}
-
-function stepRunning(steps: Step[], text: string): Step {
-  return steps.find((step) => step.run?.includes(text)) ?? fail(`No step runs "${text}"`);
 }
 
 /** The folder a pod mounts its PersistentVolumeClaim at. */

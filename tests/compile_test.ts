@@ -16,6 +16,7 @@ import {
   TARGETS,
 } from "../scripts/compile.ts";
 import { COMMANDS } from "../src/cli/commands.ts";
+import { isExecutableFile } from "../src/process/discover.ts";
 import { VERSION } from "../src/version.ts";
 
 const COMPILE = new URL("../scripts/compile.ts", import.meta.url).pathname;
@@ -29,10 +30,16 @@ interface Output {
   stderr: string;
 }
 
-async function output(program: string, args: string[], env: Record<string, string> = {}) {
+async function output(
+  program: string,
+  args: string[],
+  env: Record<string, string> = {},
+  clearEnv = false,
+): Promise<Output> {
   const out = await new Deno.Command(program, {
     args,
     env: { NO_COLOR: "1", ...env },
+    clearEnv,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -41,19 +48,11 @@ async function output(program: string, args: string[], env: Record<string, strin
 }
 
 /** `deno run -A scripts/compile.ts ...args`, with `DENORT_BIN` as given (unset when undefined). */
-async function compileScript(args: string[], denort?: string): Promise<Output> {
+function compileScript(args: string[], denort?: string): Promise<Output> {
   const env = { ...Deno.env.toObject() };
   delete env.DENORT_BIN;
   if (denort !== undefined) env.DENORT_BIN = denort;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", COMPILE, ...args],
-    env: { ...env, NO_COLOR: "1" },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  return output(Deno.execPath(), ["run", "-A", COMPILE, ...args], env, true);
 }
 
 /** A usage error: exit 2, one line on stderr matching `message`, nothing built in `outDir`. */
@@ -150,20 +149,11 @@ Deno.test("compile.ts includes every command's module, which lazy-dynamic-import
 
 const denort = Deno.env.get("DENORT_BIN");
 const runnable = denort !== undefined && (TARGETS as readonly string[]).includes(HOST) &&
-  executable(denort);
+  isExecutableFile(denort);
 if (!runnable) {
   console.log(
     "compile_test: the binary test is ignored: deno compile downloads denort from dl.deno.land, unreachable here; set DENORT_BIN",
   );
-}
-
-function executable(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
-  } catch {
-    return false;
-  }
 }
 
 Deno.test({

@@ -5,10 +5,10 @@
  * `doctor --json`) and uploads it with its checksum; then a release job, after the builds,
  * attaches them all to the GitHub release.
  */
-import { deepStrictEqual, fail, ok as assert, strictEqual } from "node:assert";
+import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
 // Test-only package: it comes from tests/imports.json (deno task test|check), not deno.json.
 import { z } from "zod";
-import { readYaml } from "./_yaml.ts";
+import { readYaml, Step, stepRunning, stepUsing } from "./_yaml.ts";
 import { binaryName, type Target, TARGETS } from "../scripts/compile.ts";
 import { help as doctorHelp } from "../src/cli/doctor.ts";
 
@@ -22,14 +22,6 @@ const NATIVE_RUNNERS: Record<Target, string> = {
   "x86_64-apple-darwin": "macos-15-intel",
   "aarch64-apple-darwin": "macos-latest",
 };
-
-const Step = z.object({
-  name: z.string().optional(),
-  uses: z.string().optional(),
-  run: z.string().optional(),
-  with: z.record(z.string(), z.unknown()).optional(),
-});
-type Step = z.infer<typeof Step>;
 
 const Workflow = z.object({
   on: z.object({ push: z.object({ tags: z.array(z.string()) }) }),
@@ -58,17 +50,6 @@ async function workflow() {
   return Workflow.parse(documents[0]);
 }
 
-function stepUsing(steps: Step[], action: string): Step {
-  return steps.find((step) => step.uses?.split("@")[0] === action) ??
-    fail(`No step uses ${action}`);
-}
-
-/** The index of the step that runs `text`. */
-function stepRunning(steps: Step[], text: string): number {
-  const at = steps.findIndex((step) => step.run?.includes(text));
-  return at !== -1 ? at : fail(`No step runs "${text}"`);
-}
-
 Deno.test("the release workflow runs on pushed v* tags only", async () => {
   const { on } = await workflow();
   deepStrictEqual(Object.keys(on), ["push"]);
@@ -91,17 +72,19 @@ Deno.test("each build installs Deno 2.9.6, compiles its target, then runs the th
   const setup = stepUsing(steps, "denoland/setup-deno");
   strictEqual(setup.uses, "denoland/setup-deno@v2");
   strictEqual(String(setup.with?.["deno-version"]), "2.9.6");
-  const compiled = stepRunning(steps, "deno task compile --target ${{ matrix.target }}");
+  const compiled = steps.indexOf(
+    stepRunning(steps, "deno task compile --target ${{ matrix.target }}"),
+  );
   // compile.ts writes into dist/ by default
   const binary = "dist/${{ matrix.binary }}";
   for (const command of ["--version", "run --demo", "doctor --json"]) {
-    const at = stepRunning(steps, `${binary} ${command}`);
+    const at = steps.indexOf(stepRunning(steps, `${binary} ${command}`));
     assert(at > compiled, `claw ${command} runs after the build, on the binary it built`);
   }
   const upload = stepUsing(steps, "actions/upload-artifact");
   strictEqual(upload.uses, "actions/upload-artifact@v4");
   deepStrictEqual(String(upload.with?.path).trim().split("\n"), [binary, `${binary}.sha256`]);
-  assert(steps.indexOf(upload) > stepRunning(steps, `${binary} doctor --json`));
+  assert(steps.indexOf(upload) > steps.indexOf(stepRunning(steps, `${binary} doctor --json`)));
 });
 
 Deno.test("the doctor step accepts the exit codes claw doctor documents for a runner with no claude", async () => {
@@ -110,7 +93,7 @@ Deno.test("the doctor step accepts the exit codes claw doctor documents for a ru
     doctorHelp.includes("Exit codes: 0 when no check fails (warnings allowed); 1 when one does"),
   );
   const { steps } = (await workflow()).jobs.build;
-  const doctor = steps[stepRunning(steps, "doctor --json")]!.run!;
+  const doctor = stepRunning(steps, "doctor --json").run!;
   assert(doctor.includes('[ "$code" -le 1 ]'), "exit 0 and 1 pass, 2 and above fail");
   assert(doctor.includes("JSON.parse"), "the report must parse as JSON");
 });
@@ -122,7 +105,8 @@ Deno.test("the release job waits for the builds, checks the checksums and attach
   strictEqual(download.uses, "actions/download-artifact@v4");
   deepStrictEqual([download.with?.path, download.with?.["merge-multiple"]], ["dist", true]);
   assert(
-    stepRunning(release.steps, "sha256sum -c *.sha256") > release.steps.indexOf(download),
+    release.steps.indexOf(stepRunning(release.steps, "sha256sum -c *.sha256")) >
+      release.steps.indexOf(download),
     "the checksums are checked once downloaded",
   );
   const publish = stepUsing(release.steps, "softprops/action-gh-release");

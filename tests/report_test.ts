@@ -17,6 +17,7 @@ import { count, usd } from "../src/report/_format.ts";
 import { type Browser, type LoadedPage, openBrowser, whyNoBrowser } from "./_browser.ts";
 import { ECHO, place } from "./_batch.ts";
 import { claw } from "./_claw.ts";
+import { tempFolder } from "./_session.ts";
 import {
   hasCli,
   NEWEST_PINNED_CLI,
@@ -97,11 +98,6 @@ function jsonLines(text: string): Record<string, unknown>[] {
   );
 }
 
-async function tempDir(): Promise<AsyncDisposable & { path: string }> {
-  const path = await Deno.makeTempDir({ prefix: "claw-report-test-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
 for (const version of VERSIONS) {
   Deno.test({
     name: `a run report and a session report of claude ${version} show what claw inspect says`,
@@ -109,7 +105,7 @@ for (const version of VERSIONS) {
     async fn() {
       const marker = new ProcessMarker();
       await using off = await offline(TOOL_SCRIPT);
-      await using dir = await tempDir();
+      await using dir = await tempFolder("claw-report-test-");
       const env = { ...off.vars(version), ...marker.env };
       const runArgs = [
         "run",
@@ -178,7 +174,7 @@ Deno.test({
   ignore: SKIP !== undefined,
   async fn() {
     const marker = new ProcessMarker();
-    await using dir = await tempDir();
+    await using dir = await tempFolder("claw-report-test-");
     {
       await using browser = await openBrowser({ marker });
       for (const version of VERSIONS) {
@@ -212,7 +208,7 @@ Deno.test({
   ignore: SKIP !== undefined,
   async fn() {
     const marker = new ProcessMarker();
-    await using dir = await tempDir();
+    await using dir = await tempFolder("claw-report-test-");
     {
       await using browser = await openBrowser({ marker });
       for (const version of VERSIONS) {
@@ -434,7 +430,7 @@ Deno.test({
       ],
       when_exhausted: "repeat_last",
     });
-    await using dir = await tempDir();
+    await using dir = await tempFolder("claw-report-test-");
     const env = { ...off.vars(NEWEST_PINNED_CLI), ...marker.env, CLAW_SERVICE_TOKEN: token };
     const ran = await clawOk([
       "run",
@@ -493,7 +489,7 @@ Deno.test({
   async fn() {
     // A stand-in xdg-open (a real one would start a browser no test can see): it records its
     // argument, or fails.
-    await using dir = await tempDir();
+    await using dir = await tempFolder("claw-report-test-");
     const bin = join(dir.path, "bin");
     await Deno.mkdir(bin);
     const opened = join(dir.path, "opened.txt");

@@ -20,9 +20,10 @@ import { deepStrictEqual, ok as assert, strictEqual } from "node:assert";
 import { join } from "node:path";
 import type { BatchResult } from "../src/batch/result.ts";
 import { startFakeApi } from "../src/fake_api/fake_api.ts";
-import { isExecutableFile } from "../src/process/discover.ts";
+import { findOnPath } from "../src/doctor/_find_on_path.ts";
 import { asked, place, results, TESTED } from "./_batch.ts";
 import { cachedDenoDir } from "./_claw.ts";
+import { exists } from "./_session.ts";
 import { hasCli, pinnedCliPath } from "./_offline.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -44,9 +45,8 @@ const ENDED = new Set([
 
 /** Where `name` is: on PATH, or in an sbin folder (a CI user's PATH may leave those out). */
 function which(name: string): string | undefined {
-  const path = (Deno.env.get("PATH") ?? "").split(":").filter(Boolean);
-  return [...path, "/usr/local/sbin", "/usr/sbin", "/sbin"].map((dir) => join(dir, name))
-    .find(isExecutableFile);
+  const dirs = [Deno.env.get("PATH") ?? "", "/usr/local/sbin", "/usr/sbin", "/sbin"];
+  return findOnPath(name, { PATH: dirs.join(":") });
 }
 
 const tools = Object.fromEntries(TOOLS.map((name) => [name, which(name)])) as Record<
@@ -315,10 +315,6 @@ function freePorts(count: number): number[] {
   const ports = listeners.map((listener) => (listener.addr as Deno.NetAddr).port);
   for (const listener of listeners) listener.close();
   return ports;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
 }
 
 /** The local addresses of the TCP sockets `pid` listens on (`/proc/net/tcp`, hex as the kernel writes it). */

@@ -2,6 +2,7 @@
  * The machinery behind `withFaults` (see `faults.ts`): a process that passes another's output on
  * line by line and acts on a plan at the line boundaries.
  */
+import { parseObject } from "./_json_object.ts";
 import type { ClaudeProcess, ProcessStatus } from "../process/spawn.ts";
 import type { RecordedApiError } from "./_api_errors.ts";
 import { killedBy } from "./_killed_by.ts";
@@ -252,21 +253,15 @@ export function faultedProcess(process: ClaudeProcess, plan: FaultPlan): ClaudeP
 /** `line` (a JSON line) with its `session_id` set to `sessionId`, when it has one to set. */
 function withSessionId(line: string, sessionId: string | undefined): string {
   if (sessionId === undefined) return line;
-  const value: unknown = JSON.parse(line);
-  if (typeof value !== "object" || value === null || !("session_id" in value)) return line;
-  return JSON.stringify({ ...value, session_id: sessionId });
+  const value = parseObject(line);
+  return value && "session_id" in value
+    ? JSON.stringify({ ...value, session_id: sessionId })
+    : line;
 }
 
 /** The `type` of a JSON line, and its `session_id` when it is `system/init`. */
 function lineType(line: Uint8Array): { type?: string; sessionId?: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder().decode(line));
-  } catch {
-    return {};
-  }
-  if (typeof value !== "object" || value === null) return {};
-  const { type, subtype, session_id } = value as Record<string, unknown>;
+  const { type, subtype, session_id } = parseObject(new TextDecoder().decode(line)) ?? {};
   if (typeof type !== "string") return {};
   const init = type === "system" && subtype === "init" && typeof session_id === "string";
   return init ? { type, sessionId: session_id } : { type };

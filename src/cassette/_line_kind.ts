@@ -13,7 +13,11 @@ import { parseObject } from "./_json_object.ts";
  * `user/tool_result`); `(text)` for a line that is not a JSON object.
  */
 export function lineKind(text: string): string {
-  const line = parseObject(text);
+  return kindOf(parseObject(text));
+}
+
+/** {@linkcode lineKind} of a line already parsed (`undefined`: not a JSON object). */
+export function kindOf(line: Record<string, unknown> | undefined): string {
   if (line === undefined) return "(text)";
   const type = typeof line.type === "string" ? line.type : "(no type)";
   switch (type) {

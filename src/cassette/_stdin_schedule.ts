@@ -23,7 +23,7 @@
 import type { CassetteRecord } from "./cassette.ts";
 import { stdoutText } from "./cassette.ts";
 import { parseObject } from "./_json_object.ts";
-import { lineKind } from "./_line_kind.ts";
+import { kindOf } from "./_line_kind.ts";
 
 /** What the host does next on the live CLI. */
 export type HostAction =
@@ -49,12 +49,14 @@ function inPassing(kind: string): boolean {
     kind === "rate_limit_event";
 }
 
-/** The ids a CLI line makes up, by what kind of id: `control_request/<subtype>`, `tool_use`. */
-function madeUpIds(text: string): [string, string][] {
-  const line = parseObject(text);
+/**
+ * The ids a CLI line (parsed, of kind `kind`) makes up, by what kind of id:
+ * `control_request/<subtype>`, `tool_use`.
+ */
+function madeUpIds(line: Record<string, unknown> | undefined, kind: string): [string, string][] {
   if (line === undefined) return [];
   if (line.type === "control_request" && typeof line.request_id === "string") {
-    return [[lineKind(text), line.request_id]];
+    return [[kind, line.request_id]];
   }
   if (line.type !== "assistant") return [];
   const content = (line.message as { content?: unknown } | undefined)?.content;
@@ -115,9 +117,10 @@ export class StdinSchedule {
     let stdinLines = 0;
     for (const record of records) {
       if ("stdout" in record || "stdout_raw" in record) {
-        const text = stdoutText(record);
-        segment.push(lineKind(text));
-        for (const [kind, id] of madeUpIds(text)) {
+        const line = parseObject(stdoutText(record));
+        const recordedKind = kindOf(line);
+        segment.push(recordedKind);
+        for (const [kind, id] of madeUpIds(line, recordedKind)) {
           const ids = this.#recordedIds.get(kind) ?? [];
           ids.push(id);
           this.#recordedIds.set(kind, ids);
@@ -161,9 +164,10 @@ export class StdinSchedule {
   /** Takes one live stdout line (without its newline); returns the actions now due. */
   observe(text: string): HostAction[] {
     if (this.done) return [];
-    const kind = lineKind(text);
+    const line = parseObject(text);
+    const kind = kindOf(line);
     this.#seen.set(kind, (this.#seen.get(kind) ?? 0) + 1);
-    for (const [idKind, id] of madeUpIds(text)) {
+    for (const [idKind, id] of madeUpIds(line, kind)) {
       const index = this.#liveIds.get(idKind) ?? 0;
       this.#liveIds.set(idKind, index + 1);
       const recorded = this.#recordedIds.get(idKind)?.[index];

@@ -10,7 +10,7 @@
 import { stdoutText } from "./cassette.ts";
 import type { Cassette } from "./cassette.ts";
 import { parseObject } from "./_json_object.ts";
-import { lineKind } from "./_line_kind.ts";
+import { kindOf } from "./_line_kind.ts";
 import { type Hunk, sequenceHunks } from "./_sequence_diff.ts";
 import { decodeLine } from "../protocol/decode.ts";
 import type { ResultEvent } from "../protocol/events.ts";
@@ -104,10 +104,10 @@ export function cassetteMeaning(cassette: Cassette, options: MeaningOptions = {}
     }
     if (!("stdout" in record || "stdout_raw" in record)) continue;
     const text = stdoutText(record);
-    const kind = lineKind(text);
+    const line = parseObject(text);
+    const kind = kindOf(line);
     addKind(kinds, kind);
     if (kind === "(text)") rawText.push(text);
-    const line = parseObject(text);
     if (line?.type === "assistant") {
       for (const call of toolUses(line)) {
         if (call.id !== undefined && toolIds.has(call.id)) continue;

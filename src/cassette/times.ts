@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isObject } from "./_json_object.ts";
 
 /** The header's `times`: exactly that many runs, or bounds. */
 export type Times = number | { exactly?: number; at_least?: number; at_most?: number };
@@ -73,7 +74,7 @@ export function describeTimes(times: Times): string {
 export function timesProblem(value: unknown): string | undefined {
   const count = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 0;
   if (typeof value === "number") return count(value) ? undefined : "it must be a whole number";
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     return 'it is a whole number, or {"exactly": N}, {"at_least": N}, {"at_most": N}';
   }
   const entries = Object.entries(value);

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { dirname } from "node:path";
 import { type CassetteHeader, parseCassette } from "../cassette/cassette.ts";
 import {
   argvRefusal,
@@ -15,6 +14,8 @@ import {
   stdinChecks,
 } from "../cassette/matchers.ts";
 import { describeTimes, type Times, timesProblem } from "../cassette/times.ts";
+import { messageOf } from "../errors/message_of.ts";
+import { writeAtomic } from "../process/write_atomic.ts";
 import { UsageError } from "./_args.ts";
 import { type Flag, parseFlags } from "./_flags.ts";
 import { checkInputFile } from "./_paths.ts";
@@ -59,7 +60,7 @@ export async function runMatchCommand(args: string[]): Promise<number> {
   try {
     cassette = parseCassette(text, path);
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(messageOf(error), { cause: error });
   }
   const header: CassetteHeader = { ...cassette.header };
   if (values.clear === true) {
@@ -85,7 +86,7 @@ export async function runMatchCommand(args: string[]): Promise<number> {
   const edited = JSON.stringify(header) !== JSON.stringify(cassette.header);
   if (edited) {
     // Only the header line changes.
-    await writeAtomically(path, `${JSON.stringify(header)}${text.slice(text.indexOf("\n"))}`);
+    await writeAtomic(path, `${JSON.stringify(header)}${text.slice(text.indexOf("\n"))}`);
   }
   if (values.json === true) {
     console.log(JSON.stringify({ path, match: header.match ?? null, times: header.times ?? null }));
@@ -196,15 +197,4 @@ function describeRules(header: CassetteHeader): string {
     header.times === undefined ? "" : `for ${describeTimes(header.times)}`,
   ].filter(Boolean);
   return parts.length ? parts.join("; ") : "its exact canonical argv and stdin (no rules)";
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = await Deno.makeTempFile({ dir: dirname(path), prefix: ".claw-match-" });
-  try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
 }
